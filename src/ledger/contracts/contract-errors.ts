@@ -1,0 +1,98 @@
+import { BaseError, ContractFunctionRevertedError } from 'viem'
+import { DeaiError, isDeaiError } from '../../errors/base.js'
+
+type Hint = (args: readonly unknown[]) => string
+
+function when(seconds: unknown): string {
+  return typeof seconds === 'bigint' ? new Date(Number(seconds) * 1000).toISOString() : String(seconds)
+}
+
+/** What a user can do about each contract error. */
+const HINTS: Record<string, Hint> = {
+  ZeroAmount: () => 'use an amount greater than zero',
+  ZeroAddress: () => 'pass a non-zero address',
+  BelowMinimumStake: ([, minimum]) => `keep at least ${String(minimum)} wei staked in this pool, or unstake everything`,
+  InsufficientStake: ([, available]) => `you have ${String(available)} wei active in this pool`,
+  NothingToWithdraw: () => 'request an unstake first (deai unstake), then withdraw after the unbonding delay',
+  StillUnbonding: ([releaseAt]) => `wait until ${when(releaseAt)} (chain time) and withdraw again`,
+  NothingToClaim: () => 'no rewards are waiting for this owner key; rewards are credited to owners, not operators',
+  OperatorTaken: () => 'choose a key that is not another owner\'s operator nor staked in this pool',
+  NoPendingOperatorChange: () => 'there is no pending operator change to cancel',
+  InvalidSpecCid: () => 'give the CID of the task spec (deai content put spec.json), at most 128 characters',
+  BondTooLow: ([, minimum]) => `bond at least ${String(minimum)} wei`,
+  BudgetBelowFee: ([, fee]) => `the budget must cover the verification fee of ${String(fee)} wei`,
+  ExpiryTooSoon: ([, earliest]) => `set the expiry after ${when(earliest)}`,
+  UnknownTask: ([id]) => `no task ${String(id)}; list tasks with deai task list`,
+  WrongStatus: ([id, status]) => `task ${String(id)} is ${taskStatusName(status)}, which does not allow this step`,
+  SeedNotReady: ([block]) => `wait until block ${String(block)} has been mined`,
+  SeedUnavailable: () => 'the seed block is too old; anyone can now call abandon for this task',
+  BadSeedSecret: () => 'the secret does not match the commitment made at proposal; use the proposer\'s key',
+  NotCommitteeMember: () => 'only the drawn committee members (through their operator keys) can vote',
+  CommitClosed: ([deadline]) => `the commit phase ended at ${when(deadline)}`,
+  RevealNotOpen: ([after]) => `reveal after ${when(after)}`,
+  RevealClosed: ([deadline]) => `the reveal phase ended at ${when(deadline)}`,
+  AlreadyCommitted: () => 'this member has already committed a vote',
+  NoCommitment: () => 'commit a vote first',
+  AlreadyRevealed: () => 'this member has already revealed',
+  CommitmentMismatch: () => 'reveal exactly the vote, reasons CID and salt that were committed',
+  VotingNotOver: ([deadline]) => `finalize after ${when(deadline)}`,
+  NotAbandoned: () => 'the proposer can still reveal its seed',
+  NotExpired: ([at]) => `the task runs until ${when(at)}`,
+  InsufficientBudget: ([, available]) => `the task has ${String(available)} wei of budget left`,
+  InvalidParams: ([what]) => `fix the parameter ${String(what)}`,
+  DelayTooLong: ([, max]) => `use at most ${String(max)} seconds`,
+  LengthMismatch: () => 'pass as many amounts as owners',
+  AccessControlUnauthorizedAccount: ([account, role]) => `${String(account)} lacks role ${String(role)}`,
+  EnforcedPause: () => 'the contract is paused by governance; try again once it is unpaused',
+  ERC20InsufficientBalance: ([, balance, needed]) => `the sender holds ${String(balance)} wei of DEAI but ${String(needed)} are needed`,
+  ERC20InsufficientAllowance: () => 'approve the contract to spend the tokens first',
+}
+
+const TASK_STATUS = ['none', 'proposed', 'voting', 'open', 'rejected', 'failed', 'abandoned', 'closed'] as const
+export type TaskStatusName = (typeof TASK_STATUS)[number]
+
+export function taskStatusName(status: unknown): TaskStatusName {
+  return TASK_STATUS[Number(status)] ?? 'none'
+}
+
+function format(value: unknown): string {
+  return typeof value === 'bigint' ? value.toString() : JSON.stringify(value)
+}
+
+/** A contract call reverted with a custom error; `errorName` and `args` say which. */
+export class ContractRevertedError extends DeaiError {
+  override name = 'ContractRevertedError'
+  readonly errorName: string
+  readonly args: readonly unknown[]
+  constructor(what: string, errorName: string, args: readonly unknown[], cause: unknown) {
+    const hint = HINTS[errorName]
+    super('CONTRACT_REVERTED', `${what} reverted: ${errorName}(${args.map(format).join(', ')})`, {
+      fixes: hint === undefined ? [] : [hint(args)],
+      cause,
+    })
+    this.errorName = errorName
+    this.args = args
+  }
+}
+
+/**
+ * Turns a failed contract call into a DeaiError `CONTRACT_REVERTED` that names the custom
+ * error, its arguments and what to do; other failures become `LEDGER_CALL_FAILED`.
+ */
+export function toContractError(error: unknown, what: string): DeaiError {
+  if (error instanceof BaseError) {
+    const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError)
+    if (reverted instanceof ContractFunctionRevertedError) {
+      const name = reverted.data?.errorName ?? reverted.reason ?? 'unknown error'
+      return new ContractRevertedError(what, name, reverted.data?.args ?? [], error)
+    }
+    return new DeaiError('LEDGER_CALL_FAILED', `${what} failed: ${error.shortMessage}`, { cause: error })
+  }
+  return new DeaiError('LEDGER_CALL_FAILED', `${what} failed: ${String(error)}`, { cause: error })
+}
+
+/** The custom error name of a CONTRACT_REVERTED error, for callers that branch on it. */
+export function revertName(error: unknown): string | undefined {
+  if (!isDeaiError(error, 'CONTRACT_REVERTED')) return undefined
+  return 'errorName' in error && typeof error.errorName === 'string' ? error.errorName : undefined
+}

@@ -1,0 +1,129 @@
+import type { Abi, Address, Hex, PrivateKeyAccount } from 'viem'
+import { DeaiError } from '../../errors/base.js'
+import { deaiTokenAbi, deaiTokenBytecode } from '../contracts/generated/DeaiToken.js'
+import { stakeManagerAbi, stakeManagerBytecode } from '../contracts/generated/StakeManager.js'
+import { taskRegistryAbi, taskRegistryBytecode } from '../contracts/generated/TaskRegistry.js'
+import { roleId } from '../contracts/roles.js'
+import type { GasMeter } from '../gas-meter.js'
+import type { Ledger } from '../ledger.js'
+import { writeContract } from '../write-contract.js'
+import { DEFAULT_PROTOCOL_PARAMS } from './protocol-params.js'
+import type { ProtocolParams } from './protocol-params.js'
+import type { Deployment } from './deployment.js'
+
+export type DeployProtocolInit = {
+  /** Pays for deployment, holds the supply and the admin roles. @default ledger.accounts[0] */
+  deployer?: PrivateKeyAccount
+  /** Receives fees, forfeited bonds and slashed stake. @default the deployer */
+  treasury?: Address
+  /** Overrides of the defaults. */
+  params?: Partial<Omit<ProtocolParams, 'tasks'>> & { tasks?: Partial<ProtocolParams['tasks']> }
+  /** Sends each of these addresses `fundAmount` DEAI (dev networks). */
+  fund?: readonly Address[]
+  /** @default 1,000,000 DEAI */
+  fundAmount?: bigint
+  gasMeter?: GasMeter
+  /** Progress lines (to stderr in the CLI). */
+  log?: (line: string) => void
+}
+
+async function deploy(ledger: Ledger, account: PrivateKeyAccount, name: string, abi: Abi, bytecode: Hex, args: readonly unknown[], gasMeter?: GasMeter): Promise<{ address: Address; block: bigint }> {
+  let hash: Hex
+  try {
+    hash = await ledger.wallet(account).deployContract({ abi, bytecode, args } as never)
+  } catch (cause) {
+    throw new DeaiError('DEPLOY_FAILED', `deploying ${name} failed`, {
+      fixes: ['check that the deployer account has ether for gas on this chain'],
+      cause,
+    })
+  }
+  const receipt = await ledger.client.waitForTransactionReceipt({ hash })
+  if (receipt.status !== 'success' || receipt.contractAddress == null) {
+    throw new DeaiError('DEPLOY_FAILED', `deploying ${name} reverted (tx ${hash})`)
+  }
+  gasMeter?.record({ label: `deploy ${name}`, from: account.address, gasUsed: receipt.gasUsed, block: receipt.blockNumber, hash })
+  return { address: receipt.contractAddress, block: receipt.blockNumber }
+}
+
+/**
+ * Deploys DEAI, StakeManager and TaskRegistry, wires their roles and (on dev networks) funds
+ * accounts with DEAI.
+ *
+ * @returns the deployment record that other commands read.
+ * @example
+ * ```ts
+ * import { createEmbeddedLedger, deployProtocol } from 'deai'
+ * const ledger = await createEmbeddedLedger()
+ * const deployment = await deployProtocol(ledger, { fund: ledger.accounts.map((a) => a.address) })
+ * ```
+ */
+export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = {}): Promise<Deployment> {
+  const deployer = init.deployer ?? ledger.accounts[0]
+  if (deployer === undefined) {
+    throw new DeaiError('DEPLOY_NO_ACCOUNT', 'no account to deploy with', {
+      fixes: ['give a private key (--key-file or DEAI_PRIVATE_KEY) for an account with ether on this chain'],
+    })
+  }
+  const params: ProtocolParams = {
+    ...DEFAULT_PROTOCOL_PARAMS,
+    ...init.params,
+    tasks: { ...DEFAULT_PROTOCOL_PARAMS.tasks, ...init.params?.tasks },
+  }
+  const treasury = init.treasury ?? deployer.address
+  const log = init.log ?? (() => {})
+  const gasMeter = init.gasMeter
+  const write = { gasMeter }
+
+  const token = await deploy(ledger, deployer, 'DeaiToken', deaiTokenAbi, deaiTokenBytecode, [deployer.address, params.supply], gasMeter)
+  log(`DeaiToken     ${token.address}`)
+  const stakeManager = await deploy(ledger, deployer, 'StakeManager', stakeManagerAbi, stakeManagerBytecode, [
+    token.address,
+    deployer.address,
+    params.unbondingDelay,
+    params.operatorDelay,
+  ], gasMeter)
+  log(`StakeManager  ${stakeManager.address}`)
+  const t = params.tasks
+  const taskRegistry = await deploy(ledger, deployer, 'TaskRegistry', taskRegistryAbi, taskRegistryBytecode, [
+    token.address,
+    stakeManager.address,
+    treasury,
+    deployer.address,
+    {
+      committeeSize: t.committeeSize,
+      quorumBps: t.quorumBps,
+      approvalBps: t.approvalBps,
+      slashBps: t.slashBps,
+      drawDelayBlocks: t.drawDelayBlocks,
+      commitPeriod: t.commitPeriod,
+      revealPeriod: t.revealPeriod,
+      minBond: t.minBond,
+      fee: t.fee,
+      minVerifierStake: t.minVerifierStake,
+    },
+  ], gasMeter)
+  log(`TaskRegistry  ${taskRegistry.address}`)
+
+  const sm = { address: stakeManager.address, abi: stakeManagerAbi } as const
+  const slasher = await ledger.client.readContract({ ...sm, functionName: 'SLASHER_ROLE' })
+  const rewarder = await ledger.client.readContract({ ...sm, functionName: 'REWARDER_ROLE' })
+  await writeContract(ledger, deployer, { ...sm, functionName: 'grantRole', args: [slasher, taskRegistry.address] }, write)
+  await writeContract(ledger, deployer, { ...sm, functionName: 'grantRole', args: [rewarder, taskRegistry.address] }, write)
+  await writeContract(ledger, deployer, { ...sm, functionName: 'setMinStake', args: [roleId('verifier'), params.minVerifierStake] }, write)
+
+  const amount = init.fundAmount ?? 1_000_000n * 10n ** 18n
+  for (const to of init.fund ?? []) {
+    if (to.toLowerCase() === deployer.address.toLowerCase()) continue
+    await writeContract(ledger, deployer, { address: token.address, abi: deaiTokenAbi, functionName: 'transfer', args: [to, amount], label: 'fund' }, write)
+  }
+  if ((init.fund ?? []).length > 0) log(`funded ${init.fund?.length} accounts with ${amount / 10n ** 18n} DEAI each`)
+
+  return {
+    version: 1,
+    chainId: ledger.chain.id,
+    deployer: deployer.address,
+    treasury,
+    blockNumber: token.block.toString(),
+    contracts: { token: token.address, stakeManager: stakeManager.address, taskRegistry: taskRegistry.address },
+  }
+}

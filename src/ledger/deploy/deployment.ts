@@ -1,0 +1,81 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { getAddress, isAddress } from 'viem'
+import type { Address } from 'viem'
+import { z } from 'zod'
+import { DeaiError } from '../../errors/base.js'
+
+const address = z.string().refine(isAddress, 'must be a 0x-prefixed 20-byte address').transform((a) => getAddress(a))
+
+const deploymentSchema = z.object({
+  version: z.literal(1),
+  chainId: z.number().int().positive(),
+  deployer: address,
+  treasury: address,
+  blockNumber: z.string().regex(/^\d+$/),
+  contracts: z.object({
+    token: address,
+    stakeManager: address,
+    taskRegistry: address,
+  }),
+})
+
+/** Where the protocol lives on one chain: written by `deai deploy` / `deai chain`, read by every other command. */
+export type Deployment = {
+  version: 1
+  chainId: number
+  deployer: Address
+  treasury: Address
+  /** Block of the first deployment transaction, as a decimal string (where to start reading logs). */
+  blockNumber: string
+  contracts: { token: Address; stakeManager: Address; taskRegistry: Address }
+}
+
+/** The default deployment file, relative to the working directory. */
+export const DEFAULT_DEPLOYMENT_FILE = '.deai/deployment.json'
+
+/**
+ * Validates a deployment read from outside (a file, a peer).
+ *
+ * @throws DeaiError `DEPLOYMENT_INVALID` naming the bad field.
+ */
+export function parseDeployment(value: unknown, source = 'deployment'): Deployment {
+  const result = deploymentSchema.safeParse(value)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    const path = issue === undefined ? '' : issue.path.join('.')
+    throw new DeaiError('DEPLOYMENT_INVALID', `${source}: ${path === '' ? '' : `${path}: `}${issue?.message ?? 'invalid'}`, {
+      fixes: ['write it again with `deai deploy --rpc URL` (or `deai chain`, which writes one)'],
+    })
+  }
+  return result.data
+}
+
+/** Reads and validates a deployment file. */
+export async function readDeployment(path: string = DEFAULT_DEPLOYMENT_FILE): Promise<Deployment> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (cause) {
+    throw new DeaiError('DEPLOYMENT_NOT_FOUND', `no deployment file at ${path}`, {
+      fixes: [
+        'start a local chain with `deai chain` (it writes this file), or deploy with `deai deploy --rpc URL`',
+        'or point to an existing file with --deployment FILE',
+      ],
+      cause,
+    })
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    throw new DeaiError('DEPLOYMENT_INVALID', `${path} is not JSON`, { cause })
+  }
+  return parseDeployment(json, path)
+}
+
+/** Writes a deployment file (creating its folder). */
+export async function writeDeployment(deployment: Deployment, path: string = DEFAULT_DEPLOYMENT_FILE): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, JSON.stringify(deployment, null, 2) + '\n')
+}

@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest'
+import { parseEther } from 'viem'
+import { createEmbeddedLedger } from '../../src/ledger/embedded/create-embedded-ledger.js'
+import { deriveDevKeys } from '../../src/ledger/dev-accounts.js'
+
+describe('embedded ledger', () => {
+  test('derives the well-known dev keys', () => {
+    const [first, second] = deriveDevKeys(2)
+    expect(first).toBe('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
+    expect(second).toBe('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
+  })
+
+  test('funds dev accounts and mines transfers', async () => {
+    const ledger = await createEmbeddedLedger({ accounts: 3 })
+    const [a, b] = ledger.accounts
+    expect(await ledger.client.getBalance({ address: a!.address })).toBe(parseEther('10000'))
+    const hash = await ledger.wallet(a!).sendTransaction({ to: b!.address, value: parseEther('1') })
+    const receipt = await ledger.client.waitForTransactionReceipt({ hash })
+    expect(receipt.status).toBe('success')
+    expect(await ledger.client.getBalance({ address: b!.address })).toBe(parseEther('10001'))
+    await ledger.close()
+  })
+
+  test('virtual time: blocks one second apart, advance jumps, runs repeat exactly', async () => {
+    const run = async () => {
+      const ledger = await createEmbeddedLedger({ accounts: 2 })
+      const start = await ledger.clock.now()
+      const [a, b] = ledger.accounts
+      const h1 = await ledger.wallet(a!).sendTransaction({ to: b!.address, value: 1n })
+      await ledger.clock.advance(3600)
+      const h2 = await ledger.wallet(b!).sendTransaction({ to: a!.address, value: 2n })
+      const r2 = await ledger.client.waitForTransactionReceipt({ hash: h2 })
+      const block = await ledger.client.getBlock({ blockNumber: r2.blockNumber })
+      return { start, h1, h2, blockHash: block.hash, elapsed: block.timestamp - start }
+    }
+    const first = await run()
+    const second = await run()
+    expect(first.elapsed).toBe(3602n) // tx block +1, advance +3600 (mined), tx block +1
+    expect(second).toEqual(first)
+  })
+
+  test('wall time follows the clock and still honours advance', async () => {
+    const ledger = await createEmbeddedLedger({ accounts: 1, time: 'wall' })
+    const before = await ledger.clock.now()
+    await ledger.clock.advance(1000)
+    expect((await ledger.clock.now()) - before).toBeGreaterThanOrEqual(1000n)
+  })
+})
