@@ -7,8 +7,8 @@ import { roleId } from '../contracts/roles.js'
 import type { GasMeter } from '../gas-meter.js'
 import type { Ledger } from '../ledger.js'
 import { writeContract } from '../write-contract.js'
-import { DEFAULT_PROTOCOL_PARAMS } from './protocol-params.js'
-import type { ProtocolParams } from './protocol-params.js'
+import { mergeProtocolParams } from './protocol-params.js'
+import type { ProtocolParams, ProtocolParamsOverrides } from './protocol-params.js'
 import type { Deployment } from './deployment.js'
 
 export type DeployProtocolInit = {
@@ -17,7 +17,7 @@ export type DeployProtocolInit = {
   /** Receives fees, forfeited bonds and slashed stake. @default the deployer */
   treasury?: Address
   /** Overrides of the defaults. */
-  params?: Partial<Omit<ProtocolParams, 'tasks'>> & { tasks?: Partial<ProtocolParams['tasks']> }
+  params?: ProtocolParamsOverrides
   /** Sends each of these addresses `fundAmount` DEAI (dev networks). */
   fund?: readonly Address[]
   /** @default 1,000,000 DEAI */
@@ -64,11 +64,7 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
       fixes: ['give a private key (--key-file or DEAI_PRIVATE_KEY) for an account with ether on this chain'],
     })
   }
-  const params: ProtocolParams = {
-    ...DEFAULT_PROTOCOL_PARAMS,
-    ...init.params,
-    tasks: { ...DEFAULT_PROTOCOL_PARAMS.tasks, ...init.params?.tasks },
-  }
+  const params: ProtocolParams = mergeProtocolParams(init.params)
   const treasury = init.treasury ?? deployer.address
   const log = init.log ?? (() => {})
   const gasMeter = init.gasMeter

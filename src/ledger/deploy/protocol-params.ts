@@ -1,4 +1,6 @@
 import { parseEther } from 'viem'
+import { z } from 'zod'
+import { DeaiError } from '../../errors/base.js'
 
 /** Task-proposing rules, stored per task at proposal time (TaskRegistry.Params). */
 export type TaskRules = {
@@ -55,4 +57,64 @@ export const DEFAULT_PROTOCOL_PARAMS: ProtocolParams = {
     fee: parseEther('10'),
     minVerifierStake: parseEther('100'),
   },
+}
+
+const uint = z.union([z.string().regex(/^\d+$/, 'must be a whole number'), z.number().int().nonnegative()]).transform((v) => BigInt(v))
+const int = (max: number) => z.number().int().min(0).max(max)
+
+const overridesSchema = z.strictObject({
+  supply: uint.optional(),
+  unbondingDelay: uint.optional(),
+  operatorDelay: uint.optional(),
+  minVerifierStake: uint.optional(),
+  tasks: z.strictObject({
+    committeeSize: int(32).optional(),
+    quorumBps: int(10_000).optional(),
+    approvalBps: int(9_999).optional(),
+    slashBps: int(10_000).optional(),
+    drawDelayBlocks: int(256).optional(),
+    commitPeriod: uint.optional(),
+    revealPeriod: uint.optional(),
+    minBond: uint.optional(),
+    fee: uint.optional(),
+    minVerifierStake: uint.optional(),
+  }).optional(),
+})
+
+/** Overrides of the protocol parameters, as read from a file (wei and seconds as strings or numbers). */
+export type ProtocolParamsOverrides = Partial<Omit<ProtocolParams, 'tasks'>> & { tasks?: Partial<TaskRules> }
+
+/**
+ * Validates parameter overrides read from outside.
+ *
+ * @throws DeaiError `PARAMS_INVALID` naming the field.
+ */
+export function parseProtocolParams(value: unknown, source = 'params'): ProtocolParamsOverrides {
+  const result = overridesSchema.safeParse(value)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    throw new DeaiError('PARAMS_INVALID', `${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, {
+      fixes: ['see DEFAULT_PROTOCOL_PARAMS for the fields; amounts in wei and times in seconds, as strings or integers'],
+    })
+  }
+  const { tasks, ...rest } = result.data
+  const clean = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+  return { ...clean(rest), ...(tasks === undefined ? {} : { tasks: clean(tasks) }) } as ProtocolParamsOverrides
+}
+
+/** Short periods for a local dev chain, so a whole task vote fits in a minute of wall time. */
+export const DEV_CHAIN_PARAMS: ProtocolParamsOverrides = {
+  unbondingDelay: 60n,
+  operatorDelay: 30n,
+  tasks: { commitPeriod: 20n, revealPeriod: 20n },
+}
+
+/** Applies overrides in order over the defaults. */
+export function mergeProtocolParams(...overrides: readonly (ProtocolParamsOverrides | undefined)[]): ProtocolParams {
+  let params = DEFAULT_PROTOCOL_PARAMS
+  for (const o of overrides) {
+    if (o === undefined) continue
+    params = { ...params, ...o, tasks: { ...params.tasks, ...o.tasks } }
+  }
+  return params
 }

@@ -73,7 +73,10 @@ export async function createEmbeddedLedger(init: EmbeddedLedgerInit = {}): Promi
   const provider = await createEdrProvider({
     chainId: init.chainId ?? 31337,
     balances: new Map(keys.map((key) => [privateKeyToAddress(key), balance])),
-    ...(init.genesisTime === undefined ? {} : { genesisTime: init.genesisTime }),
+    // Virtual time starts at a fixed instant; wall time starts now, as anvil does.
+    ...(init.genesisTime !== undefined
+      ? { genesisTime: init.genesisTime }
+      : init.time === 'wall' ? { genesisTime: BigInt(Math.floor(Date.now() / 1000)) } : {}),
     ...(init.blockTimeMs === undefined ? {} : { blockTimeMs: init.blockTimeMs }),
   })
   const request = init.time === 'wall' ? provider.request : withVirtualTime(provider.request)

@@ -136,7 +136,9 @@ export async function createEdrProvider(init: EdrProviderInit): Promise<EdrProvi
   async function handleOne(message: unknown): Promise<unknown> {
     const envelope = typeof message === 'object' && message !== null ? message : {}
     const id = 'id' in envelope ? envelope.id : null
-    const response = await provider.handleRequest(JSON.stringify(message))
+    // JSON-RPC 2.0 lets a request omit `params`; EDR insists on it.
+    const request = 'params' in envelope ? envelope : { ...envelope, params: [] }
+    const response = await provider.handleRequest(JSON.stringify(request))
     const parsed: unknown = typeof response.data === 'string' ? JSON.parse(response.data) : response.data
     const body = typeof parsed === 'object' && parsed !== null ? parsed : {}
     if ('error' in body && typeof body.error === 'object' && body.error !== null) {

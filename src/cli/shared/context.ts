@@ -1,0 +1,11 @@
+/** What a command may touch of the outside world; tests pass their own. */
+export type CliContext = {
+  /** Results (text, or JSON with --json). */
+  stdout(text: string): void
+  /** Progress, logs and errors. */
+  stderr(text: string): void
+  env: Readonly<Record<string, string | undefined>>
+  cwd: string
+  /** Resolves when the user asks a long-running command (chain, node) to stop. */
+  untilStopped(): Promise<void>
+}

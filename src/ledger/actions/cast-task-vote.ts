@@ -1,0 +1,56 @@
+import type { PrivateKeyAccount } from 'viem'
+import { DeaiError } from '../../errors/base.js'
+import { PROTOCOL_POOL, roleId } from '../contracts/roles.js'
+import type { Protocol } from '../protocol.js'
+import { getTask } from './get-task.js'
+import { commitTaskVote, revealTaskVote } from './vote-on-task.js'
+import type { TaskVote } from './vote-on-task.js'
+
+export type CastTaskVoteReturnType = TaskVote & { step: 'committed' | 'revealed' | 'committed and revealed' }
+
+/**
+ * Takes the next voting step for a committee member: commits during the commit phase, reveals
+ * during the reveal phase. With `wait`, commits and then waits for the reveal phase to reveal.
+ */
+export async function castTaskVote(protocol: Protocol, key: PrivateKeyAccount, vote: TaskVote & { wait?: boolean }): Promise<CastTaskVoteReturnType> {
+  const { ledger } = protocol
+  const task = await getTask(protocol, vote.taskId)
+  if (task.status !== 'voting') {
+    throw new DeaiError('TASK_NOT_VOTING', `task ${vote.taskId} is ${task.status}, not voting`, {
+      fixes: task.status === 'proposed' ? ['the proposer must draw the committee first (deai task draw)'] : [],
+    })
+  }
+  const member = await ledger.client.readContract({
+    ...protocol.stakeManager,
+    functionName: 'ownerOfOperator',
+    args: [PROTOCOL_POOL, roleId('verifier'), key.address],
+  })
+  if (!task.committee.some((m) => m.toLowerCase() === member.toLowerCase())) {
+    throw new DeaiError('TASK_NOT_MEMBER', `${key.address} does not work for a member of task ${vote.taskId}'s committee`, {
+      details: [`committee: ${task.committee.join(', ')}`],
+    })
+  }
+  const recorded = await ledger.client.readContract({ ...protocol.taskRegistry, functionName: 'getVote', args: [vote.taskId, member] })
+  const committed = recorded.commitment !== `0x${'0'.repeat(64)}`
+  const { wait, ...plain } = vote
+  let now = await ledger.clock.now()
+  let step: CastTaskVoteReturnType['step'] | undefined
+  if (!committed) {
+    if (now > task.commitDeadline) {
+      throw new DeaiError('TASK_COMMIT_CLOSED', `the commit phase of task ${vote.taskId} has ended`)
+    }
+    await commitTaskVote(protocol, key, plain)
+    step = 'committed'
+    if (wait !== true) return { ...plain, step }
+    await ledger.clock.advance(task.commitDeadline - (await ledger.clock.now()) + 1n)
+    now = await ledger.clock.now()
+  }
+  if (recorded.revealed !== 0) throw new DeaiError('TASK_ALREADY_REVEALED', `this member has already revealed on task ${vote.taskId}`)
+  if (now <= task.commitDeadline) {
+    throw new DeaiError('TASK_REVEAL_NOT_OPEN', `already committed; the reveal phase opens after ${new Date(Number(task.commitDeadline) * 1000).toISOString()}`, {
+      fixes: ['run the same command again then, or add --wait'],
+    })
+  }
+  await revealTaskVote(protocol, key, plain)
+  return { ...plain, step: step === undefined ? 'revealed' : 'committed and revealed' }
+}
