@@ -207,45 +207,28 @@ class HeliaContentStore implements ContentStore {
     const maxBytes = this.#resolveMax(options)
     let size: number | undefined
     if (cid.code === DAG_PB_CODE) {
-      const stat = await this.#unixfs(cid, () => this.#fs.stat(cid, signalOption(options)))
-      if (stat.type !== 'file') throw wrongKind(cid, 'file', 'a CID of a single file')
+      const stat = await this.#fs.stat(cid, signalOption(options)).catch((cause: unknown) => {
+        throw unixfsError(cid, cause)
+      })
+      if (stat.type !== 'file') throw wrongKind(cid, 'a single file', 'a CID of a file, not a directory')
       if (stat.size > BigInt(maxBytes)) throw tooLarge(id, stat.size, maxBytes)
       size = Number(stat.size)
     } else if (cid.code !== raw.code) {
-      throw wrongKind(cid, 'bytes', 'getJson')
+      throw wrongKind(cid, 'bytes or a tensor', 'getJson')
     }
-    const cat = this.#fs.cat(cid, signalOption(options))
-    const fs = this
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      let length = 0
-      const iterator = cat[Symbol.asyncIterator]()
-      while (true) {
-        const next = await fs.#unixfs(cid, () => iterator.next())
-        if (next.done === true) return
-        length += next.value.byteLength
-        if (length > maxBytes) throw tooLarge(id, length, maxBytes)
-        yield next.value
-      }
-    }
-    return { id, size, chunks: chunks() }
+    return { id, size, chunks: this.#chunks(cid, maxBytes, options) }
   }
 
-  /** Runs a UnixFS step and turns its errors into DeaiErrors. */
-  async #unixfs<T>(cid: CID, step: () => Promise<T>): Promise<T> {
+  async *#chunks(cid: CID, maxBytes: number, options: ContentGetOptions): AsyncGenerator<Uint8Array> {
+    let length = 0
     try {
-      return await step()
-    } catch (cause) {
-      if (isDeaiError(cause)) throw cause
-      const name = cause instanceof Error ? cause.name : ''
-      if (name === 'NotAFileError' || name === 'NoContentError' || name === 'NotUnixFSError') {
-        throw wrongKind(cid, 'file', 'a CID of a single file')
+      for await (const chunk of this.#fs.cat(cid, signalOption(options))) {
+        length += chunk.byteLength
+        if (length > maxBytes) throw tooLarge(cid.toString(), length, maxBytes)
+        yield chunk
       }
-      if (name === 'AbortError' || name === 'NotFoundError') throw storeError(cause, cid, 'read')
-      throw new DeaiError('CONTENT_CORRUPT', `Content ${cid.toString()} is not a well-formed UnixFS file.`, {
-        details: [`Reason: ${cause instanceof Error ? cause.message : String(cause)}`],
-        fixes: ['Its blocks match their hashes, so its author built a malformed DAG: do not trust this CID.'],
-        cause,
-      })
+    } catch (cause) {
+      throw unixfsError(cid, cause)
     }
   }
 
@@ -275,10 +258,25 @@ function signalOption(options: ContentGetOptions): { signal?: AbortSignal } {
   return options.signal === undefined ? {} : { signal: options.signal }
 }
 
-function wrongKind(cid: CID, wanted: string, instead: string): DeaiError {
+/** Turns a UnixFS error into a DeaiError (DeaiErrors from the blockstore pass through). */
+function unixfsError(cid: CID, cause: unknown): DeaiError {
+  if (isDeaiError(cause)) return cause
+  const name = cause instanceof Error ? cause.name : ''
+  if (name === 'NotAFileError' || name === 'NoContentError' || name === 'NotUnixFSError') {
+    return wrongKind(cid, 'a single file', 'a CID of a file, not a directory')
+  }
+  if (name === 'AbortError' || name === 'NotFoundError') return storeError(cause, cid, 'read')
+  return new DeaiError('CONTENT_CORRUPT', `Content ${cid.toString()} is not a well-formed UnixFS file.`, {
+    details: [`Reason: ${cause instanceof Error ? cause.message : String(cause)}`],
+    fixes: ['Its blocks match their hashes, so its author built a malformed DAG: do not trust this CID.'],
+    cause,
+  })
+}
+
+function wrongKind(cid: CID, expected: string, instead: string): DeaiError {
   const codec = CODEC_NAMES.get(cid.code) ?? `0x${cid.code.toString(16)}`
-  return new DeaiError('CONTENT_WRONG_KIND', `Content ${cid.toString()} is not ${wanted === 'JSON' ? 'JSON' : `a ${wanted}`}: its codec is ${codec}.`, {
-    fixes: [`Read it with ${instead}, or check that this is the CID you meant.`],
+  return new DeaiError('CONTENT_WRONG_KIND', `Content ${cid.toString()} is not ${expected}: its codec is ${codec}.`, {
+    fixes: [`Use ${instead}, or check that this is the CID you meant.`],
   })
 }
 

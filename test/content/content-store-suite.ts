@@ -97,6 +97,16 @@ export function contentStoreSuite(name: string, harness: ContentStoreHarness): v
           expect(Buffer.compare(Buffer.concat(chunks), bytes)).toBe(0)
         }))
 
+      test('a stream can be left early', () =>
+        withStore(async (store) => {
+          const cid = await store.putBytes(patternBytes(2.5 * MIB))
+          for await (const chunk of store.getStream(cid)) {
+            expect(chunk.byteLength).toBe(MIB)
+            break
+          }
+          expect((await store.getBytes(cid)).byteLength).toBe(2.5 * MIB)
+        }))
+
       test('is not changed by later writes to the input or the output', () =>
         withStore(async (store) => {
           const bytes = text('hello')

@@ -5,7 +5,7 @@ import { CID } from 'multiformats/cid'
 import { afterAll, describe, expect, test } from 'vitest'
 import { createContentStore } from '../../src/content/create-content-store.js'
 import { CIDS, contentStoreSuite } from './content-store-suite.js'
-import { blockPath, encodeFileRoot, expectDeaiError, patternBytes, rawCid } from './fixtures.js'
+import { blockPath, encodeEmptyDirectory, encodeFileRoot, expectDeaiError, patternBytes, rawCid } from './fixtures.js'
 import type { ContentStoreInit } from '../../src/content/create-content-store.js'
 
 const MIB = 1_048_576
@@ -127,6 +127,17 @@ describe('fs content store', () => {
     await plantBlock(path, cid, block)
     const store = await createContentStore({ kind: 'fs', path })
     await expectDeaiError(store.getBytes(cid.toString()), 'CONTENT_TOO_LARGE')
+    await store.close()
+  })
+
+  test('a directory CID is CONTENT_WRONG_KIND', async () => {
+    const path = await freshDirectory()
+    const { cid, block } = await encodeEmptyDirectory()
+    // The well-known CIDv1 of the empty UnixFS directory.
+    expect(cid.toString()).toBe('bafybeiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354')
+    await plantBlock(path, cid, block)
+    const store = await createContentStore({ kind: 'fs', path })
+    await expectDeaiError(store.getBytes(cid.toString()), 'CONTENT_WRONG_KIND')
     await store.close()
   })
 

@@ -67,6 +67,12 @@ export async function encodeFileRoot(leaves: ReadonlyArray<{ cid: CID; size: num
   return { cid: CID.createV1(0x70, await sha256.digest(block)), block }
 }
 
+/** An empty UnixFS directory node (dag-pb), built by hand. */
+export async function encodeEmptyDirectory(): Promise<{ cid: CID; block: Uint8Array }> {
+  const block = field(1, concat(key(1, 0), varint(1)))
+  return { cid: CID.createV1(0x70, await sha256.digest(block)), block }
+}
+
 function varint(value: number): Uint8Array {
   const out: number[] = []
   let n = BigInt(value)
