@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { isDeaiError } from '../errors/base.js'
 import { registerChainCommand } from './commands/chain.js'
+import { registerContentCommand } from './commands/content.js'
 import { registerDeployCommand } from './commands/deploy.js'
 import { registerStakeCommands } from './commands/stake.js'
 import { registerTaskCommand } from './commands/task.js'
@@ -11,6 +12,7 @@ const VERSION = '0.1.0'
 function defaultContext(): CliContext {
   return {
     stdout: (text) => void process.stdout.write(text),
+    stdoutBytes: (bytes) => void process.stdout.write(bytes),
     stderr: (text) => void process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
@@ -33,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeployCommand(program, ctx)
   registerTaskCommand(program, ctx)
   registerStakeCommands(program, ctx)
+  registerContentCommand(program, ctx)
   for (const command of program.commands) inheritSettings(command, ctx)
   return program
 }

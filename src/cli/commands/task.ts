@@ -8,6 +8,10 @@ import { proposeTask } from '../../ledger/actions/propose-task.js'
 import { finalizeTask } from '../../ledger/actions/vote-on-task.js'
 import { castTaskVote } from '../../ledger/actions/cast-task-vote.js'
 import { openProtocol, openWithSigner, withChainOptions, withSignerOptions } from '../shared/connect.js'
+import { verifyAndVote } from '../../roles/verifier/verify-and-vote.js'
+import { openContentStore, withStoreOption } from './content.js'
+import type { StoreOptions } from './content.js'
+import { readDataFile } from '../shared/read-json-file.js'
 import type { ChainOptions, SignerOptions } from '../shared/connect.js'
 import type { CliContext } from '../shared/context.js'
 import { formatDeai, printResult } from '../shared/output.js'
@@ -27,23 +31,40 @@ function describeTask(t: TaskRecord): string {
   ].join('\n')
 }
 
+async function resolveSpecCid(ctx: CliContext, options: StoreOptions & { spec?: string; specCid?: string }): Promise<string> {
+  if ((options.spec === undefined) === (options.specCid === undefined)) {
+    throw new DeaiError('CLI_USAGE', 'give exactly one of --spec FILE or --spec-cid CID')
+  }
+  if (options.specCid !== undefined) return options.specCid
+  const store = await openContentStore(ctx, options)
+  try {
+    const cid = await store.putJson(await readDataFile(ctx.cwd, options.spec!, 'task spec'))
+    ctx.stderr(`spec stored as ${cid}\n`)
+    return cid
+  } finally {
+    await store.close()
+  }
+}
+
 export function registerTaskCommand(program: Command, ctx: CliContext): void {
   const task = program.command('task').description('task proposing: propose tasks, vote on them as a committee member, inspect them')
 
-  withSignerOptions(withChainOptions(
+  withStoreOption(withSignerOptions(withChainOptions(
     task.command('propose')
       .description('escrow a budget and a bond, propose a task by its spec CID, and draw its verification committee')
-      .requiredOption('--spec-cid <cid>', 'CID of the task spec in the content store (deai content put spec.json)')
+      .option('--spec <file>', 'task spec file (JSON or YAML, format deai-task/1); stored in the content store')
+      .option('--spec-cid <cid>', 'CID of a task spec already in the content store (deai content put spec.json)')
       .requiredOption('--budget <deai>', 'reward budget to escrow, in DEAI', parseAmount)
       .option('--bond <deai>', 'bond, in DEAI (default: the registry minimum)', parseAmount)
       .option('--expires-in <duration>', 'how long the task stays open once approved (e.g. 30d)', parseDuration)
       .option('--no-draw', 'only propose; draw the committee later with `deai task draw`')
       .option('--json', 'print the result as JSON'),
-  )).action(async (options: Common & { specCid: string; budget: bigint; bond?: bigint; expiresIn?: bigint; draw: boolean }) => {
+  ))).action(async (options: Common & StoreOptions & { spec?: string; specCid?: string; budget: bigint; bond?: bigint; expiresIn?: bigint; draw: boolean }) => {
+    const specCid = await resolveSpecCid(ctx, options)
     const { protocol, signer } = await openWithSigner(ctx, options)
     const expiresAt = options.expiresIn === undefined ? undefined : (await protocol.ledger.clock.now()) + options.expiresIn
     const proposed = await proposeTask(protocol, signer, {
-      specCid: options.specCid,
+      specCid,
       budget: options.budget,
       ...(options.bond === undefined ? {} : { bond: options.bond }),
       ...(expiresAt === undefined ? {} : { expiresAt }),
@@ -92,21 +113,34 @@ export function registerTaskCommand(program: Command, ctx: CliContext): void {
     printResult(ctx, options.json, record, () => describeTask(record))
   })
 
-  withSignerOptions(withChainOptions(
+  withStoreOption(withSignerOptions(withChainOptions(
     task.command('vote <taskId>')
-      .description('as a committee member (operator key), take the next voting step: commit during the commit phase, reveal during the reveal phase')
-      .addOption(new Option('--approve', 'vote to approve').conflicts('reject'))
-      .addOption(new Option('--reject', 'vote to reject'))
-      .requiredOption('--reasons <cid>', 'CID of your reasons (your check report)')
+      .description('as a committee member (operator key), take the next voting step: check the task with the verifier rule set and commit the verdict during the commit phase, reveal it during the reveal phase')
+      .addOption(new Option('--approve', 'override the check: vote to approve').conflicts('reject'))
+      .addOption(new Option('--reject', 'override the check: vote to reject'))
+      .option('--reasons <cid>', 'CID of your own reasons (with --approve/--reject)')
       .option('--wait', 'after committing, wait for the reveal phase and reveal')
       .option('--json', 'print the result as JSON'),
-  )).action(async (id: string, options: Common & { approve?: boolean; reject?: boolean; reasons: string; wait?: boolean }) => {
-    if (options.approve !== true && options.reject !== true) {
-      throw new DeaiError('CLI_USAGE', 'say how you vote: --approve or --reject')
-    }
+  ))).action(async (id: string, options: Common & StoreOptions & { approve?: boolean; reject?: boolean; reasons?: string; wait?: boolean }) => {
+    const taskId = parseTaskId(id)
     const { protocol, signer } = await openWithSigner(ctx, options)
-    const step = await castTaskVote(protocol, signer, { taskId: parseTaskId(id), approve: options.approve === true, reasonsCid: options.reasons, wait: options.wait === true })
-    printResult(ctx, options.json, step, () => `${step.step} for task ${id} (${step.approve ? 'approve' : 'reject'})`)
+    const wait = options.wait === true
+    if (options.approve === true || options.reject === true) {
+      if (options.reasons === undefined) throw new DeaiError('CLI_USAGE', 'with --approve or --reject, give --reasons CID')
+      const step = await castTaskVote(protocol, signer, { taskId, approve: options.approve === true, reasonsCid: options.reasons, wait })
+      printResult(ctx, options.json, step, () => `${step.step} for task ${id} (${step.approve ? 'approve' : 'reject'})`)
+      return
+    }
+    const store = await openContentStore(ctx, options)
+    try {
+      const result = await verifyAndVote(protocol, store, signer, taskId, { wait })
+      printResult(ctx, options.json, result, () => [
+        `${result.step} for task ${id}: ${result.approve ? 'approve' : 'reject'} (reasons ${result.reasonsCid})`,
+        ...result.report.findings.map((f) => `  ${f.ok ? 'pass' : 'FAIL'}  ${f.rule.padEnd(20)} ${f.detail}`),
+      ].join('\n'))
+    } finally {
+      await store.close()
+    }
   })
 
   withSignerOptions(withChainOptions(

@@ -2,6 +2,8 @@
 export type CliContext = {
   /** Results (text, or JSON with --json). */
   stdout(text: string): void
+  /** Raw bytes to standard output (content get). */
+  stdoutBytes(bytes: Uint8Array): void
   /** Progress, logs and errors. */
   stderr(text: string): void
   env: Readonly<Record<string, string | undefined>>
