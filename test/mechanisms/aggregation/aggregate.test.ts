@@ -11,7 +11,7 @@ import { fedavg } from '../../../src/mechanisms/aggregation/fedavg.js'
 import { krum, multiKrum } from '../../../src/mechanisms/aggregation/krum.js'
 import { median } from '../../../src/mechanisms/aggregation/median.js'
 import { trimmedMean } from '../../../src/mechanisms/aggregation/trimmed-mean.js'
-import { errorCode, expectClose, randomUpdates, rng, scalars } from './helpers.js'
+import { errorCode, expectClose, permutation, randomUpdates, rng, scalars } from './helpers.js'
 
 const SEED = 7701
 
@@ -46,6 +46,22 @@ describe('aggregate', () => {
     for (const rule of ['median', 'trimmed-mean', 'krum', 'bulyan'] as const) expect(aggregate(rule, same, { f: 1 })).toEqual(u)
     // Averaging in float32 with factors fround(1/7), as Flower does, is exact only to rounding.
     for (const rule of ['fedavg', 'multi-krum'] as const) expectClose(aggregate(rule, same, { f: 1 }), u!, 1e-6)
+  })
+
+  test('no rule depends on the order of the updates (random inputs, so no score ties)', () => {
+    const order = permutation(rand, updates.length)
+    const shuffled = order.map((i) => updates[i]!)
+    const shuffledWeights = order.map((i) => weights[i]!)
+    for (const rule of AGGREGATION_RULES) {
+      const options = { f: 2, k: 6 }
+      const a = aggregate(rule, updates, { ...options, weights })
+      const b = aggregate(rule, shuffled, { ...options, weights: shuffledWeights })
+      // Float32 accumulation (FedAvg, Multi-Krum) depends on summation order within rounding.
+      expectClose(b, a, 1e-6, 1e-6)
+    }
+    expect(aggregate('median', shuffled)).toEqual(aggregate('median', updates))
+    expect(aggregate('krum', shuffled, { f: 2 })).toEqual(aggregate('krum', updates, { f: 2 }))
+    expect(new Set(selectUpdates('bulyan', shuffled, { f: 2 }).map((i) => order[i]))).toEqual(new Set(selectUpdates('bulyan', updates, { f: 2 })))
   })
 
   test('accepts undefined options, as a parsed config may carry them', () => {

@@ -44,6 +44,14 @@ describe('bulyan', () => {
     }
   })
 
+  test('matches the reference across coordinate blocks (n = 23, f = 5, d = 2100)', () => {
+    const rand = rng(SEED + 3)
+    const updates = randomUpdates(rand, 23, 2100)
+    const ref = refBulyan(updates, 5)
+    expect(bulyanSelect(updates, 5)).toEqual(ref.kept)
+    expectClose(bulyan(updates, 5), ref.aggregate, 1e-6, 1e-7)
+  })
+
   test('resists a Byzantine minority far from the honest updates', () => {
     const rand = rng(SEED + 2)
     const honest = randomUpdates(rand, 9, 20, 0.1)
