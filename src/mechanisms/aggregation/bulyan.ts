@@ -144,27 +144,31 @@ export function meanOfNearest(reference: Float32Array, updates: readonly Float32
         // The count-th smallest distance: everything nearer is kept, the rest come from ties.
         selectInPlace(scratch, 0, n - 1, count - 1)
         const cut = scratch[count - 1]!
+        // One pass: values nearer than the cut are kept; values exactly at the cut are ties,
+        // at ref − cut (below) or ref + cut (above), and the ones below are taken first.
         let taken = 0
+        let belowSum = 0
+        let belowCount = 0
+        let aboveSum = 0
+        let ties = 0
         for (let r = 0; r < n; r++) {
-          const inside = +(distance[r]! < cut)
-          sum += col[lo + r]! * inside
+          const v = col[lo + r]!
+          const dist = distance[r]!
+          const inside = +(dist < cut)
+          const tie = +(dist === cut)
+          const below = tie * +(v < ref)
+          sum += v * inside
           taken += inside
+          belowSum += v * below
+          belowCount += below
+          aboveSum += v * (tie - below)
+          ties += tie
         }
-        // Values at exactly the cut distance sit at ref - cut and ref + cut: smaller ones first.
-        for (let r = 0; r < n && taken < count; r++) {
-          const v = col[lo + r]!
-          if (distance[r] === cut && v < ref) {
-            sum += v
-            taken++
-          }
-        }
-        for (let r = 0; r < n && taken < count; r++) {
-          const v = col[lo + r]!
-          if (distance[r] === cut && v >= ref) {
-            sum += v
-            taken++
-          }
-        }
+        // Tied values on one side are equal, so their mean is each of them.
+        const fromBelow = Math.min(count - taken, belowCount)
+        if (fromBelow > 0) sum += (belowSum / belowCount) * fromBelow
+        const fromAbove = count - taken - fromBelow
+        if (fromAbove > 0) sum += (aboveSum / (ties - belowCount)) * fromAbove
       }
       out[base + t] = sum / count
     }
