@@ -4,12 +4,12 @@
  * @packageDocumentation
  */
 import { DeaiError } from '../../errors/base.js'
-import { bulyanSelect, bulyanSizes, meanOfNearest } from './bulyan.js'
+import { bulyanSelect, bulyanWithSelection } from './bulyan.js'
 import { fedavg, weightedAverage } from './fedavg.js'
 import { multiKrumSelect, krumSelect } from './krum.js'
 import { median } from './median.js'
 import { DEFAULT_TRIM_BETA, trimmedMean } from './trimmed-mean.js'
-import { assertUpdates, resolveF, resolveWeights } from './validate.js'
+import { assertUpdates, resolveWeights } from './validate.js'
 
 /** Every aggregation rule, by the name scenario files use. */
 export const AGGREGATION_RULES = ['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan'] as const
@@ -114,11 +114,8 @@ export function aggregateWithSelection(rule: AggregationRule, updates: readonly 
       return { aggregate: weightedAverage(updates, kept, weights), kept, rejected: complement(kept, n) }
     }
     case 'bulyan': {
-      const f = resolveF(options.f, n)
-      const { beta } = bulyanSizes(n, f)
-      const kept = bulyanSelect(updates, f)
-      const chosen = kept.map((k) => updates[k]!)
-      return { aggregate: meanOfNearest(median(chosen), chosen, beta), kept, rejected: complement(kept, n) }
+      const { aggregate, kept } = bulyanWithSelection(updates, options.f)
+      return { aggregate, kept, rejected: complement(kept, n) }
     }
   }
 }

@@ -82,12 +82,25 @@ function selectIteratively(distances: Float64Array, n: number, f: number, theta:
  * ```
  */
 export function bulyan(updates: readonly Float32Array[], f?: number): Float32Array {
+  return bulyanWithSelection(updates, f).aggregate
+}
+
+/**
+ * {@link bulyan} together with the indices it selected, so the distances are computed once.
+ *
+ * @param updates - The client updates, one flat Float32Array each, all the same length.
+ * @param f - Assumed number of Byzantine updates, n ≥ 4f + 3. @default 0
+ * @returns The aggregate and the θ selected indices in selection order.
+ * @throws DeaiError as {@link bulyanSelect}.
+ */
+export function bulyanWithSelection(updates: readonly Float32Array[], f?: number): { aggregate: Float32Array; kept: number[] } {
   assertUpdates(updates)
   const n = updates.length
   const fv = resolveF(f, n)
   const { theta, beta } = bulyanSizes(n, fv)
-  const selected = selectIteratively(pairwiseSquaredDistances(updates), n, fv, theta).map((k) => updates[k]!)
-  return meanOfNearest(median(selected), selected, beta)
+  const kept = selectIteratively(pairwiseSquaredDistances(updates), n, fv, theta)
+  const selected = kept.map((k) => updates[k]!)
+  return { aggregate: meanOfNearest(median(selected), selected, beta), kept }
 }
 
 /**
