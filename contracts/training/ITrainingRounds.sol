@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title ITrainingRounds: the on-chain side of one task's federated training
+/// @notice One TrainingRounds contract per task (a clone made by TrainingFactory). A round opens
+/// with the global model's digest. Staked trainers submit the digest of their update (a CID's
+/// sha2-256 digest plus its codec) and their example count before the training deadline; the
+/// contract keeps only a running hash of the submissions (the list itself is in the events and is
+/// passed back, checked against the hash, at settlement). Staked validators score every update on
+/// their private validation shard, commit a hash of the scores, then reveal them. Anyone settles
+/// after the reveal deadline: the configured consensus rule accepts or rejects each update, the
+/// round's emission is split among accepted trainers by consensus score and among validators by
+/// agreement with consensus, and rejected trainers and deviating or silent validators are slashed
+/// with the reason on chain. A staked aggregator then posts the next global model (the configured
+/// aggregation rule over the accepted updates), which opens the next round; any staked validator
+/// may dispute it, and validators decide the dispute by stake-weighted vote.
+interface ITrainingRounds {
+    enum Consensus {
+        Flock, // per update: stake-weighted accept/reject votes (a validator accepts if its score clears the acceptance bar)
+        MedianScore, // per update: stake-weighted median of scores, accepted if it clears the acceptance bar
+        Yuma // Bittensor's Yuma over the validators' normalised scores
+    }
+
+    enum Aggregation {
+        FedAvg,
+        Median,
+        TrimmedMean,
+        Krum,
+        MultiKrum,
+        Bulyan
+    }
+
+    /// @dev Content codecs of digests (see the content layer): a raw block, a UnixFS dag-pb root, or dag-json.
+    enum Codec {
+        Raw,
+        DagPb,
+        DagJson
+    }
+
+    struct Config {
+        uint32 rounds;
+        uint64 trainPeriod; // seconds trainers have to submit after a round opens
+        uint64 scorePeriod; // then validators commit score hashes
+        uint64 revealPeriod; // then validators reveal
+        uint64 disputePeriod; // a posted model can be disputed this long (<= trainPeriod)
+        uint256 emissionPerRound; // DEAI paid per round (trainers + validators)
+        uint16 trainerShareBps; // the trainers' share of a round's emission; validators get the rest
+        uint16 acceptFloorBps; // an update's score must be at least this (absolute, e.g. accuracy in bps)...
+        uint16 acceptRelativeBps; // ...and at least this share of the median update's score
+        uint16 deviationBoundBps; // validators deviating more than this from consensus are slashed
+        uint16 slashTrainerBps; // share of a rejected trainer's task stake slashed
+        uint16 slashValidatorBps; // share of a deviating or silent validator's task stake slashed
+        uint16 slashAggregatorBps; // share of an aggregator's stake slashed for a wrong model
+        uint16 maxUpdates; // submissions accepted per round (bounds settlement gas)
+        Consensus consensus;
+        Aggregation aggregation;
+        uint16 aggregationParam; // trimmed mean: beta in bps; Krum/Bulyan: f; Multi-Krum: k
+        uint256 minTrainerStake;
+        uint256 minValidatorStake;
+        uint256 minAggregatorStake;
+    }
+
+    /// @dev What a trainer submitted, as passed back to `settle` (in submission order).
+    struct Submission {
+        address trainer; // the owner (not the operator key)
+        bytes32 digest;
+        Codec codec;
+        uint32 examples;
+    }
+
+    event TrainingStarted(uint256 indexed taskId, Config config, uint256 funded);
+    event RoundOpened(
+        uint256 indexed round,
+        bytes32 modelDigest,
+        Codec modelCodec,
+        uint64 trainDeadline,
+        uint64 scoreDeadline,
+        uint64 revealDeadline
+    );
+    event UpdateSubmitted(
+        uint256 indexed round, uint256 index, address indexed trainer, bytes32 digest, Codec codec, uint32 examples
+    );
+    event ScoresCommitted(uint256 indexed round, address indexed validator);
+    event ScoresRevealed(uint256 indexed round, address indexed validator, uint16[] scores);
+    event UpdateJudged(
+        uint256 indexed round, uint256 index, address indexed trainer, bool accepted, uint16 consensusScore, uint256 reward
+    );
+    event ValidatorJudged(
+        uint256 indexed round, address indexed validator, bool revealed, uint16 deviationBps, uint256 reward, bool slashed
+    );
+    event RoundSettled(uint256 indexed round, uint256 accepted, uint256 rejected, uint256 paid);
+    event ModelPosted(uint256 indexed round, address indexed aggregator, bytes32 digest, Codec codec);
+    event ModelDisputed(uint256 indexed round, address indexed disputer, uint64 voteDeadline);
+    event DisputeVoted(uint256 indexed round, address indexed validator, bool modelIsWrong, uint256 stake);
+    event DisputeResolved(uint256 indexed round, bool modelWasWrong, uint256 stakeForWrong, uint256 stakeForRight);
+    event RoundCancelled(uint256 indexed round, bytes32 reason);
+    event TrainingFinished(uint256 refund);
+
+    /// @notice Opens round 1 from the initial model (the task's proposer).
+    function start(bytes32 modelDigest, Codec codec) external;
+
+    /// @notice A trainer's operator key submits an update for the open round.
+    function submitUpdate(uint256 round, bytes32 digest, Codec codec, uint32 examples) external;
+
+    /// @notice A validator's operator key commits keccak256(abi.encode(round, validatorOwner, scores, salt)).
+    function commitScores(uint256 round, bytes32 commitment) external;
+
+    /// @notice Reveals the committed scores: one per submission, in submission order.
+    function revealScores(uint256 round, uint16[] calldata scores, bytes32 salt) external;
+
+    /// @notice Settles a round after its reveal deadline; anyone may call it.
+    function settle(uint256 round, Submission[] calldata submissions) external;
+
+    /// @notice A staked aggregator posts the aggregate of round `round`'s accepted updates; opens the next round.
+    function postModel(uint256 round, bytes32 digest, Codec codec) external;
+
+    /// @notice A staked validator disputes the model posted for `round`.
+    function disputeModel(uint256 round) external;
+
+    /// @notice Staked validators vote on an open dispute.
+    function voteDispute(uint256 round, bool modelIsWrong) external;
+
+    /// @notice Ends a dispute after its vote deadline; anyone may call it.
+    function resolveDispute(uint256 round) external;
+
+    /// @notice After the last round settles (or the task expires), returns what is left to the proposer.
+    function finish() external;
+}
