@@ -93,3 +93,32 @@ export async function advancePast(fx: ProtocolFixture, deadline: bigint): Promis
 export function committeeSeed(secret: Hex, blockHash: Hex, taskId: bigint): Hex {
   return keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'bytes32' }, { type: 'uint256' }], [secret, blockHash, taskId]))
 }
+
+/** What one committee member does in a vote. */
+export type VotePlan = 'approve' | 'reject' | 'commit-only' | 'absent'
+
+/**
+ * Runs a drawn task's vote to the end of its reveal phase: each member's key commits (unless
+ * absent), then reveals (if it approves or rejects). Does not finalize.
+ *
+ * @param plan - per member: the key that sends, the member (owner) it votes for
+ *   (default: the key itself) and what it does.
+ */
+export async function castVotes(
+  fx: ProtocolFixture,
+  taskId: bigint,
+  plan: readonly { key: PrivateKeyAccount; member?: Address; vote: VotePlan }[],
+): Promise<void> {
+  const ballots = plan.map((p) => {
+    const member = p.member ?? p.key.address
+    return { ...p, member, ballot: ballot(taskId, member, p.vote === 'approve' || p.vote === 'commit-only') }
+  })
+  for (const b of ballots) {
+    if (b.vote !== 'absent') await commitVote(fx, b.key, taskId, commitmentOf(taskId, b.member, b.ballot))
+  }
+  await endCommitPhase(fx, taskId)
+  for (const b of ballots) {
+    if (b.vote === 'approve' || b.vote === 'reject') await revealVote(fx, b.key, taskId, b.ballot)
+  }
+  await endRevealPhase(fx, taskId)
+}
