@@ -5,7 +5,7 @@ import { stakeManagerAbi, stakeManagerBytecode } from '../../src/ledger/contract
 import { roleId } from '../../src/ledger/contracts/roles.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import { assertErrorChecklist } from '../helpers/error-checklist.js'
-import { compileHostileToken, deployContract } from '../helpers/hostile-token.js'
+import { compileMock, deployContract } from '../helpers/mock-contracts.js'
 import { accountAt, createProtocolFixture, stakeManagerTestAbi } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import { createRevertLog, simulateDeploy } from '../helpers/reverts.js'
@@ -317,7 +317,7 @@ describe('StakeManager: pause', () => {
 
 describe('StakeManager: hostile tokens', () => {
   test('a token that answers false is caught, and re-entry from a token is refused', async () => {
-    const hostile = await compileHostileToken()
+    const hostile = await compileMock('HostileToken')
     const tokenAddress = getAddress(await deployContract(fx.ledger, admin, hostile))
     const manager = await deployContract(fx.ledger, admin, { abi: stakeManagerAbi, bytecode: stakeManagerBytecode }, [tokenAddress, admin.address, 0n, 0n])
     const token = { address: tokenAddress, abi: hostile.abi }

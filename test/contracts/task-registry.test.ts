@@ -7,7 +7,7 @@ import { taskRegistryAbi, taskRegistryBytecode } from '../../src/ledger/contract
 import { roleId } from '../../src/ledger/contracts/roles.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import { assertErrorChecklist } from '../helpers/error-checklist.js'
-import { compileHostileToken, deployContract } from '../helpers/hostile-token.js'
+import { compileMock, deployContract } from '../helpers/mock-contracts.js'
 import { accountAt, createProtocolFixture, taskRegistryTestAbi } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import { createRevertLog, simulateDeploy } from '../helpers/reverts.js'
@@ -298,7 +298,7 @@ describe('TaskRegistry: open tasks', () => {
 
 describe('TaskRegistry: hostile tokens', () => {
   test('a token that answers false is caught, and re-entry from a token is refused', async () => {
-    const hostile = await compileHostileToken()
+    const hostile = await compileMock('HostileToken')
     const tokenAddress = getAddress(await deployContract(fx.ledger, admin, hostile))
     const manager = await deployContract(fx.ledger, admin, { abi: stakeManagerAbi, bytecode: stakeManagerBytecode }, [tokenAddress, admin.address, 0n, 0n])
     const registry = await deployContract(fx.ledger, admin, { abi: taskRegistryAbi, bytecode: taskRegistryBytecode }, [tokenAddress, manager, admin.address, admin.address, RULES])
