@@ -182,7 +182,7 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         Task storage t = _task(taskId);
         _expect(taskId, t, Status.Proposed);
         if (block.number <= t.seedBlock) revert SeedNotReady(t.seedBlock);
-        bytes32 blockHash = Blockhash.blockHash(t.seedBlock);
+        bytes32 blockHash = _blockHash(t.seedBlock);
         if (blockHash == bytes32(0)) revert SeedUnavailable(t.seedBlock);
         if (keccak256(abi.encode(secret)) != t.seedCommitment) revert BadSeedSecret();
         Params storage p = _params[t.paramsId];
@@ -213,7 +213,7 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     function abandon(uint256 taskId) external nonReentrant {
         Task storage t = _task(taskId);
         _expect(taskId, t, Status.Proposed);
-        if (block.number <= t.seedBlock || Blockhash.blockHash(t.seedBlock) != bytes32(0)) revert NotAbandoned(t.seedBlock);
+        if (block.number <= t.seedBlock || _blockHash(t.seedBlock) != bytes32(0)) revert NotAbandoned(t.seedBlock);
         t.status = Status.Abandoned;
         uint256 refund = t.budget;
         uint256 bond = t.bond;
@@ -385,6 +385,18 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     function _member(uint256 taskId, address key) private view returns (address member) {
         member = stakes.ownerOfOperator(0, VERIFIER, key);
         if (member == address(0) || !_isMember[taskId][member]) revert NotCommitteeMember(key);
+    }
+
+    /// @dev The hash of an earlier block, or zero once it is out of reach: BLOCKHASH for the last
+    /// 256 blocks, then the EIP-2935 history contract. Only a successful 32-byte answer counts.
+    /// OZ's Blockhash reads the call's output whether or not the call succeeded, so a history
+    /// contract that reverts with data (the embedded chain's placeholder does) would give the
+    /// revert data as the hash, and a task could never be abandoned. Callers ensure
+    /// `blockNumber < block.number`.
+    function _blockHash(uint256 blockNumber) private view returns (bytes32 hash) {
+        if (block.number - blockNumber <= 256) return blockhash(blockNumber);
+        (bool ok, bytes memory answer) = Blockhash.HISTORY_STORAGE_ADDRESS.staticcall(abi.encode(blockNumber));
+        if (ok && answer.length == 32) hash = abi.decode(answer, (bytes32));
     }
 
     /// @dev Slashes members who did not reveal and, if `majority` is set, those who voted

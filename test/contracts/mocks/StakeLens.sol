@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+interface IStakeManagerReads {
+    function positionOf(uint256 taskId, bytes32 role, address owner) external view returns (uint256, uint256, uint64);
+    function operatorOf(uint256 taskId, bytes32 role, address owner) external view returns (address);
+    function rewardsOf(address owner) external view returns (uint256);
+    function poolActive(uint256 taskId, bytes32 role) external view returns (uint256);
+    function stakerCount(uint256 taskId, bytes32 role) external view returns (uint256);
+    function totalStaked() external view returns (uint256);
+    function totalUnclaimed() external view returns (uint256);
+}
+
+interface ITokenReads {
+    function balanceOf(address owner) external view returns (uint256);
+}
+
+/// @title StakeLens: reads a StakeManager's books in one call, for invariant tests only
+contract StakeLens {
+    /// @notice Returns, flattened: balanceOf(manager), totalStaked, totalUnclaimed; then per pool
+    /// (tasks[i], roles[i]) poolActive and stakerCount; then per owner, per pool: active,
+    /// unbonding, releaseAt and operatorOf; then per account: rewardsOf and balanceOf.
+    function snapshot(
+        IStakeManagerReads manager,
+        ITokenReads token,
+        uint256[] calldata tasks,
+        bytes32[] calldata roles,
+        address[] calldata owners,
+        address[] calldata accounts
+    ) external view returns (uint256[] memory out) {
+        out = new uint256[](3 + 2 * tasks.length + 4 * owners.length * tasks.length + 2 * accounts.length);
+        out[0] = token.balanceOf(address(manager));
+        out[1] = manager.totalStaked();
+        out[2] = manager.totalUnclaimed();
+        uint256 k = 3;
+        for (uint256 p = 0; p < tasks.length; p++) {
+            out[k++] = manager.poolActive(tasks[p], roles[p]);
+            out[k++] = manager.stakerCount(tasks[p], roles[p]);
+        }
+        for (uint256 o = 0; o < owners.length; o++) {
+            for (uint256 p = 0; p < tasks.length; p++) {
+                k = _position(out, k, manager, tasks[p], roles[p], owners[o]);
+            }
+        }
+        for (uint256 a = 0; a < accounts.length; a++) {
+            out[k++] = manager.rewardsOf(accounts[a]);
+            out[k++] = token.balanceOf(accounts[a]);
+        }
+    }
+
+    function _position(uint256[] memory out, uint256 k, IStakeManagerReads manager, uint256 taskId, bytes32 role, address owner)
+        private
+        view
+        returns (uint256)
+    {
+        (uint256 active, uint256 unbonding, uint64 releaseAt) = manager.positionOf(taskId, role, owner);
+        out[k] = active;
+        out[k + 1] = unbonding;
+        out[k + 2] = releaseAt;
+        out[k + 3] = uint256(uint160(manager.operatorOf(taskId, role, owner)));
+        return k + 4;
+    }
+}

@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import solc from 'solc'
+import type { Abi, Address, Hex, PrivateKeyAccount } from 'viem'
+import { z } from 'zod'
+import type { Ledger } from '../../src/ledger/ledger.js'
+
+/** Test-only contracts under test/contracts/mocks/, compiled on demand (never shipped). */
+export type MockName = 'HostileToken' | 'StakeLens'
+
+const problemsSchema = z.object({
+  errors: z.array(z.object({ severity: z.string(), formattedMessage: z.string() })).optional(),
+})
+const contractsSchema = z.object({
+  contracts: z.record(z.string(), z.record(z.string(), z.object({
+    abi: z.array(z.unknown()),
+    evm: z.object({ bytecode: z.object({ object: z.string() }) }),
+  }))),
+})
+
+/** A compiled contract: `abi` and creation `bytecode`. */
+export type CompiledContract = { abi: Abi; bytecode: Hex }
+
+const compiled = new Map<MockName, Promise<CompiledContract>>()
+
+/**
+ * Compiles test/contracts/mocks/<name>.sol with solc-js (once per process).
+ *
+ * @example
+ * ```ts
+ * const token = await deployContract(ledger, account, await compileMock('HostileToken'))
+ * ```
+ */
+export function compileMock(name: MockName): Promise<CompiledContract> {
+  let result = compiled.get(name)
+  if (result === undefined) {
+    result = compile(name)
+    compiled.set(name, result)
+  }
+  return result
+}
+
+async function compile(name: MockName): Promise<CompiledContract> {
+  const path = fileURLToPath(new URL(`../contracts/mocks/${name}.sol`, import.meta.url))
+  const input = {
+    language: 'Solidity',
+    sources: { [`${name}.sol`]: { content: await readFile(path, 'utf8') } },
+    settings: { evmVersion: 'cancun', viaIR: true, optimizer: { enabled: true, runs: 200 }, outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
+  }
+  const output: unknown = JSON.parse(String(solc.compile(JSON.stringify(input))))
+  const problems = (problemsSchema.parse(output).errors ?? []).filter((e) => e.severity === 'error')
+  if (problems.length > 0) throw new Error(problems.map((e) => e.formattedMessage).join('\n'))
+  const contract = contractsSchema.parse(output).contracts[`${name}.sol`]?.[name]
+  if (contract === undefined) throw new Error(`${name} missing from the compiler output`)
+  // solc's ABI output is an ABI by construction.
+  return { abi: contract.abi as Abi, bytecode: `0x${contract.evm.bytecode.object}` }
+}
+
+/** Deploys a contract and waits for it; returns its address. */
+export async function deployContract(ledger: Ledger, account: PrivateKeyAccount, contract: CompiledContract, args: readonly unknown[] = []): Promise<Address> {
+  const hash = await ledger.wallet(account).deployContract({ abi: contract.abi, bytecode: contract.bytecode, args } as never)
+  const receipt = await ledger.client.waitForTransactionReceipt({ hash })
+  if (receipt.status !== 'success' || receipt.contractAddress == null) throw new Error(`deploying failed (tx ${hash})`)
+  return receipt.contractAddress
+}
