@@ -12,23 +12,31 @@ const BLOCK_PRODUCING = new Set(['eth_sendRawTransaction', 'eth_sendTransaction'
 /**
  * Pins every new block's timestamp to the previous one plus one second (plus any
  * `evm_increaseTime`), so that block hashes, and anything seeded from them, repeat run to run.
+ * The pin is set right after each block, so calls and gas estimates on the pending block see
+ * the same time as the block that will be mined.
  */
-function withVirtualTime(raw: EIP1193RequestFn): EIP1193RequestFn {
+async function withVirtualTime(raw: EIP1193RequestFn): Promise<EIP1193RequestFn> {
   let pending = 0n
   const call = (method: string, params: unknown[] = []) => raw({ method, params } as never) as Promise<unknown>
+  const pin = async () => {
+    const latest = (await call('eth_getBlockByNumber', ['latest', false])) as { timestamp: string }
+    const step = pending > 1n ? pending : 1n
+    await call('evm_setNextBlockTimestamp', [`0x${(BigInt(latest.timestamp) + step).toString(16)}`])
+  }
+  await pin()
   return (async (args: { method: string; params?: unknown }) => {
     if (args.method === 'evm_increaseTime') {
       const [seconds] = (args.params ?? []) as [string | number]
       pending += BigInt(seconds)
+      await pin()
       return `0x${pending.toString(16)}`
     }
+    const result = await raw(args as never)
     if (BLOCK_PRODUCING.has(args.method)) {
-      const latest = (await call('eth_getBlockByNumber', ['latest', false])) as { timestamp: string }
-      const step = pending > 1n ? pending : 1n
       pending = 0n
-      await call('evm_setNextBlockTimestamp', [`0x${(BigInt(latest.timestamp) + step).toString(16)}`])
+      await pin()
     }
-    return raw(args as never)
+    return result
   }) as EIP1193RequestFn
 }
 
@@ -79,7 +87,7 @@ export async function createEmbeddedLedger(init: EmbeddedLedgerInit = {}): Promi
       : init.time === 'wall' ? { genesisTime: BigInt(Math.floor(Date.now() / 1000)) } : {}),
     ...(init.blockTimeMs === undefined ? {} : { blockTimeMs: init.blockTimeMs }),
   })
-  const request = init.time === 'wall' ? provider.request : withVirtualTime(provider.request)
+  const request = init.time === 'wall' ? provider.request : await withVirtualTime(provider.request)
   const ledger = createLedger({
     kind: 'embedded',
     chainId: init.chainId ?? 31337,
