@@ -64,10 +64,12 @@ async function start(): Promise<TfModule> {
     throw unavailable('TensorFlow.js could not be loaded.', cause)
   }
   installWasmKernels(tf)
-  // Another part of the process may have started the wasm backend already; its paths stand then.
-  if (tf.findBackend('wasm') === null) {
+  try {
     // setWasmPaths takes a prefix; the trailing separator makes `${prefix}${file}` a path.
     wasm.setWasmPaths(`${wasmDir}${sep}`)
+  } catch {
+    // It throws only after an earlier start of the wasm backend failed; setBackend below then
+    // reports that failure.
   }
   let ok: boolean
   try {

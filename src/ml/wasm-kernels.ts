@@ -13,8 +13,8 @@
  * - `Conv2DBackpropInput` (stride 1, NHWC): a "full" convolution of the output gradient with the
  *   filter rotated by 180 degrees and its channel axes swapped. Other cases use the original.
  *
- * The results are the same sums in a different order (checked against the cpu backend in
- * test/ml/wasm-kernels.test.ts).
+ * The results are the same sums in a different order (checked against the definitions, computed
+ * with plain loops, in test/ml/wasm-kernels.test.ts).
  *
  * @packageDocumentation
  */

@@ -14,6 +14,8 @@ import { setWeights } from './weights.js'
  * Builds a tfjs model of `kind` holding {@link initialWeights}(kind, seed): the same seed gives
  * bit-identical weights. The caller owns the model and should `model.dispose()` it when done.
  * (deai's {@link trainLocal} and {@link evaluate} do not need one: they keep their own.)
+ * To run it yourself, feed it pixels standardised as training does:
+ * `(v / 255 - PIXEL_MEAN) / PIXEL_STD`, shaped [n, 784] (`mlp`) or [n, 28, 28, 1] (`cnn`).
  *
  * @param kind `mlp` or `cnn`
  * @param seed any safe integer

@@ -93,10 +93,19 @@ export function prepareExamples(
   return { count, pixels, rows, labels }
 }
 
-const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255)
+/**
+ * Mean and standard deviation of Fashion-MNIST's training pixels scaled to [0, 1]. Inputs are
+ * standardised with them, (v / 255 - mean) / std, so they are centred with unit spread: with
+ * plain SGD at lr 0.05 that took 20 rounds of 10-trainer FedAvg from 0.866 to 0.879 test
+ * accuracy (bench/ml-fedavg.ts).
+ */
+export const PIXEL_MEAN = 0.2860406
+export const PIXEL_STD = 0.3530242
+
+const SCALE = Float32Array.from({ length: 256 }, (_, v) => (v / 255 - PIXEL_MEAN) / PIXEL_STD)
 
 /**
- * Writes examples `order[from..from+n)` into `inputs` (pixels scaled to [0, 1]) and `targets`
+ * Writes examples `order[from..from+n)` into `inputs` (standardised pixels) and `targets`
  * (one-hot over `classes`).
  */
 export function fillBatch(

@@ -70,8 +70,9 @@ function invalid(message: string, fix: string): DeaiError {
  *
  * Deterministic: before every epoch the examples are shuffled with a generator seeded by
  * `seed` (tfjs's own shuffling, which uses Math.random, is never used), and the wasm backend
- * runs single-threaded, so equal inputs give bit-identical weights. Pixels are scaled to
- * [0, 1]. Leaves no tensors behind.
+ * runs single-threaded, so equal inputs give bit-identical weights. Pixels are standardised
+ * with Fashion-MNIST's mean and deviation ((v / 255 - 0.286) / 0.353); `evaluate` does the same.
+ * Leaves no tensors behind.
  *
  * The call runs synchronously once tfjs is loaded, so concurrent calls never interleave on the
  * shared model; a call blocks the event loop while it trains.
