@@ -105,5 +105,9 @@ describe('trainLocal', () => {
     expect(await rejectionCode(trainLocal({ ...base, kind: 'cnn' }))).toBe('ML_WEIGHTS_MISMATCH')
     expect(await rejectionCode(trainLocal({ ...base, seed: 0.5 }))).toBe('RANDOM_INVALID_SEED')
     expect(await rejectionCode(evaluate({ kind: 'mlp', weights, data: test500, indices: [] }))).toBe('ML_INVALID_DATA')
+    const small: ImageSet = { count: 1, rows: 14, cols: 14, classes: 10, images: new Uint8Array(196), labels: new Uint8Array(1) }
+    expect(await rejectionCode(trainLocal({ ...base, data: small, indices: [0] }))).toBe('ML_INVALID_DATA')
+    const threeClasses: ImageSet = { ...takeExamples(train, 2), classes: 3, labels: new Uint8Array(2) }
+    expect(await rejectionCode(evaluate({ kind: 'mlp', weights, data: threeClasses }))).toBe('ML_INVALID_DATA')
   })
 })

@@ -63,13 +63,12 @@ export async function evaluate(parameters: EvaluateParameters): Promise<Evaluate
   }
   const tf = await loadTf()
   // Nothing below awaits: no other call can touch the shared model until this one returns.
-  const { model, inputShape, inputSize } = cachedModel(tf, kind)
-  const examples = prepareExamples(data, indices, parameters, inputSize)
+  const { model, inputShape, inputSize, classes } = cachedModel(tf, kind)
+  const examples = prepareExamples(data, indices, parameters, inputSize, classes)
   const n = examples.count
   if (n === 0) throw new DeaiError('ML_INVALID_DATA', 'There are no examples to evaluate on.', { fixes: ['Pass a non-empty selection.'] })
   setWeights(model, weights)
 
-  const classes = data.classes
   const order = Array.from({ length: n }, (_, i) => i)
   const inputs = new Float32Array(Math.min(batchSize, n) * inputSize)
   const targets = new Float32Array(Math.min(batchSize, n) * classes)

@@ -48,18 +48,22 @@ function invalid(message: string, fix: string): DeaiError {
 }
 
 /**
- * Selects examples (all, or `indices` in that order), checks the image size, and applies the
- * hooks. Without `transformImage`, pixels are not copied.
+ * Selects examples (all, or `indices` in that order), checks the image size and class count,
+ * and applies the hooks. Without `transformImage`, pixels are not copied.
  */
 export function prepareExamples(
   data: ImageSet,
   indices: ArrayLike<number> | undefined,
   transforms: ExampleTransforms,
   inputSize: number,
+  classes: number,
 ): PreparedExamples {
   const size = data.rows * data.cols
   if (size !== inputSize) {
     throw invalid(`The models take ${inputSize}-pixel images, but the data has ${data.rows}x${data.cols}.`, 'Use 28x28 images such as Fashion-MNIST.')
+  }
+  if (data.classes !== classes) {
+    throw invalid(`The models have ${classes} classes, but the data has ${data.classes}.`, 'Use a 10-class data set such as Fashion-MNIST.')
   }
   const count = indices === undefined ? data.count : indices.length
   const rows = new Int32Array(count)

@@ -18,6 +18,8 @@ export type CachedModel = {
   inputShape: (n: number) => number[]
   /** Flat size of one input example. */
   inputSize: number
+  /** Number of output classes. */
+  classes: number
 }
 
 const cache = new Map<ModelKind, CachedModel>()
@@ -36,11 +38,13 @@ export function cachedModel(tf: TfModule, kind: ModelKind): CachedModel {
     return value
   })
   const shape = [...ARCHITECTURES[kind].inputShape]
+  const last = ARCHITECTURES[kind].layers.at(-1)
   const entry: CachedModel = {
     model,
     variables,
     inputShape: (n) => [n, ...shape],
     inputSize: shape.reduce((a, b) => a * b, 1),
+    classes: last?.type === 'dense' ? last.units : 0,
   }
   cache.set(kind, entry)
   return entry

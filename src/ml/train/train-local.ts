@@ -106,13 +106,12 @@ export async function trainLocal(parameters: TrainLocalParameters): Promise<Trai
   const random = createRandom(seed)
   const tf = await loadTf()
   // Nothing below awaits: no other call can touch the shared model until this one returns.
-  const { model, variables, inputShape, inputSize } = cachedModel(tf, kind)
-  const examples = prepareExamples(data, indices, parameters, inputSize)
+  const { model, variables, inputShape, inputSize, classes } = cachedModel(tf, kind)
+  const examples = prepareExamples(data, indices, parameters, inputSize, classes)
   const n = examples.count
   if (n === 0) throw invalid('There are no examples to train on.', 'Pass a non-empty `indices` (or data with examples).')
   setWeights(model, weights)
 
-  const classes = data.classes
   const order = Array.from({ length: n }, (_, i) => i)
   const inputs = new Float32Array(Math.min(batchSize, n) * inputSize)
   const targets = new Float32Array(Math.min(batchSize, n) * classes)
