@@ -30,3 +30,42 @@ export { gini } from './mechanisms/metrics/gini.js'
 export { herfindahlHirschmanIndex } from './mechanisms/metrics/hhi.js'
 export { nakamotoCoefficient } from './mechanisms/metrics/nakamoto.js'
 export { topKShare } from './mechanisms/metrics/top-k-share.js'
+
+// ML: TensorFlow.js (wasm backend), Fashion-MNIST, partitions, models as flat Float32Array weights.
+export { initMl } from './ml/backend.js'
+export type { InitMlErrorCode } from './ml/backend.js'
+export { createRandom, deriveSeed } from './ml/random.js'
+export type { Random, RandomErrorCode } from './ml/random.js'
+export { sampleDirichlet, sampleGamma, sampleLogGamma, sampleNormal } from './ml/distributions.js'
+export { parseIdx } from './ml/datasets/idx.js'
+export type { IdxArray } from './ml/datasets/idx.js'
+export { sampleExamples, selectExamples, takeExamples } from './ml/datasets/image-set.js'
+export type { ImageSet } from './ml/datasets/image-set.js'
+export {
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_DEFAULT_DIR,
+  FASHION_MNIST_DIR_ENV,
+  fashionMnistDir,
+  loadFashionMnist,
+} from './ml/datasets/fashion-mnist.js'
+export type { FashionMnistSplit, LoadFashionMnistErrorCode, LoadFashionMnistParameters } from './ml/datasets/fashion-mnist.js'
+export { partitionIid } from './ml/partition/iid.js'
+export type { PartitionIidParameters } from './ml/partition/iid.js'
+export { partitionDirichlet } from './ml/partition/dirichlet.js'
+export type { PartitionDirichletParameters } from './ml/partition/dirichlet.js'
+export { partitionShards } from './ml/partition/shards.js'
+export type { PartitionShardsParameters } from './ml/partition/shards.js'
+export { partitionExamples } from './ml/partition/partition-examples.js'
+export type { PartitionExamplesParameters, PartitionSpec } from './ml/partition/partition-examples.js'
+export { MODEL_KINDS, assertModelKind, isModelKind, modelLayout, parameterCount } from './ml/models/architecture.js'
+export type { ModelKind, WeightSpec } from './ml/models/architecture.js'
+export { initialWeights } from './ml/models/initial-weights.js'
+export { createModel } from './ml/models/create-model.js'
+export { getWeights, setWeights } from './ml/models/weights.js'
+export type { SetWeightsErrorCode } from './ml/models/weights.js'
+export { PIXEL_MEAN, PIXEL_STD } from './ml/train/examples.js'
+export type { ExampleTransforms } from './ml/train/examples.js'
+export { trainLocal } from './ml/train/train-local.js'
+export type { TrainLocalErrorCode, TrainLocalParameters, TrainLocalReturnType } from './ml/train/train-local.js'
+export { evaluate } from './ml/train/evaluate.js'
+export type { EvaluateParameters, EvaluateReturnType } from './ml/train/evaluate.js'
