@@ -14,12 +14,14 @@ import { ARCHITECTURES, type ModelKind } from './architecture.js'
  */
 export function buildModel(tf: TfModule, kind: ModelKind): Tf.Sequential {
   const architecture = ARCHITECTURES[kind]
-  const model = tf.sequential()
-  let first = true
-  const input = (): { inputShape?: number[] } => {
-    if (!first) return {}
-    first = false
-    return { inputShape: [...architecture.inputShape] }
+  // Fixed names (tfjs would number them per process) make the model's JSON, and so the CID of
+  // a task's model bundle, the same everywhere.
+  const model = tf.sequential({ name: `deai_${kind}` })
+  let position = 0
+  const input = (): { inputShape?: number[]; name: string } => {
+    position++
+    const name = `${kind}_${position}`
+    return position === 1 ? { inputShape: [...architecture.inputShape], name } : { name }
   }
   for (const layer of architecture.layers) {
     switch (layer.type) {

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs'
+import type * as Tf from '@tensorflow/tfjs'
+import { loadTf } from '../../ml/backend.js'
 import type { ContentStore } from '../../content/content-store.js'
 import { isDeaiError } from '../../errors/base.js'
 import { modelBundleSchema } from '../../tasks/model-bundle.js'
@@ -114,10 +115,11 @@ export async function checkTask(content: ContentStore, specCid: string, options:
   if (badActivations.length > 0) return fail('activations-allowed', `not allowed: ${[...new Set(badActivations)].join(', ')}`)
   pass('activations-allowed', [...new Set(activations)].join(', ') || 'none')
 
-  let model: tf.LayersModel
+  let model: Tf.LayersModel
   try {
+    const tf = await loadTf()
     // The topology is untrusted JSON; tfjs validates it while building, and only allow-listed classes reach here.
-    model = await tf.models.modelFromJSON({ modelTopology: topology as tf.io.ModelJSON['modelTopology'] } as tf.io.ModelJSON)
+    model = await tf.models.modelFromJSON({ modelTopology: topology as Tf.io.ModelJSON['modelTopology'] } as Tf.io.ModelJSON)
   } catch (error) {
     return fail('model-builds', describe(error))
   }
