@@ -1,0 +1,116 @@
+/**
+ * Bonds and dividends of Yuma 3 (`Yuma3On = true`, spec §5.10b): bonds in absolute [0, 1] units,
+ * an EMA with either a fixed rate or per-cell liquid alpha, and stake applied only in the
+ * dividends `D_i = (Σ_j EN_ij ⊗ I_j) ⊗ A_i`.
+ *
+ * @packageDocumentation
+ */
+import { type I32F32, mul, normalize, propToU16, u16ToProp } from './fixed-point.js'
+import { type LiquidAlphaConfig, createAlphaSigmoid, mergeVisible } from './liquid-alpha.js'
+import { maskRecentlyRegistered } from './masks.js'
+import { type SparseMatrix, colNormalize, matEma, matEmaAlpha, rowSums } from './sparse-matrix.js'
+import type { BondsOutput } from './bonds-original.js'
+import type { EpochTracer } from './trace.js'
+
+/** What {@link yuma3Bonds} needs. */
+export interface Yuma3BondsInput {
+  /** Stored bonds, values in u16 units (absolute proportions × 65535). */
+  readonly storedBonds: SparseMatrix
+  /** `WB`: weights for bonds after the β penalty. */
+  readonly weightsForBonds: SparseMatrix
+  readonly activeStake: readonly I32F32[]
+  readonly incentive: readonly I32F32[]
+  readonly consensus: readonly I32F32[]
+  readonly n: number
+  readonly lastTempo: number
+  readonly blockAtRegistration: readonly number[]
+  /** The fixed EMA rate, used when liquid alpha is off or consensus is all zero. */
+  readonly alpha: I32F32
+  /** Liquid-alpha settings, or null when `LiquidAlphaOn` is false. */
+  readonly liquidAlpha: LiquidAlphaConfig | null
+}
+
+/**
+ * The Yuma 3 bonds step.
+ *
+ * @returns dividends and the bonds to store (`prop_u16` of the EMA, no upscaling).
+ */
+export function yuma3Bonds(input: Yuma3BondsInput, tracer: EpochTracer | null): BondsOutput {
+  const { n, consensus } = input
+  const loaded = input.storedBonds.map((row) => ({ cols: row.cols.slice(), vals: row.vals.map(u16ToProp) }))
+  tracer?.sparse('Bonds', loaded)
+  const bonds = maskRecentlyRegistered(loaded, input.lastTempo, input.blockAtRegistration)
+  tracer?.sparse('Bonds: (mask)', bonds)
+  tracer?.sparse('weights_for_bonds', input.weightsForBonds)
+
+  const useLiquid = input.liquidAlpha !== null && consensus.length > 0 && consensus.some((c) => c !== 0)
+  const ema =
+    useLiquid && input.liquidAlpha !== null
+      ? liquidEma(input.weightsForBonds, bonds, consensus, n, input.liquidAlpha)
+      : matEma(input.weightsForBonds, bonds, input.alpha)
+  tracer?.sparse('emaB', ema)
+
+  const emaNorm = colNormalize(ema, n)
+  tracer?.sparse('emaB norm', emaNorm)
+
+  const totalBonds = rowSums(
+    emaNorm.map((row) => {
+      const cols: number[] = []
+      const vals: number[] = []
+      for (let k = 0; k < row.cols.length; k++) {
+        const j = row.cols[k] as number
+        if (j >= input.incentive.length) continue
+        const v = mul(row.vals[k] as number, input.incentive[j] as number)
+        if (v !== 0) {
+          cols.push(j)
+          vals.push(v)
+        }
+      }
+      return { cols, vals }
+    }),
+  )
+  tracer?.fixed('total_bonds_per_validator', totalBonds)
+
+  const dividends = normalize(totalBonds.map((tb, i) => mul(tb, input.activeStake[i] ?? 0)))
+  tracer?.fixed('Dividends', dividends)
+
+  return {
+    dividends,
+    storedBonds: ema.map((row) => ({ cols: row.cols.slice(), vals: row.vals.map(propToU16) })),
+  }
+}
+
+/**
+ * `mat_ema_alpha_sparse` with the alphas of `compute_liquid_alpha_values_sparse`: each cell's
+ * weight and bond are what the chain's ordered merge finds in the row (see {@link mergeVisible}).
+ */
+function liquidEma(
+  weightsForBonds: SparseMatrix,
+  bonds: SparseMatrix,
+  consensus: readonly I32F32[],
+  n: number,
+  config: LiquidAlphaConfig,
+): SparseMatrix {
+  const alphaSigmoid = createAlphaSigmoid(config)
+  const seenWeight = new Float64Array(n)
+  const seenBond = new Float64Array(n)
+  let currentRow = -1
+  let written: number[] = []
+  const alphaAt = (i: number, j: number): I32F32 => {
+    if (i !== currentRow) {
+      for (const col of written) {
+        seenWeight[col] = 0
+        seenBond[col] = 0
+      }
+      const w = weightsForBonds[i]
+      const b = bonds[i]
+      written = [
+        ...(w === undefined ? [] : mergeVisible(w, n, seenWeight)),
+        ...(b === undefined ? [] : mergeVisible(b, n, seenBond)),
+      ]
+      currentRow = i
+    }
+    return alphaSigmoid(consensus[j] ?? 0, seenWeight[j] as number, seenBond[j] as number)
+  }
+  return matEmaAlpha(weightsForBonds, bonds, alphaAt, consensus.length)
+}
