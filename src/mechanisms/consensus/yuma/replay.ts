@@ -112,7 +112,9 @@ const DEFAULT_RAO_EMISSION = 1_000_000_000n
  */
 export function replayYumaVectors(json: unknown): YumaReplayReport {
   const file = parseVectors(vectorFileSchema, json, '')
-  const cases = file.map((raw, index) => replayCase(raw, `[${index}]`))
+  // Validate every case before replaying any, so a malformed file fails fast.
+  const prepared = file.map((raw, index) => prepareCase(raw, `[${index}]`))
+  const cases = prepared.map(replayCase)
   const passed = cases.filter((c) => c.status === 'pass').length
   return { cases, total: cases.length, passed, failed: cases.length - passed, ok: passed === cases.length }
 }
@@ -149,24 +151,36 @@ interface RawCase {
   readonly expected: Record<string, unknown>
 }
 
-function replayCase(raw: RawCase, path: string): YumaReplayCaseResult {
+/** A case whose inputs have been recognised and validated, ready to replay. */
+interface PreparedCase {
+  readonly name: string
+  readonly kind: YumaCaseKind | null
+  readonly run: CaseRun | null
+}
+
+function prepareCase(raw: RawCase, path: string): PreparedCase {
   const kind = detectKind(raw.inputs)
-  if (kind === null) {
-    return { name: raw.name, kind: 'unknown', status: 'error', checks: 0, error: 'unrecognised case kind (no known shape of inputs)' }
+  return { name: raw.name, kind, run: kind === null ? null : REPLAYERS[kind](raw, path) }
+}
+
+function replayCase(prepared: PreparedCase): YumaReplayCaseResult {
+  const { name, kind, run } = prepared
+  if (kind === null || run === null) {
+    return { name, kind: 'unknown', status: 'error', checks: 0, error: 'unrecognised case kind (no known shape of inputs)' }
   }
   const checker = createChecker()
   let error: string | null
   try {
-    error = REPLAYERS[kind](raw, path, checker)
+    error = run(checker)
   } catch (e) {
-    if (isDeaiError(e, 'YUMA_VECTORS_INVALID') || !isDeaiError(e)) throw e
+    if (!isDeaiError(e)) throw e
     error = `${e.code}: ${e.shortMessage}`
   }
-  if (error !== null) return { name: raw.name, kind, status: 'error', checks: checker.count, error }
+  if (error !== null) return { name, kind, status: 'error', checks: checker.count, error }
   const mismatch = checker.mismatch
-  if (mismatch !== null) return { name: raw.name, kind, status: 'mismatch', checks: checker.count, mismatch }
-  if (checker.count === 0) return { name: raw.name, kind, status: 'error', checks: 0, error: 'the case has nothing to check' }
-  return { name: raw.name, kind, status: 'pass', checks: checker.count }
+  if (mismatch !== null) return { name, kind, status: 'mismatch', checks: checker.count, mismatch }
+  if (checker.count === 0) return { name, kind, status: 'error', checks: 0, error: 'the case has nothing to check' }
+  return { name, kind, status: 'pass', checks: checker.count }
 }
 
 function detectKind(inputs: Record<string, unknown>): YumaCaseKind | null {
@@ -186,7 +200,10 @@ function detectKind(inputs: Record<string, unknown>): YumaCaseKind | null {
   return null
 }
 
-type Replayer = (raw: RawCase, path: string, checker: Checker) => string | null
+/** Replays a parsed case into the checker; returns an error message when it cannot. */
+type CaseRun = (checker: Checker) => string | null
+/** Parses a case (throwing on a malformed one) and returns its replay. */
+type Replayer = (raw: RawCase, path: string) => CaseRun
 
 const REPLAYERS: Readonly<Record<YumaCaseKind, Replayer>> = {
   'weighted-median': replayWeightedMedian,
@@ -198,134 +215,144 @@ const REPLAYERS: Readonly<Record<YumaCaseKind, Replayer>> = {
   graph: replayGraph,
 }
 
-function replayWeightedMedian(raw: RawCase, path: string, checker: Checker): string | null {
+function replayWeightedMedian(raw: RawCase, path: string): CaseRun {
   const { inputs, expected } = parseVectors(weightedMedianCaseSchema, raw, path)
-  if (expected.medians.length !== inputs.cases.length) return 'expected.medians and inputs.cases differ in length'
-  const epsilon = typeof raw.expected['epsilon'] === 'number' ? raw.expected['epsilon'] : 0
-  const minority = ONE - fromF32(inputs.majority)
-  inputs.cases.forEach((c, k) => {
-    let stake = c.stake.map(fromF32)
-    if (c.stake_normalized_first === true) stake = normalize(stake)
-    const got = weightedMedian(stake, c.score.map(fromF32), minority, 0, sum(stake))
-    const site = { source: 'asserted', context: `case ${k}`, quantity: 'median' } as const
-    checkFixedWithin(checker, site, '', expected.medians[k], got, epsilon)
-  })
-  return null
-}
-
-function replayWeightedMedianColumns(raw: RawCase, path: string, checker: Checker): string | null {
-  const { inputs, expected } = parseVectors(weightedMedianColumnsCaseSchema, raw, path)
-  if (expected.medians.length !== inputs.cases.length) return 'expected.medians and inputs.cases differ in length'
-  const epsilon = typeof raw.expected['epsilon'] === 'number' ? raw.expected['epsilon'] : 0
-  inputs.cases.forEach((c, k) => {
-    const columns = c.weights_rows[0]?.length ?? 0
-    const matrix: SparseMatrix = c.weights_rows.map((row) => denseToSparse(row.map(fromF32)))
-    const got = weightedMedianColumns(c.stake.map(fromF32), matrix, columns, fromF32(c.kappa))
-    const want = expected.medians[k] ?? []
-    const site = { source: 'asserted', context: `case ${k}`, quantity: 'median' } as const
-    checker.record(want.length === got.length, {
-      ...site,
-      index: '(length)',
-      expected: String(want.length),
-      got: String(got.length),
-      epsilon: 0,
+  return (checker) => {
+    if (expected.medians.length !== inputs.cases.length) return 'expected.medians and inputs.cases differ in length'
+    const epsilon = typeof raw.expected['epsilon'] === 'number' ? raw.expected['epsilon'] : 0
+    const minority = ONE - fromF32(inputs.majority)
+    inputs.cases.forEach((c, k) => {
+      let stake = c.stake.map(fromF32)
+      if (c.stake_normalized_first === true) stake = normalize(stake)
+      const got = weightedMedian(stake, c.score.map(fromF32), minority, 0, sum(stake))
+      const site = { source: 'asserted', context: `case ${k}`, quantity: 'median' } as const
+      checkFixedWithin(checker, site, '', expected.medians[k], got, epsilon)
     })
-    got.forEach((g, j) => checkFixedWithin(checker, site, `[${j}]`, want[j], g, epsilon))
-  })
-  return null
+    return null
+  }
 }
 
-function replayMatEmaAlpha(raw: RawCase, path: string, checker: Checker): string | null {
-  const { inputs, expected } = parseVectors(matEmaAlphaCaseSchema, raw, path)
-  const shape = /(\d+)\s*rows?\s*[x×]\s*(\d+)\s*col/i.exec(inputs.shape ?? '')
-  const rows = inputs.rows ?? (shape === null ? undefined : Number(shape[1]))
-  const cols = inputs.cols ?? (shape === null ? undefined : Number(shape[2]))
-  if (rows === undefined || cols === undefined) return 'cannot tell the matrix shape (give inputs.rows and inputs.cols)'
-  if (expected.results.length !== inputs.cases.length) return 'expected.results and inputs.cases differ in length'
-  const alpha = fromF32(inputs.alpha_all)
-  inputs.cases.forEach((c, k) => {
-    const epsilon = Array.isArray(expected.epsilon) ? (expected.epsilon[k] ?? 0) : expected.epsilon
-    const toMatrix = (flat: readonly number[]): SparseMatrix =>
-      Array.from({ length: rows }, (_, i) => denseToSparse(flat.slice(i * cols, (i + 1) * cols).map(fromF32)))
-    const result = matEmaAlpha(toMatrix(c.new), toMatrix(c.old), () => alpha, cols)
-    const want = expected.results[k] ?? []
-    for (let i = 0; i < rows; i++) {
-      const row = result[i] ?? { cols: [], vals: [] }
-      const wantCols: number[] = []
-      for (let j = 0; j < cols; j++) if (fromF32(want[i * cols + j] ?? 0) !== 0) wantCols.push(j)
-      const site = { source: 'asserted', context: `case ${k}`, quantity: 'result' } as const
-      checker.record(wantCols.join() === row.cols.join(), {
+function replayWeightedMedianColumns(raw: RawCase, path: string): CaseRun {
+  const { inputs, expected } = parseVectors(weightedMedianColumnsCaseSchema, raw, path)
+  return (checker) => {
+    if (expected.medians.length !== inputs.cases.length) return 'expected.medians and inputs.cases differ in length'
+    const epsilon = typeof raw.expected['epsilon'] === 'number' ? raw.expected['epsilon'] : 0
+    inputs.cases.forEach((c, k) => {
+      const columns = c.weights_rows[0]?.length ?? 0
+      const matrix: SparseMatrix = c.weights_rows.map((row) => denseToSparse(row.map(fromF32)))
+      const got = weightedMedianColumns(c.stake.map(fromF32), matrix, columns, fromF32(c.kappa))
+      const want = expected.medians[k] ?? []
+      const site = { source: 'asserted', context: `case ${k}`, quantity: 'median' } as const
+      checker.record(want.length === got.length, {
         ...site,
-        index: `[${i}] (entries)`,
-        expected: `[${wantCols.join(', ')}]`,
-        got: `[${row.cols.join(', ')}]`,
+        index: '(length)',
+        expected: String(want.length),
+        got: String(got.length),
         epsilon: 0,
       })
-      row.cols.forEach((j, t) => checkFixedWithin(checker, site, `[${i}][${j}]`, want[i * cols + j], row.vals[t] as number, epsilon))
-    }
-  })
-  return null
+      got.forEach((g, j) => checkFixedWithin(checker, site, `[${j}]`, want[j], g, epsilon))
+    })
+    return null
+  }
 }
 
-function replaySingleEpoch(raw: RawCase, path: string, checker: Checker): string | null {
+function replayMatEmaAlpha(raw: RawCase, path: string): CaseRun {
+  const { inputs, expected } = parseVectors(matEmaAlphaCaseSchema, raw, path)
+  return (checker) => {
+    const shape = /(\d+)\s*rows?\s*[x×]\s*(\d+)\s*col/i.exec(inputs.shape ?? '')
+    const rows = inputs.rows ?? (shape === null ? undefined : Number(shape[1]))
+    const cols = inputs.cols ?? (shape === null ? undefined : Number(shape[2]))
+    if (rows === undefined || cols === undefined) return 'cannot tell the matrix shape (give inputs.rows and inputs.cols)'
+    if (expected.results.length !== inputs.cases.length) return 'expected.results and inputs.cases differ in length'
+    const alpha = fromF32(inputs.alpha_all)
+    inputs.cases.forEach((c, k) => {
+      const epsilon = Array.isArray(expected.epsilon) ? (expected.epsilon[k] ?? 0) : expected.epsilon
+      const toMatrix = (flat: readonly number[]): SparseMatrix =>
+        Array.from({ length: rows }, (_, i) => denseToSparse(flat.slice(i * cols, (i + 1) * cols).map(fromF32)))
+      const result = matEmaAlpha(toMatrix(c.new), toMatrix(c.old), () => alpha, cols)
+      const want = expected.results[k] ?? []
+      for (let i = 0; i < rows; i++) {
+        const row = result[i] ?? { cols: [], vals: [] }
+        const wantCols: number[] = []
+        for (let j = 0; j < cols; j++) if (fromF32(want[i * cols + j] ?? 0) !== 0) wantCols.push(j)
+        const site = { source: 'asserted', context: `case ${k}`, quantity: 'result' } as const
+        checker.record(wantCols.join() === row.cols.join(), {
+          ...site,
+          index: `[${i}] (entries)`,
+          expected: `[${wantCols.join(', ')}]`,
+          got: `[${row.cols.join(', ')}]`,
+          epsilon: 0,
+        })
+        row.cols.forEach((j, t) => checkFixedWithin(checker, site, `[${i}][${j}]`, want[i * cols + j], row.vals[t] as number, epsilon))
+      }
+    })
+    return null
+  }
+}
+
+function replaySingleEpoch(raw: RawCase, path: string): CaseRun {
   const { inputs, expected } = parseVectors(singleEpochCaseSchema, raw, path)
-  if (inputs.n !== undefined && inputs.n !== inputs.alpha_stake_rao.length) return 'inputs.n differs from the number of stakes'
-  const params = toParams(inputs.params)
-  const logs = expected.asserted_log_substrings ?? []
-  const result = yumaEpoch(
-    {
-      currentBlock: inputs.current_block,
-      stake: inputs.alpha_stake_rao,
-      ...(inputs.tao_stake_rao === undefined ? {} : { taoStake: inputs.tao_stake_rao }),
-      lastUpdate: inputs.last_update,
-      blockAtRegistration: inputs.block_at_registration,
-      validatorPermit: inputs.validator_permit_before,
-      weights: inputs.weights_stored_u16.map(toPairs),
-      ...(inputs.commit_blocks === undefined ? {} : { commitBlocks: inputs.commit_blocks }),
-      raoEmission: inputs.params?.rao_emission ?? DEFAULT_RAO_EMISSION,
-    },
-    params,
-    (inputs.bonds_before ?? []).map(toPairs),
-    { trace: logs.length > 0 },
-  )
-  const context = `epoch (block ${inputs.current_block})`
-  checkLogs(checker, context, logs, result)
-  const derived = expected.derived_exact_by_reimplementation
-  return derived === undefined ? null : checkDerived(checker, context, derived, result)
-}
-
-function replayEpochBatch(raw: RawCase, path: string, checker: Checker): string | null {
-  const { inputs, expected } = parseVectors(epochBatchCaseSchema, raw, path)
-  for (let k = 0; k < inputs.cases.length; k++) {
-    const c = inputs.cases[k] as (typeof inputs.cases)[number]
-    const merged: VectorParams = {
-      ...inputs.params,
-      ...c.params,
-      ...(c.activity_cutoff_blocks === undefined ? {} : { activity_cutoff_blocks: c.activity_cutoff_blocks }),
-    }
-    const logs = expected.asserted_log_substrings?.[k] ?? []
+  return (checker) => {
+    if (inputs.n !== undefined && inputs.n !== inputs.alpha_stake_rao.length) return 'inputs.n differs from the number of stakes'
+    const params = toParams(inputs.params)
+    const logs = expected.asserted_log_substrings ?? []
     const result = yumaEpoch(
       {
-        currentBlock: c.current_block,
-        stake: c.alpha_stake_rao,
-        ...(c.tao_stake_rao === undefined ? {} : { taoStake: c.tao_stake_rao }),
-        lastUpdate: c.last_update,
-        blockAtRegistration: c.block_at_registration,
-        validatorPermit: c.validator_permit_before,
-        weights: (c.weights_stored_u16 ?? c.weights ?? []).map(toPairs),
-        raoEmission: merged.rao_emission ?? DEFAULT_RAO_EMISSION,
+        currentBlock: inputs.current_block,
+        stake: inputs.alpha_stake_rao,
+        ...(inputs.tao_stake_rao === undefined ? {} : { taoStake: inputs.tao_stake_rao }),
+        lastUpdate: inputs.last_update,
+        blockAtRegistration: inputs.block_at_registration,
+        validatorPermit: inputs.validator_permit_before,
+        weights: inputs.weights_stored_u16.map(toPairs),
+        ...(inputs.commit_blocks === undefined ? {} : { commitBlocks: inputs.commit_blocks }),
+        raoEmission: inputs.params?.rao_emission ?? DEFAULT_RAO_EMISSION,
       },
-      toParams(merged),
-      (c.bonds_before ?? []).map(toPairs),
+      params,
+      (inputs.bonds_before ?? []).map(toPairs),
       { trace: logs.length > 0 },
     )
-    const context = `case ${k} (block ${c.current_block})`
+    const context = `epoch (block ${inputs.current_block})`
     checkLogs(checker, context, logs, result)
-    const derived = expected.derived_exact_by_reimplementation?.[k]
-    const error = derived === undefined ? null : checkDerived(checker, context, derived, result)
-    if (error !== null) return error
+    const derived = expected.derived_exact_by_reimplementation
+    return derived === undefined ? null : checkDerived(checker, context, derived, result)
   }
-  return null
+}
+
+function replayEpochBatch(raw: RawCase, path: string): CaseRun {
+  const { inputs, expected } = parseVectors(epochBatchCaseSchema, raw, path)
+  return (checker) => {
+    for (let k = 0; k < inputs.cases.length; k++) {
+      const c = inputs.cases[k] as (typeof inputs.cases)[number]
+      const merged: VectorParams = {
+        ...inputs.params,
+        ...c.params,
+        ...(c.activity_cutoff_blocks === undefined ? {} : { activity_cutoff_blocks: c.activity_cutoff_blocks }),
+      }
+      const logs = expected.asserted_log_substrings?.[k] ?? []
+      const result = yumaEpoch(
+        {
+          currentBlock: c.current_block,
+          stake: c.alpha_stake_rao,
+          ...(c.tao_stake_rao === undefined ? {} : { taoStake: c.tao_stake_rao }),
+          lastUpdate: c.last_update,
+          blockAtRegistration: c.block_at_registration,
+          validatorPermit: c.validator_permit_before,
+          weights: (c.weights_stored_u16 ?? c.weights ?? []).map(toPairs),
+          raoEmission: merged.rao_emission ?? DEFAULT_RAO_EMISSION,
+        },
+        toParams(merged),
+        (c.bonds_before ?? []).map(toPairs),
+        { trace: logs.length > 0 },
+      )
+      const context = `case ${k} (block ${c.current_block})`
+      checkLogs(checker, context, logs, result)
+      const derived = expected.derived_exact_by_reimplementation?.[k]
+      const error = derived === undefined ? null : checkDerived(checker, context, derived, result)
+      if (error !== null) return error
+    }
+    return null
+  }
 }
 
 /** One epoch run during a sequence. */
@@ -336,67 +363,71 @@ interface EpochRun {
   readonly result: YumaEpochResult
 }
 
-function replaySequence(raw: RawCase, path: string, checker: Checker): string | null {
+function replaySequence(raw: RawCase, path: string): CaseRun {
   const { inputs, expected } = parseVectors(sequenceCaseSchema, raw, path)
-  const n = inputs.alpha_stake_rao.length
-  if (inputs.n !== undefined && inputs.n !== n) return 'inputs.n differs from the number of stakes'
-  const params = toParams(inputs.params)
-  const rao = inputs.params?.rao_emission ?? DEFAULT_RAO_EMISSION
-  let state = createSubnetState({
-    stake: inputs.alpha_stake_rao,
-    ...(inputs.tao_stake_rao === undefined ? {} : { taoStake: inputs.tao_stake_rao }),
-    blockAtRegistration: inputs.block_at_registration,
-    ...(inputs.last_update_initial === undefined ? {} : { lastUpdate: inputs.last_update_initial }),
-    ...(inputs.validator_permit_before === undefined ? {} : { validatorPermit: inputs.validator_permit_before }),
-    ...(inputs.weights_initial === undefined ? {} : { weights: inputs.weights_initial.map(toPairs) }),
-    ...(inputs.bonds_initial === undefined ? {} : { bonds: inputs.bonds_initial.map(toPairs) }),
-  })
-  const runs: EpochRun[] = []
-  for (const [s, step] of inputs.steps.entries()) {
-    if (step.action === 'set_weights') {
-      const stored = step.values_stored_u16 ?? (step.values_submitted === undefined ? null : maxUpscaleWeights(step.values_submitted))
-      if (stored === null || stored.length !== step.uids.length) {
-        return `steps[${s}]: set_weights needs values_stored_u16 or values_submitted, one per uid`
+  return (checker) => {
+    const n = inputs.alpha_stake_rao.length
+    if (inputs.n !== undefined && inputs.n !== n) return 'inputs.n differs from the number of stakes'
+    const params = toParams(inputs.params)
+    const rao = inputs.params?.rao_emission ?? DEFAULT_RAO_EMISSION
+    let state = createSubnetState({
+      stake: inputs.alpha_stake_rao,
+      ...(inputs.tao_stake_rao === undefined ? {} : { taoStake: inputs.tao_stake_rao }),
+      blockAtRegistration: inputs.block_at_registration,
+      ...(inputs.last_update_initial === undefined ? {} : { lastUpdate: inputs.last_update_initial }),
+      ...(inputs.validator_permit_before === undefined ? {} : { validatorPermit: inputs.validator_permit_before }),
+      ...(inputs.weights_initial === undefined ? {} : { weights: inputs.weights_initial.map(toPairs) }),
+      ...(inputs.bonds_initial === undefined ? {} : { bonds: inputs.bonds_initial.map(toPairs) }),
+    })
+    const runs: EpochRun[] = []
+    for (const [s, step] of inputs.steps.entries()) {
+      if (step.action === 'set_weights') {
+        const stored = step.values_stored_u16 ?? (step.values_submitted === undefined ? null : maxUpscaleWeights(step.values_submitted))
+        if (stored === null || stored.length !== step.uids.length) {
+          return `steps[${s}]: set_weights needs values_stored_u16 or values_submitted, one per uid`
+        }
+        if (step.uid >= n) return `steps[${s}]: uid ${step.uid} is not below n = ${n}`
+        state = applySetWeights(state, step.uid, step.uids.map((j, k) => [j, stored[k] as number] as const), step.block)
+      } else if (step.action === 'state_change') {
+        const change = interpretStateChange(step)
+        if ('error' in change) return `steps[${s}]: ${change.error}`
+        state = applyChange(state, change, n)
+      } else {
+        const out = applyEpoch(state, params, step.block, step.rao_emission ?? rao)
+        state = out.state
+        runs.push({ index: step.epoch_index ?? runs.length, block: step.block, label: step.label ?? null, result: out.result })
       }
-      if (step.uid >= n) return `steps[${s}]: uid ${step.uid} is not below n = ${n}`
-      state = applySetWeights(state, step.uid, step.uids.map((j, k) => [j, stored[k] as number] as const), step.block)
-    } else if (step.action === 'state_change') {
-      const change = interpretStateChange(step)
-      if ('error' in change) return `steps[${s}]: ${change.error}`
-      state = applyChange(state, change, n)
-    } else {
-      const out = applyEpoch(state, params, step.block, step.rao_emission ?? rao)
-      state = out.state
-      runs.push({ index: step.epoch_index ?? runs.length, block: step.block, label: step.label ?? null, result: out.result })
     }
+    return checkRuns(checker, expected, runs, new Map())
   }
-  return checkRuns(checker, expected, runs, new Map())
 }
 
-function replayGraph(raw: RawCase, path: string, checker: Checker): string | null {
+function replayGraph(raw: RawCase, path: string): CaseRun {
   const { inputs, expected } = parseVectors(proseGraphCaseSchema, raw, path)
-  const plan = interpretGraph(inputs, inputs.procedure)
-  if ('error' in plan) return plan.error
-  const stake = new Array<bigint>(inputs.n).fill(0n)
-  for (const group of plan.groups.values()) for (const uid of group.uids) if (uid < inputs.n) stake[uid] = group.stake
-  let state = createSubnetState({
-    stake,
-    ...(inputs.block_at_registration === undefined ? {} : { blockAtRegistration: inputs.block_at_registration }),
-  })
-  const params = toParams(inputs.params)
-  const rao = inputs.params?.rao_emission ?? DEFAULT_RAO_EMISSION
-  const runs: EpochRun[] = []
-  for (const step of plan.steps) {
-    if (step.action === 'set_weights') {
-      state = applySetWeights(state, step.uid, step.row, step.block)
-    } else {
-      const out = applyEpoch(state, params, step.block, rao)
-      state = out.state
-      runs.push({ index: runs.length, block: step.block, label: null, result: out.result })
+  return (checker) => {
+    const plan = interpretGraph(inputs, inputs.procedure)
+    if ('error' in plan) return plan.error
+    const stake = new Array<bigint>(inputs.n).fill(0n)
+    for (const group of plan.groups.values()) for (const uid of group.uids) if (uid < inputs.n) stake[uid] = group.stake
+    let state = createSubnetState({
+      stake,
+      ...(inputs.block_at_registration === undefined ? {} : { blockAtRegistration: inputs.block_at_registration }),
+    })
+    const params = toParams(inputs.params)
+    const rao = inputs.params?.rao_emission ?? DEFAULT_RAO_EMISSION
+    const runs: EpochRun[] = []
+    for (const step of plan.steps) {
+      if (step.action === 'set_weights') {
+        state = applySetWeights(state, step.uid, step.row, step.block)
+      } else {
+        const out = applyEpoch(state, params, step.block, rao)
+        state = out.state
+        runs.push({ index: runs.length, block: step.block, label: null, result: out.result })
+      }
     }
+    const groups = new Map([...plan.groups].map(([name, g]) => [name, g.uids] as const))
+    return checkRuns(checker, { asserted: expected.asserted }, runs, groups)
   }
-  const groups = new Map([...plan.groups].map(([name, g]) => [name, g.uids] as const))
-  return checkRuns(checker, { asserted: expected.asserted }, runs, groups)
 }
 
 function applyChange(state: YumaSubnetState, change: SubnetChange, n: number): YumaSubnetState {
