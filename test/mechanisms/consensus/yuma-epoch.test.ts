@@ -5,6 +5,12 @@ import { ONE } from '../../../src/mechanisms/consensus/yuma/fixed-point.js'
 import { mergeVisible } from '../../../src/mechanisms/consensus/yuma/liquid-alpha.js'
 import { resolveYumaParams } from '../../../src/mechanisms/consensus/yuma/params.js'
 import { renderYumaTrace } from '../../../src/mechanisms/consensus/yuma/trace.js'
+import { type YumaSparseRow, yumaRowFromPairs, yumaRowToPairs } from '../../../src/mechanisms/consensus/yuma/yuma-row.js'
+
+/** Rows from `(uid, value)` pairs. */
+function rows(...pairs: (readonly (readonly [number, number])[])[]): YumaSparseRow[] {
+  return pairs.map(yumaRowFromPairs)
+}
 
 const SEED = 7
 
@@ -16,7 +22,7 @@ function twoValidators(): YumaEpochInput {
     lastUpdate: [1, 1, 1],
     blockAtRegistration: [0, 0, 0],
     validatorPermit: [true, true, false],
-    weights: [[[2, 65_535]], [[2, 65_535]], []],
+    weights: rows([[2, 65_535]], [[2, 65_535]], []),
     raoEmission: 1_000_000_000n,
   }
 }
@@ -53,7 +59,7 @@ describe('yumaEpoch', () => {
     expect(result.serverEmission).toEqual([0n, 0n, 500_000_000n])
     expect(result.validatorEmission).toEqual([250_000_000n, 250_000_000n, 0n])
     expect(result.stored.validatorPermit).toEqual([true, true, false])
-    expect(result.stored.bonds).toEqual([[[2, 65_535]], [[2, 65_535]], []])
+    expect(result.stored.bonds.map(yumaRowToPairs)).toEqual([[[2, 65_535]], [[2, 65_535]], []])
     expect(result.trace).toBeUndefined()
   })
 
@@ -64,7 +70,7 @@ describe('yumaEpoch', () => {
       lastUpdate: [1, 1, 1, 1, 1],
       blockAtRegistration: [0, 0, 0, 0, 0],
       validatorPermit: [true, true, true, false, false],
-      weights: [[[3, 65_535]], [[3, 65_535]], [[4, 65_535]], [], []],
+      weights: rows([[3, 65_535]], [[3, 65_535]], [[4, 65_535]], [], []),
     }
     const result = yumaEpoch(input, resolveYumaParams())
     expect(result.stored.consensus).toEqual([0, 0, 0, 65_535, 0])
@@ -74,7 +80,7 @@ describe('yumaEpoch', () => {
   })
 
   test('with no usable weights, validators are paid by active stake', () => {
-    const input = { ...twoValidators(), weights: [[], [], []] }
+    const input = { ...twoValidators(), weights: rows([], [], []) }
     const result = yumaEpoch(input, resolveYumaParams())
     expect(result.validatorEmission).toEqual([500_000_000n, 500_000_000n, 0n])
     expect(result.serverEmission).toEqual([0n, 0n, 0n])
@@ -100,9 +106,11 @@ describe('yumaEpoch', () => {
       blockAtRegistration: new Array<number>(n).fill(0),
       validatorPermit: Array.from({ length: n }, (_, i) => i < validators),
       weights: Array.from({ length: n }, (_, i) =>
-        i < validators
-          ? Array.from({ length: n - validators }, (_, k) => [validators + k, Math.floor(random() * 65_536)] as const)
-          : [],
+        yumaRowFromPairs(
+          i < validators
+            ? Array.from({ length: n - validators }, (_, k) => [validators + k, Math.floor(random() * 65_536)] as const)
+            : [],
+        ),
       ),
       raoEmission: 1_000_000_000n,
     }
@@ -119,11 +127,11 @@ describe('yumaEpoch', () => {
       }
       bonds = result.stored.bonds
     }
-    expect(bonds.slice(0, validators).every((row) => row.length > 0)).toBe(true)
+    expect(bonds.slice(0, validators).every((row) => row.uids.length > 0)).toBe(true)
   })
 
   test('the owner keeps its own weight and its permit', () => {
-    const input: YumaEpochInput = { ...twoValidators(), weights: [[[0, 65_535]], [[2, 65_535]], []] }
+    const input: YumaEpochInput = { ...twoValidators(), weights: rows([[0, 65_535]], [[2, 65_535]], []) }
     const withOwner = yumaEpoch(input, resolveYumaParams({ ownerUid: 0 }), [], { trace: true })
     const lines = renderYumaTrace(withOwner.trace ?? [])
     expect(lines).toContain('Weights (permit+diag): [[(0, 65535)], [(2, 65535)], []]')
@@ -132,7 +140,9 @@ describe('yumaEpoch', () => {
   })
 
   test('rejects malformed input and parameters with stable codes', () => {
-    expectCode(() => yumaEpoch({ ...twoValidators(), weights: [[[2, 70_000]], [], []] }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
+    expectCode(() => yumaEpoch({ ...twoValidators(), weights: rows([[2, 70_000]], [], []) }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
+    const ragged = { uids: [2, 1], values: [5] }
+    expectCode(() => yumaEpoch({ ...twoValidators(), weights: [ragged] }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
     expectCode(() => yumaEpoch({ ...twoValidators(), stake: [-1n, 0n, 0n] }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
     expectCode(() => resolveYumaParams({ kappa: 70_000 }), 'YUMA_PARAMS_INVALID')
     expectCode(() => resolveYumaParams({ bondsMovingAverage: -1n }), 'YUMA_PARAMS_INVALID')

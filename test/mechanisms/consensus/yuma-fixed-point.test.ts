@@ -15,7 +15,7 @@ import {
   propToU16,
   u16ToProp,
 } from '../../../src/mechanisms/consensus/yuma/fixed-point.js'
-import { expSafe, fixedExp } from '../../../src/mechanisms/consensus/yuma/liquid-alpha.js'
+import { expSafe, fixedExp, sigmoidOfExp } from '../../../src/mechanisms/consensus/yuma/liquid-alpha.js'
 import { maxUpscaleWeights } from '../../../src/mechanisms/consensus/yuma/weights-upscale.js'
 
 const SEED = 2002
@@ -147,6 +147,19 @@ describe('substrate-fixed exp', () => {
       const got = Number(expSafe(BigInt(fromF64(x)))) / ONE
       expect(Math.abs(got - Math.exp(x)) / Math.exp(x)).toBeLessThan(1e-6)
     }
+  })
+
+  test('the double-limb sigmoid agrees with the bigint exp bit for bit', () => {
+    const reference = (t: number): number => {
+      let den = BigInt(ONE) + expSafe(BigInt(t))
+      if (den > I64_MAX) den = I64_MAX
+      return Number((BigInt(ONE) << 32n) / den)
+    }
+    const random = rng(SEED + 2)
+    const samples = [0, 1, -1, ONE, -ONE, ONE + 1, ONE - 1, HALF, -HALF, fromInt(20), fromInt(-20), fromInt(25), fromInt(-25)]
+    for (let k = 0; k < 3_000; k++) samples.push(Math.round((random() * 50 - 25) * ONE))
+    for (let k = 0; k < 500; k++) samples.push(Math.round((random() * 2 - 1) * 2 ** 20)) // near zero
+    for (const t of samples) expect(sigmoidOfExp(t)).toBe(reference(t))
   })
 
   test('clamps its input to [−20, 20]', () => {

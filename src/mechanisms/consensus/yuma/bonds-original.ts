@@ -11,6 +11,7 @@ import {
   type SparseMatrix,
   colMaxUpscale,
   colNormalize,
+  mapValues,
   matEma,
   matmulTranspose,
   rowHadamard,
@@ -69,7 +70,7 @@ export function originalYumaBonds(input: OriginalBondsInput, tracer: EpochTracer
   const upscaled = colMaxUpscale(ema, n)
   return {
     dividends,
-    storedBonds: upscaled.map((row) => ({ cols: row.cols.slice(), vals: row.vals.map(propToU16) })),
+    storedBonds: upscaled.map((row) => mapValues(row, propToU16)),
   }
 }
 
@@ -99,17 +100,19 @@ function colNormalizeWhole(matrix: SparseMatrix, columns: number): SparseMatrix 
       if (j < columns) colSum[j] = (colSum[j] as number) + (row.vals[k] as number)
     }
   }
-  return matrix.map((row) => ({
-    cols: row.cols.slice(),
-    vals: row.vals.map((u, k) => {
+  return matrix.map((row) => {
+    const vals = new Float64Array(row.vals.length)
+    for (let k = 0; k < vals.length; k++) {
       const j = row.cols[k] as number
+      const u = row.vals[k] as number
       const total = j < columns ? (colSum[j] as number) : 0
-      return total !== 0 ? divIntegers(u, total) : u * ONE
-    }),
-  }))
+      vals[k] = total !== 0 ? divIntegers(u, total) : u * ONE
+    }
+    return { cols: row.cols, vals }
+  })
 }
 
 /** Whole-number rows as `I32F32` bits, for tracing. */
 function wholeRows(matrix: SparseMatrix): SparseMatrix {
-  return matrix.map((row) => ({ cols: row.cols, vals: row.vals.map((u) => u * ONE) }))
+  return matrix.map((row) => mapValues(row, (u) => u * ONE))
 }

@@ -6,9 +6,9 @@
  * @packageDocumentation
  */
 import { type I32F32, mul, normalize, propToU16, u16ToProp } from './fixed-point.js'
-import { type LiquidAlphaConfig, createAlphaSigmoid, mergeVisible } from './liquid-alpha.js'
+import { type LiquidAlphaConfig, createRowAlphas, mergeVisible } from './liquid-alpha.js'
 import { maskRecentlyRegistered } from './masks.js'
-import { type SparseMatrix, colNormalize, matEma, matEmaAlpha, rowSums } from './sparse-matrix.js'
+import { type SparseMatrix, type SparseRow, colNormalize, mapValues, matEma, matEmaAlpha } from './sparse-matrix.js'
 import type { BondsOutput } from './bonds-original.js'
 import type { EpochTracer } from './trace.js'
 
@@ -37,7 +37,7 @@ export interface Yuma3BondsInput {
  */
 export function yuma3Bonds(input: Yuma3BondsInput, tracer: EpochTracer | null): BondsOutput {
   const { n, consensus } = input
-  const loaded = input.storedBonds.map((row) => ({ cols: row.cols.slice(), vals: row.vals.map(u16ToProp) }))
+  const loaded = input.storedBonds.map((row) => mapValues(row, u16ToProp))
   tracer?.sparse('Bonds', loaded)
   const bonds = maskRecentlyRegistered(loaded, input.lastTempo, input.blockAtRegistration)
   tracer?.sparse('Bonds: (mask)', bonds)
@@ -53,22 +53,15 @@ export function yuma3Bonds(input: Yuma3BondsInput, tracer: EpochTracer | null): 
   const emaNorm = colNormalize(ema, n)
   tracer?.sparse('emaB norm', emaNorm)
 
-  const totalBonds = rowSums(
-    emaNorm.map((row) => {
-      const cols: number[] = []
-      const vals: number[] = []
-      for (let k = 0; k < row.cols.length; k++) {
-        const j = row.cols[k] as number
-        if (j >= input.incentive.length) continue
-        const v = mul(row.vals[k] as number, input.incentive[j] as number)
-        if (v !== 0) {
-          cols.push(j)
-          vals.push(v)
-        }
-      }
-      return { cols, vals }
-    }),
-  )
+  // mat_vec_mul_sparse then row_sum_sparse: Σ_j EN_ij ⊗ I_j (zero products contribute nothing).
+  const totalBonds = emaNorm.map((row) => {
+    let acc = 0
+    for (let k = 0; k < row.cols.length; k++) {
+      const j = row.cols[k] as number
+      if (j < input.incentive.length) acc += mul(row.vals[k] as number, input.incentive[j] as number)
+    }
+    return acc
+  })
   tracer?.fixed('total_bonds_per_validator', totalBonds)
 
   const dividends = normalize(totalBonds.map((tb, i) => mul(tb, input.activeStake[i] ?? 0)))
@@ -76,7 +69,7 @@ export function yuma3Bonds(input: Yuma3BondsInput, tracer: EpochTracer | null): 
 
   return {
     dividends,
-    storedBonds: ema.map((row) => ({ cols: row.cols.slice(), vals: row.vals.map(propToU16) })),
+    storedBonds: ema.map((row) => mapValues(row, propToU16)),
   }
 }
 
@@ -91,26 +84,19 @@ function liquidEma(
   n: number,
   config: LiquidAlphaConfig,
 ): SparseMatrix {
-  const alphaSigmoid = createAlphaSigmoid(config)
+  const rowAlphas = createRowAlphas(config)
   const seenWeight = new Float64Array(n)
   const seenBond = new Float64Array(n)
-  let currentRow = -1
-  let written: number[] = []
-  const alphaAt = (i: number, j: number): I32F32 => {
-    if (i !== currentRow) {
-      for (const col of written) {
-        seenWeight[col] = 0
-        seenBond[col] = 0
-      }
-      const w = weightsForBonds[i]
-      const b = bonds[i]
-      written = [
-        ...(w === undefined ? [] : mergeVisible(w, n, seenWeight)),
-        ...(b === undefined ? [] : mergeVisible(b, n, seenBond)),
-      ]
-      currentRow = i
+  const alphasOfRow = (i: number): Float64Array => {
+    const w = weightsForBonds[i] as SparseRow
+    const b = bonds[i]
+    const written = [...mergeVisible(w, n, seenWeight), ...(b === undefined ? [] : mergeVisible(b, n, seenBond))]
+    const alphas = rowAlphas(w.cols, consensus, seenWeight, seenBond)
+    for (const col of written) {
+      seenWeight[col] = 0
+      seenBond[col] = 0
     }
-    return alphaSigmoid(consensus[j] ?? 0, seenWeight[j] as number, seenBond[j] as number)
+    return alphas
   }
-  return matEmaAlpha(weightsForBonds, bonds, alphaAt, consensus.length)
+  return matEmaAlpha(weightsForBonds, bonds, alphasOfRow, consensus.length)
 }

@@ -97,18 +97,18 @@ import {
 import { type YumaParams } from './params.js'
 import {
   type SparseMatrix,
+  type SparseRow,
   colClip,
   emptyRow,
   interpolate,
+  mapValues,
   matmul,
   rowNormalizeWhole,
   rowSums,
 } from './sparse-matrix.js'
 import { type EpochTracer, type YumaTraceEntry, createEpochTracer } from './trace.js'
 import { weightedMedianColumns } from './weighted-median.js'
-
-/** A sparse row as stored on chain: `(uid, u16 value)` pairs in their stored order. */
-export type YumaSparseRow = readonly (readonly [uid: number, value: number])[]
+import { EMPTY_YUMA_ROW, type YumaSparseRow } from './yuma-row.js'
 
 /** Per-uid state read by one epoch (one subnet mechanism). n is `stake.length`. */
 export interface YumaEpochInput {
@@ -163,7 +163,7 @@ export interface YumaStoredOutputs {
   /** `ValidatorPermit`: the new permits. */
   readonly validatorPermit: boolean[]
   /** `Bonds`: the EMA row (u16) for uids with a new permit, empty for the others. */
-  readonly bonds: [uid: number, value: number][][]
+  readonly bonds: YumaSparseRow[]
 }
 
 /** Everything one epoch computes. Fixed-point vectors hold raw `I32F32` bits. */
@@ -217,7 +217,7 @@ const U64_MAX = (1n << 64n) - 1n
  *   the chain's fixed-point range.
  * @example
  * ```ts
- * import { resolveYumaParams, yumaEpoch } from 'deai'
+ * import { EMPTY_YUMA_ROW, resolveYumaParams, yumaEpoch } from 'deai'
  * const result = yumaEpoch(
  *   {
  *     currentBlock: 1,
@@ -225,7 +225,7 @@ const U64_MAX = (1n << 64n) - 1n
  *     lastUpdate: [1, 1, 1],
  *     blockAtRegistration: [0, 0, 0],
  *     validatorPermit: [true, true, false],
- *     weights: [[[2, 65535]], [[2, 65535]], []],
+ *     weights: [{ uids: [2], values: [65535] }, { uids: [2], values: [65535] }, EMPTY_YUMA_ROW],
  *     raoEmission: 1_000_000_000n,
  *   },
  *   resolveYumaParams({ commitReveal: false }),
@@ -337,10 +337,10 @@ export function yumaEpoch(
   tracer?.balances('Combined Emission', emission.combined)
 
   // 13. What gets stored.
-  const bonds = newPermits.map((permit, i) => {
+  const bonds = newPermits.map((permit, i): YumaSparseRow => {
     const row = bondsOut.storedBonds[i]
-    if (!permit || row === undefined) return []
-    return row.cols.map((j, k): [number, number] => [j, row.vals[k] as number])
+    if (!permit || row === undefined) return EMPTY_YUMA_ROW
+    return { uids: toNumbers(row.cols), values: toNumbers(row.vals) }
   })
   const result: YumaEpochResult = {
     n,
@@ -403,29 +403,46 @@ function normalizeI64F64(values: readonly bigint[]): bigint[] {
   })
 }
 
-/** Sparse rows of uids `< n`; weight rows also drop entries `j ≥ n` (bond rows keep them). */
+/**
+ * Sparse rows of uids `< n` with their values in u16 units; weight rows also drop entries `j ≥ n`
+ * (bond rows keep them). Rows are shared, not copied, when nothing is dropped.
+ */
 function loadRows(rows: readonly YumaSparseRow[], n: number, dropWideColumns: boolean): SparseMatrix {
-  const out: SparseMatrix = []
+  const out: SparseRow[] = []
   for (let i = 0; i < n; i++) {
     const row = rows[i]
     if (row === undefined) {
       out.push(emptyRow())
       continue
     }
+    const wide = dropWideColumns && row.uids.some((j) => j >= n)
+    if (!wide) {
+      out.push({ cols: row.uids, vals: row.values })
+      continue
+    }
     const cols: number[] = []
     const vals: number[] = []
-    for (const [j, v] of row) {
-      if (dropWideColumns && j >= n) continue
-      cols.push(j)
-      vals.push(v)
-    }
+    row.uids.forEach((j, k) => {
+      if (j < n) {
+        cols.push(j)
+        vals.push(row.values[k] as number)
+      }
+    })
     out.push({ cols, vals })
   }
   return out
 }
 
+/** A plain array of the values (the same array when it already is one). */
+function toNumbers(values: ArrayLike<number>): readonly number[] {
+  if (Array.isArray(values)) return values as readonly number[]
+  const out = new Array<number>(values.length)
+  for (let k = 0; k < values.length; k++) out[k] = values[k] as number
+  return out
+}
+
 function wholeToFixed(matrix: SparseMatrix): SparseMatrix {
-  return matrix.map((row) => ({ cols: row.cols, vals: row.vals.map((u) => u * ONE) }))
+  return matrix.map((row) => mapValues(row, (u) => u * ONE))
 }
 
 function padded(values: readonly number[], n: number, fill: number): number[] {
@@ -451,7 +468,10 @@ function validateInput(input: YumaEpochInput, prevBonds: readonly YumaSparseRow[
   })
   const checkRows = (rows: readonly YumaSparseRow[], name: string): void => {
     rows.forEach((row, i) => {
-      for (const [j, v] of row) {
+      if (row.uids.length !== row.values.length) fail(`${name}[${i}] has ${row.uids.length} uids but ${row.values.length} values`, 'Give one value per uid.')
+      for (let k = 0; k < row.uids.length; k++) {
+        const j = row.uids[k] as number
+        const v = row.values[k] as number
         if (!Number.isInteger(j) || j < 0 || j > 65_535) fail(`${name}[${i}] has uid ${j}`, 'Uids are u16 integers.')
         if (!Number.isInteger(v) || v < 0 || v > 65_535) fail(`${name}[${i}] has value ${v}`, 'Values are u16 integers.')
       }

@@ -30,10 +30,14 @@ export const HALF = 2_147_483_648
 export const U16_MAX_FIXED = 65_535 * ONE
 
 const TWO16 = 65_536
+const TWO20 = 2 ** 20
+const TWO21 = 2 ** 21
+const TWO36 = 2 ** 36
 const TWO52 = 2 ** 52
 const TWO53 = 2 ** 53
-/** Operands below this take the exact double path in {@link mul}: |a·b| < 2^68 keeps every partial product exact. */
-const MUL_FAST_LIMIT = 2 ** 34
+/** {@link mul} is exact in doubles for |a|, |b| < 2^37 with |a·b| < 2^68 (checked with margin). */
+const MUL_OPERAND_LIMIT = 2 ** 37
+const MUL_PRODUCT_LIMIT = 2 ** 68
 const I64_MAX = (1n << 63n) - 1n
 const I64_MIN = -(1n << 63n)
 
@@ -73,8 +77,10 @@ export function fromInt(n: number): I32F32 {
  */
 export function mul(a: I32F32, b: I32F32): I32F32 {
   if (a === 0 || b === 0) return 0
-  if (a < MUL_FAST_LIMIT && a > -MUL_FAST_LIMIT && b < MUL_FAST_LIMIT && b > -MUL_FAST_LIMIT) {
-    // a·b = ah·b·2^16 + al·b with |ah| < 2^18, |al| < 2^16: both partial products are exact.
+  const absA = a < 0 ? -a : a
+  const absB = b < 0 ? -b : b
+  if (absA < MUL_OPERAND_LIMIT && absB < MUL_OPERAND_LIMIT && absA * absB < MUL_PRODUCT_LIMIT) {
+    // a·b = ah·b·2^16 + al·b with |al| < 2^16: |ah·b| < 2^52 + 2^37 and |al·b| < 2^53, both exact.
     const al = a % TWO16
     const ah = (a - al) / TWO16
     const z = ah * b + Math.floor((al * b) / TWO16)
@@ -105,8 +111,37 @@ export function div(a: I32F32, b: I32F32): I32F32 {
   const negative = a < 0 !== b < 0
   const x = a < 0 ? -a : a
   const s = b < 0 ? -b : b
-  // The fast path needs x, s < 2^52 and a quotient below 2^53 (x/s < 2^21).
-  if (x < TWO52 && s < TWO52 && x < s * 2_097_152) {
+  if (x < TWO20 && s < TWO52) {
+    // x·2^32 < 2^52 is exact, and so is q·s ≤ x·2^32 + s: one division, at most one correction.
+    const num = x * ONE
+    let q = Math.floor(num / s)
+    const r = num - q * s
+    if (r < 0) q -= 1
+    else if (r >= s) q += 1
+    return negative ? -q : q
+  }
+  if (x < TWO36 && s < TWO36 && x < s * TWO21) {
+    // Two steps of 16-bit long division; every intermediate stays below 2^53 and so does q.
+    const t1 = x * TWO16
+    let q1 = Math.floor(t1 / s)
+    let r1 = t1 - q1 * s
+    if (r1 < 0) {
+      q1 -= 1
+      r1 += s
+    } else if (r1 >= s) {
+      q1 += 1
+      r1 -= s
+    }
+    const t2 = r1 * TWO16
+    let q2 = Math.floor(t2 / s)
+    const r2 = t2 - q2 * s
+    if (r2 < 0) q2 -= 1
+    else if (r2 >= s) q2 += 1
+    const q = q1 * TWO16 + q2
+    return negative ? -q : q
+  }
+  // The general path needs x, s < 2^52 and a quotient below 2^53 (x/s < 2^21).
+  if (x < TWO52 && s < TWO52 && x < s * TWO21) {
     const q = divFloorShift32(x, s)
     if (q >= 0) return negative ? -q : q
   }
@@ -140,10 +175,11 @@ function bitLength(s: number): number {
 }
 
 /**
- * floor(x·2^32 / s) for integers 0 ≤ x, 0 < s < 2^52, by long division in base 2^k with k chosen
- * so that every intermediate stays below 2^52. Returns −1 when s is too wide for this path.
+ * floor(x·2^32 / s) for integers 0 ≤ x < 2^52, 0 < s < 2^52, by long division in base 2^k with k
+ * chosen so that every intermediate stays below 2^52. Returns −1 when s is too wide for this path
+ * or the quotient reaches 2^53.
  */
-function divFloorShift32(x: number, s: number): number {
+export function divFloorShift32(x: number, s: number): number {
   let q = Math.floor(x / s)
   let r = x - q * s
   if (r < 0) {

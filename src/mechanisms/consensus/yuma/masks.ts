@@ -103,6 +103,9 @@ export function maskRecentlyRegistered(
 }
 
 function filterRow(row: SparseRow, keep: (col: number) => boolean): SparseRow {
+  let k0 = 0
+  while (k0 < row.cols.length && keep(row.cols[k0] as number)) k0++
+  if (k0 === row.cols.length) return row // nothing dropped: share the row
   const cols: number[] = []
   const vals: number[] = []
   for (let k = 0; k < row.cols.length; k++) {

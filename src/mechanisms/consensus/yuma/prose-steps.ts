@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { maxUpscaleWeights } from './weights-upscale.js'
+import type { YumaSparseRow } from './yuma-row.js'
 
 /** A change to subnet state between epochs. */
 export type SubnetChange =
@@ -68,7 +69,7 @@ export interface UidGroup {
 /** A step of a graph procedure. */
 export type GraphStep =
   | { readonly action: 'epoch'; readonly block: number }
-  | { readonly action: 'set_weights'; readonly uid: number; readonly row: readonly (readonly [number, number])[]; readonly block: number }
+  | { readonly action: 'set_weights'; readonly uid: number; readonly row: YumaSparseRow; readonly block: number }
 
 /** A graph scenario turned into groups and steps. */
 export interface GraphPlan {
@@ -114,7 +115,7 @@ export function interpretGraph(
       else if (submitted !== null) values = maxUpscaleWeights(targets.map(() => Number(submitted[1])))
       else return { error: `no weight value in procedure line "${line}"` }
       for (const uid of from.uids) {
-        steps.push({ action: 'set_weights', uid, row: targets.map((j, k) => [j, values[k] as number] as const), block: Number(setter[5]) })
+        steps.push({ action: 'set_weights', uid, row: { uids: targets, values }, block: Number(setter[5]) })
       }
       continue
     }

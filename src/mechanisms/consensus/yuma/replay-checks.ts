@@ -261,7 +261,9 @@ function allUids(n: number): number[] {
 export function denseBonds(result: YumaEpochResult): number[][] {
   return result.stored.bonds.map((row) => {
     const dense = new Array<number>(result.n).fill(0)
-    for (const [j, v] of row) if (j < result.n) dense[j] = v
+    row.uids.forEach((j, k) => {
+      if (j < result.n) dense[j] = row.values[k] as number
+    })
     return dense
   })
 }

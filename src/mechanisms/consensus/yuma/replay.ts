@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 import { DeaiError, isDeaiError } from '../../../errors/base.js'
-import { type YumaEpochResult, type YumaSparseRow, yumaEpoch } from './epoch.js'
+import { type YumaEpochResult, yumaEpoch } from './epoch.js'
 import { ONE, fromF32, normalize, sum } from './fixed-point.js'
 import { type YumaParams, type YumaParamsInit, resolveYumaParams } from './params.js'
 import { type SubnetChange, interpretGraph, interpretStateChange } from './prose-steps.js'
@@ -48,6 +48,7 @@ import {
   weightedMedianColumnsCaseSchema,
 } from './vectors-schema.js'
 import { maxUpscaleWeights } from './weights-upscale.js'
+import { yumaRowFromPairs } from './yuma-row.js'
 import { weightedMedian, weightedMedianColumns } from './weighted-median.js'
 
 export type { YumaReplayMismatch } from './replay-checks.js'
@@ -269,21 +270,23 @@ function replayMatEmaAlpha(raw: RawCase, path: string): CaseRun {
       const epsilon = Array.isArray(expected.epsilon) ? (expected.epsilon[k] ?? 0) : expected.epsilon
       const toMatrix = (flat: readonly number[]): SparseMatrix =>
         Array.from({ length: rows }, (_, i) => denseToSparse(flat.slice(i * cols, (i + 1) * cols).map(fromF32)))
-      const result = matEmaAlpha(toMatrix(c.new), toMatrix(c.old), () => alpha, cols)
+      const next = toMatrix(c.new)
+    const result = matEmaAlpha(next, toMatrix(c.old), (i) => new Float64Array(next[i]?.cols.length ?? 0).fill(alpha), cols)
       const want = expected.results[k] ?? []
       for (let i = 0; i < rows; i++) {
         const row = result[i] ?? { cols: [], vals: [] }
         const wantCols: number[] = []
         for (let j = 0; j < cols; j++) if (fromF32(want[i * cols + j] ?? 0) !== 0) wantCols.push(j)
         const site = { source: 'asserted', context: `case ${k}`, quantity: 'result' } as const
-        checker.record(wantCols.join() === row.cols.join(), {
+        const gotCols = Array.from(row.cols)
+        checker.record(wantCols.join() === gotCols.join(), {
           ...site,
           index: `[${i}] (entries)`,
           expected: `[${wantCols.join(', ')}]`,
-          got: `[${row.cols.join(', ')}]`,
+          got: `[${gotCols.join(', ')}]`,
           epsilon: 0,
         })
-        row.cols.forEach((j, t) => checkFixedWithin(checker, site, `[${i}][${j}]`, want[i * cols + j], row.vals[t] as number, epsilon))
+        gotCols.forEach((j, t) => checkFixedWithin(checker, site, `[${i}][${j}]`, want[i * cols + j], row.vals[t] as number, epsilon))
       }
     })
     return null
@@ -387,7 +390,7 @@ function replaySequence(raw: RawCase, path: string): CaseRun {
           return `steps[${s}]: set_weights needs values_stored_u16 or values_submitted, one per uid`
         }
         if (step.uid >= n) return `steps[${s}]: uid ${step.uid} is not below n = ${n}`
-        state = applySetWeights(state, step.uid, step.uids.map((j, k) => [j, stored[k] as number] as const), step.block)
+        state = applySetWeights(state, step.uid, { uids: step.uids, values: stored }, step.block)
       } else if (step.action === 'state_change') {
         const change = interpretStateChange(step)
         if ('error' in change) return `steps[${s}]: ${change.error}`
@@ -595,9 +598,7 @@ function toParams(p: VectorParams | undefined): YumaParams {
   return resolveYumaParams(init)
 }
 
-function toPairs(row: readonly (readonly [number, number])[]): YumaSparseRow {
-  return row
-}
+const toPairs = yumaRowFromPairs
 
 function denseToSparse(values: readonly number[]): { cols: number[]; vals: number[] } {
   const cols: number[] = []

@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import { type YumaEpochOptions, type YumaEpochResult, type YumaSparseRow, yumaEpoch } from './epoch.js'
+import { type YumaEpochOptions, type YumaEpochResult, yumaEpoch } from './epoch.js'
+import { EMPTY_YUMA_ROW, type YumaSparseRow } from './yuma-row.js'
 import type { YumaParams } from './params.js'
 
 /** Per-uid state of one subnet mechanism between epochs. */
@@ -42,8 +43,8 @@ export function createSubnetState(init: {
     lastUpdate: init.lastUpdate?.slice() ?? new Array<number>(n).fill(0),
     blockAtRegistration: init.blockAtRegistration?.slice() ?? new Array<number>(n).fill(0),
     validatorPermit: init.validatorPermit?.slice() ?? new Array<boolean>(n).fill(false),
-    weights: init.weights?.slice() ?? Array.from({ length: n }, () => []),
-    bonds: init.bonds?.slice() ?? Array.from({ length: n }, () => []),
+    weights: init.weights?.slice() ?? new Array<YumaSparseRow>(n).fill(EMPTY_YUMA_ROW),
+    bonds: init.bonds?.slice() ?? new Array<YumaSparseRow>(n).fill(EMPTY_YUMA_ROW),
   }
 }
 
@@ -59,7 +60,7 @@ export function applySetWeights(
 ): YumaSubnetState {
   return {
     ...state,
-    weights: replaceAt(state.weights, uid, row.map(([j, v]) => [j, v] as const)),
+    weights: replaceAt(state.weights, uid, row),
     lastUpdate: replaceAt(state.lastUpdate, uid, block),
   }
 }
@@ -77,9 +78,9 @@ export function applyReplaceUid(state: YumaSubnetState, uid: number, block: numb
     stake: replaceAt(state.stake, uid, stake),
     taoStake: replaceAt(state.taoStake, uid, 0n),
     weights: state.weights.map((row, i) =>
-      i === uid ? [] : row.map(([j, v]) => (j === uid ? ([j, 0] as const) : ([j, v] as const))),
+      i === uid ? EMPTY_YUMA_ROW : { uids: row.uids, values: row.values.map((v, k) => (row.uids[k] === uid ? 0 : v)) },
     ),
-    bonds: replaceAt(state.bonds, uid, []),
+    bonds: replaceAt(state.bonds, uid, EMPTY_YUMA_ROW),
     validatorPermit: replaceAt(state.validatorPermit, uid, false),
     lastUpdate: replaceAt(state.lastUpdate, uid, block),
     blockAtRegistration: replaceAt(state.blockAtRegistration, uid, block),
@@ -88,7 +89,13 @@ export function applyReplaceUid(state: YumaSubnetState, uid: number, block: numb
 
 /** `do_reset_bonds` (with `BondsResetOn`): removes column `uid` from every bond row. */
 export function applyResetBonds(state: YumaSubnetState, uid: number): YumaSubnetState {
-  return { ...state, bonds: state.bonds.map((row) => row.filter(([j]) => j !== uid)) }
+  return {
+    ...state,
+    bonds: state.bonds.map((row) => ({
+      uids: row.uids.filter((j) => j !== uid),
+      values: row.values.filter((_, k) => row.uids[k] !== uid),
+    })),
+  }
 }
 
 /**

@@ -73,7 +73,7 @@ function renderValue(entry: YumaTraceEntry): string {
       return list(entry.values.map((v) => `AlphaBalance(${v})`))
     case 'sparse':
       return list(
-        entry.rows.map((row) => list(row.cols.map((j, k) => `(${j}, ${formatI32F32(row.vals[k] as number)})`))),
+        entry.rows.map((row) => list(Array.from(row.cols, (j, k) => `(${j}, ${formatI32F32(row.vals[k] as number)})`))),
       )
     case 'scalar':
       return String(entry.value)
