@@ -7,7 +7,9 @@
  * Types. `I32F32` is a signed 64-bit integer `b` meaning `b / 2^32` (int64 in Solidity, with
  * int256 intermediates). `I64F64` is a signed 128-bit integer meaning `b / 2^64`. `ONE = 2^32`.
  * Operations on `I32F32` (all results are raw bits):
- * - `a ⊗ b = (a·b) >> 32`, arithmetic shift: floor toward −∞ (the full product needs 128 bits).
+ * - `a ⊗ b = (a·b) >> 32`, arithmetic shift: floor toward −∞ (the full product needs 128 bits;
+ *   in Solidity use `>>` on int256, not `/ 2^32`, where an operand can be negative: only μ, `d − ½`
+ *   and `t` of the liquid-alpha sigmoid ever are).
  * - `a ⊘ b = (a << 32) / b`, truncated toward zero; 0 if `b = 0` or the quotient leaves int64.
  * - `+`, `−`, `Σ` are exact integer sums (they never near int64 bounds for valid inputs).
  * - `prop_u16(x) = clamp(floor(x·65535 / 2^32), 0, 65535)`.
@@ -32,7 +34,8 @@
  *    kept). Drop rows without an old permit; drop `(i,i)` except the owner's own entry; drop
  *    `(i,j)` if `last_update_i ≤ block_at_registration_j`; with commit-reveal, drop `(i,j)` if
  *    `commit_block_i < block_at_registration_j`. Row-normalise: if `r = Σ_row u > 0`, each
- *    `w = (u·2^32) / r` (integer division, = `u ⊘ r` on integers).
+ *    `w = (u·2^32) / r` (integer division, = `u ⊘ r` on integers). A row sum must stay below
+ *    2^31 (the chain's I32F32 sum would overflow; this implementation refuses such input).
  * 6. Consensus: voters = rows with `A_i > 0` in uid order, `a = normalize(A_voters)`, `σ = Σa`,
  *    `μ = σ − κ` (may be negative), `κ = u16_prop(kappa)`. Per column j, the scores
  *    `x_r = W_{r,j}` (0 if absent; a later duplicate entry wins) and
@@ -49,7 +52,7 @@
  *    (same entries, same order); otherwise per row over columns 0..n−1 in order,
  *    `WB_ij = W_ij + β ⊗ (CW_ij − W_ij)`, kept if > 0.
  * 10. Fixed EMA rate: `α = ONE − (((bma << 64) / 10^6) >> 32)`.
- * 11a. Original Yuma: `B` = stored u16 as integers, drop `(i,j)` if
+ * 11a. Original Yuma: `B` = stored u16 as integers (entries `j ≥ n` play no part), drop `(i,j)` if
  *    `last_tempo ≤ block_at_registration_j`, column-normalise (`(u·2^32) / Σ_col u`; zero-sum
  *    columns unchanged). `ΔB_ij = WB_ij ⊗ A_i`, column-normalise (`⊘` by column sums, zero-sum
  *    columns unchanged). EMA per row on a dense row of n: first `+= α ⊗ ΔB_ij` for the entries
@@ -68,7 +71,8 @@
  *    `exp_safe`: clamp t to ±20·ONE; `exp(0) = ONE`; `exp(ONE) = floor(e·2^23)·2^9`; else on
  *    `x = |t|`: `r = x + ONE`, `term = x`, for i = 2..31: `term = (term·x >> 32) / i`
  *    (truncated), `r += term`; if `t < 0`: `r = (ONE << 32) / r`. (Intermediates need > 64 bits.)
- *    Otherwise the EMA of 11a with the fixed α (old bonds decay, no clamp).
+ *    Otherwise `EMA` = the dense-row EMA of 11a applied to `WB` (not ΔB) and `B` with the fixed α
+ *    (old bonds decay, no clamp).
  *    `EN` = EMA column-normalised. `tb_i = Σ_j EN_ij ⊗ I_j`, `D_i = tb_i ⊗ A_i`,
  *    `D = normalize(D)`. Store `prop_u16(EMA_ij)`.
  * 12. Emission: `c_i = I_i + D_i`, `Σc`. `SE = I ⊘ Σc`, `VE = D ⊘ Σc` (unchanged if `Σc = 0`),

@@ -28,11 +28,11 @@ import {
 import { type SparseMatrix, matEmaAlpha } from './sparse-matrix.js'
 import {
   type YumaSubnetState,
-  applyEpoch,
-  applyReplaceUid,
-  applyResetBonds,
-  applySetWeights,
-  createSubnetState,
+  yumaRunEpoch,
+  yumaReplaceUid,
+  yumaResetBonds,
+  yumaSetWeights,
+  createYumaSubnetState,
 } from './subnet-state.js'
 import { renderYumaTrace } from './trace.js'
 import {
@@ -373,7 +373,7 @@ function replaySequence(raw: RawCase, path: string): CaseRun {
     if (inputs.n !== undefined && inputs.n !== n) return 'inputs.n differs from the number of stakes'
     const params = toParams(inputs.params)
     const rao = inputs.params?.rao_emission ?? DEFAULT_RAO_EMISSION
-    let state = createSubnetState({
+    let state = createYumaSubnetState({
       stake: inputs.alpha_stake_rao,
       ...(inputs.tao_stake_rao === undefined ? {} : { taoStake: inputs.tao_stake_rao }),
       blockAtRegistration: inputs.block_at_registration,
@@ -390,13 +390,13 @@ function replaySequence(raw: RawCase, path: string): CaseRun {
           return `steps[${s}]: set_weights needs values_stored_u16 or values_submitted, one per uid`
         }
         if (step.uid >= n) return `steps[${s}]: uid ${step.uid} is not below n = ${n}`
-        state = applySetWeights(state, step.uid, { uids: step.uids, values: stored }, step.block)
+        state = yumaSetWeights(state, step.uid, { uids: step.uids, values: stored }, step.block)
       } else if (step.action === 'state_change') {
         const change = interpretStateChange(step)
         if ('error' in change) return `steps[${s}]: ${change.error}`
         state = applyChange(state, change, n)
       } else {
-        const out = applyEpoch(state, params, step.block, step.rao_emission ?? rao)
+        const out = yumaRunEpoch(state, params, step.block, step.rao_emission ?? rao)
         state = out.state
         runs.push({ index: step.epoch_index ?? runs.length, block: step.block, label: step.label ?? null, result: out.result })
       }
@@ -412,7 +412,7 @@ function replayGraph(raw: RawCase, path: string): CaseRun {
     if ('error' in plan) return plan.error
     const stake = new Array<bigint>(inputs.n).fill(0n)
     for (const group of plan.groups.values()) for (const uid of group.uids) if (uid < inputs.n) stake[uid] = group.stake
-    let state = createSubnetState({
+    let state = createYumaSubnetState({
       stake,
       ...(inputs.block_at_registration === undefined ? {} : { blockAtRegistration: inputs.block_at_registration }),
     })
@@ -421,9 +421,9 @@ function replayGraph(raw: RawCase, path: string): CaseRun {
     const runs: EpochRun[] = []
     for (const step of plan.steps) {
       if (step.action === 'set_weights') {
-        state = applySetWeights(state, step.uid, step.row, step.block)
+        state = yumaSetWeights(state, step.uid, step.row, step.block)
       } else {
-        const out = applyEpoch(state, params, step.block, rao)
+        const out = yumaRunEpoch(state, params, step.block, rao)
         state = out.state
         runs.push({ index: runs.length, block: step.block, label: null, result: out.result })
       }
@@ -436,13 +436,13 @@ function replayGraph(raw: RawCase, path: string): CaseRun {
 function applyChange(state: YumaSubnetState, change: SubnetChange, n: number): YumaSubnetState {
   if (change.kind === 'none') return state
   if (change.uid >= n) throw new DeaiError('YUMA_INPUT_INVALID', `state_change names uid ${change.uid}, not below n = ${n}.`)
-  if (change.kind === 'reset-bonds') return applyResetBonds(state, change.uid)
+  if (change.kind === 'reset-bonds') return yumaResetBonds(state, change.uid)
   if (change.kind === 'set-stake') {
     const stake = state.stake.slice()
     stake[change.uid] = change.stake
     return { ...state, stake }
   }
-  return applyReplaceUid(state, change.uid, change.block, change.stake)
+  return yumaReplaceUid(state, change.uid, change.block, change.stake)
 }
 
 /**

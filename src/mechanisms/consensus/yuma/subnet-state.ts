@@ -27,7 +27,7 @@ export interface YumaSubnetState {
  *
  * @param init - stakes (their length is n) and optional per-uid vectors (default 0 / false).
  */
-export function createSubnetState(init: {
+export function createYumaSubnetState(init: {
   stake: readonly bigint[]
   taoStake?: readonly bigint[]
   lastUpdate?: readonly number[]
@@ -52,7 +52,7 @@ export function createSubnetState(init: {
  * `set_weights` with commit-reveal off: stores the row (already max-upscaled) and sets
  * `last_update` to the block.
  */
-export function applySetWeights(
+export function yumaSetWeights(
   state: YumaSubnetState,
   uid: number,
   row: YumaSparseRow,
@@ -72,7 +72,7 @@ export function applySetWeights(
  *
  * @param stake - the new hotkey's stake (rao).
  */
-export function applyReplaceUid(state: YumaSubnetState, uid: number, block: number, stake = 0n): YumaSubnetState {
+export function yumaReplaceUid(state: YumaSubnetState, uid: number, block: number, stake = 0n): YumaSubnetState {
   return {
     ...state,
     stake: replaceAt(state.stake, uid, stake),
@@ -88,7 +88,7 @@ export function applyReplaceUid(state: YumaSubnetState, uid: number, block: numb
 }
 
 /** `do_reset_bonds` (with `BondsResetOn`): removes column `uid` from every bond row. */
-export function applyResetBonds(state: YumaSubnetState, uid: number): YumaSubnetState {
+export function yumaResetBonds(state: YumaSubnetState, uid: number): YumaSubnetState {
   return {
     ...state,
     bonds: state.bonds.map((row) => ({
@@ -102,7 +102,7 @@ export function applyResetBonds(state: YumaSubnetState, uid: number): YumaSubnet
  * Runs an epoch at `block` and writes its outputs back: the new permits and bonds.
  * `last_update` is not changed by the epoch.
  */
-export function applyEpoch(
+export function yumaRunEpoch(
   state: YumaSubnetState,
   params: YumaParams,
   block: number,

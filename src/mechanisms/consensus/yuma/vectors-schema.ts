@@ -29,6 +29,7 @@ export const vectorParamsSchema = z.looseObject({
   activity_cutoff_blocks: nonNegInt.optional(),
   activity_cutoff_factor_milli: nonNegInt.optional(),
   stake_threshold: u64.optional(),
+  /** The stored `TaoWeight` (u64); tao stake counts `tao_weight / (2^64 − 1)` per rao. */
   tao_weight: u64.optional(),
   subnet_owner_uid: nonNegInt.nullable().optional(),
   commit_reveal_enabled: z.boolean().optional(),

@@ -36,9 +36,10 @@ export function createMedianScratch(size: number): MedianScratch {
  * @returns the median score (`I32F32`).
  * @example
  * ```ts
- * import { weightedMedian } from 'deai'
- * // Two voters, 0.49 and 0.51 of the stake: the 0.51 voter's score wins.
- * weightedMedian([fromF32(0.49), fromF32(0.51)], [fromF32(0.5), ONE], ONE - fromF32(0.51), 0, sum)
+ * import { ONE, fromF32 } from './fixed-point.js'
+ * // Two voters with 0.49 and 0.51 of the stake; majority 0.51, so minority = 1 − 0.51.
+ * const stake = [fromF32(0.49), fromF32(0.51)]
+ * weightedMedian(stake, [fromF32(0.5), ONE], ONE - fromF32(0.51), 0, stake[0] + stake[1]) // ONE
  * ```
  */
 export function weightedMedian(
