@@ -16,7 +16,7 @@ import {
   u16ToProp,
 } from '../../../src/mechanisms/consensus/yuma/fixed-point.js'
 import { expSafe, fixedExp, sigmoidOfExp } from '../../../src/mechanisms/consensus/yuma/liquid-alpha.js'
-import { maxUpscaleWeights } from '../../../src/mechanisms/consensus/yuma/weights-upscale.js'
+import { maxUpscaleToU16, maxUpscaleWeights } from '../../../src/mechanisms/consensus/yuma/weights-upscale.js'
 
 const SEED = 2002
 
@@ -175,5 +175,9 @@ describe('maxUpscaleWeights', () => {
     expect(maxUpscaleWeights([1, 2])).toEqual([32_768, 65_535])
     expect(maxUpscaleWeights([0, 0])).toEqual([0, 0])
     expect(maxUpscaleWeights([])).toEqual([])
+  })
+
+  test('upscales fixed-point shares (the legacy pruning score) the same way', () => {
+    expect(maxUpscaleToU16([BigInt(ONE / 4), BigInt(HALF), 0n])).toEqual([32_768, 65_535, 0])
   })
 })

@@ -61,7 +61,9 @@ export function originalYumaBonds(input: OriginalBondsInput, tracer: EpochTracer
   const deltaNorm = colNormalize(delta, n)
   tracer?.sparse('ΔB (norm)', deltaNorm)
 
-  const ema = colNormalize(matEma(deltaNorm, bonds, input.alpha), n)
+  const emaRaw = matEma(deltaNorm, bonds, input.alpha)
+  tracer?.sparse('Exponential Moving Average Bonds Normal', emaRaw)
+  const ema = colNormalize(emaRaw, n)
   tracer?.sparse('Exponential Moving Average Bonds', ema)
 
   const dividends = normalize(matmulTranspose(ema, input.incentive))

@@ -46,7 +46,7 @@ export function yuma3Bonds(input: Yuma3BondsInput, tracer: EpochTracer | null): 
   const useLiquid = input.liquidAlpha !== null && consensus.length > 0 && consensus.some((c) => c !== 0)
   const ema =
     useLiquid && input.liquidAlpha !== null
-      ? liquidEma(input.weightsForBonds, bonds, consensus, n, input.liquidAlpha)
+      ? liquidEma(input.weightsForBonds, bonds, consensus, n, input.liquidAlpha, tracer)
       : matEma(input.weightsForBonds, bonds, input.alpha)
   tracer?.sparse('emaB', ema)
 
@@ -83,20 +83,27 @@ function liquidEma(
   consensus: readonly I32F32[],
   n: number,
   config: LiquidAlphaConfig,
+  tracer: EpochTracer | null,
 ): SparseMatrix {
   const rowAlphas = createRowAlphas(config)
   const seenWeight = new Float64Array(n)
   const seenBond = new Float64Array(n)
-  const alphasOfRow = (i: number): Float64Array => {
+  /** The alphas of row i at the given columns, from what the merge sees in WB row i and B row i. */
+  const alphasAt = (i: number, cols: ArrayLike<number>): Float64Array => {
     const w = weightsForBonds[i] as SparseRow
     const b = bonds[i]
     const written = [...mergeVisible(w, n, seenWeight), ...(b === undefined ? [] : mergeVisible(b, n, seenBond))]
-    const alphas = rowAlphas(w.cols, consensus, seenWeight, seenBond)
+    const alphas = rowAlphas(cols, consensus, seenWeight, seenBond)
     for (const col of written) {
       seenWeight[col] = 0
       seenBond[col] = 0
     }
     return alphas
   }
-  return matEmaAlpha(weightsForBonds, bonds, alphasOfRow, consensus.length)
+  if (tracer !== null) {
+    // The chain logs the dense alpha matrix (every cell, used or not).
+    const everyColumn = Array.from({ length: consensus.length }, (_, j) => j)
+    tracer.dense('alphas', weightsForBonds.map((_, i) => Array.from(alphasAt(i, everyColumn))))
+  }
+  return matEmaAlpha(weightsForBonds, bonds, (i) => alphasAt(i, (weightsForBonds[i] as SparseRow).cols), consensus.length)
 }

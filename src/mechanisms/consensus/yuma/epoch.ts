@@ -250,11 +250,16 @@ export function yumaEpoch(
   const currentBlock = input.currentBlock
 
   // 1. Activity.
+  tracer?.scalar('Number of Neurons in Network', n)
+  tracer?.scalar('current_block', currentBlock)
+  tracer?.scalar('activity_cutoff', params.activityCutoff)
   const lastUpdate = padded(input.lastUpdate, n, 0)
+  tracer?.integers('Last update', lastUpdate)
   const inactive = inactiveMask(lastUpdate, params.activityCutoff, currentBlock)
   tracer?.bools('Inactive', inactive)
   const active = inactive.map((b) => !b)
   const blockAtRegistration = padded(input.blockAtRegistration, n, 0)
+  tracer?.integers('Block at registration', blockAtRegistration)
   const lastTempo =
     params.lastMechanismStepBlock === 0 ? Math.max(0, currentBlock - params.tempo) : params.lastMechanismStepBlock + 1
 
@@ -288,7 +293,10 @@ export function yumaEpoch(
   weights = maskOutdated(weights, lastUpdate, blockAtRegistration)
   tracer?.sparse('Weights (permit+diag+outdate)', wholeToFixed(weights))
   if (params.commitReveal) {
-    weights = maskCommitReveal(weights, input.commitBlocks ?? [], blockAtRegistration)
+    const commitBlocks = input.commitBlocks ?? []
+    weights = maskCommitReveal(weights, commitBlocks, blockAtRegistration)
+    const masked = padded(commitBlocks.map((b) => (b === null ? -1 : b)), n, -1).filter((b) => b >= 0).length
+    tracer?.text(`Commit-reveal column mask applied (${masked} masked rows)`)
   }
   const normWeights = weights.map((row) => rowNormalizeWhole(row.cols, row.vals))
   tracer?.sparse('Weights (mask+norm)', normWeights)

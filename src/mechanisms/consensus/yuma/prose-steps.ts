@@ -39,10 +39,12 @@ export function interpretStateChange(step: StateChangeStep): SubnetChange | { re
     if (step.block === undefined) return { error: 'state_change replace_uid has no block' }
     return { kind: 'replace-uid', uid: step.uid, block: step.block, stake: step.stake ?? 0n }
   }
-  const replaced = /\buid\s*(\d+)\s+(?:is\s+|was\s+)?replaced\b/i.exec(text)
+  const replaced = /\buid\s*(\d+)\b[^.;]*?\breplaced\b/i.exec(text) ?? /\breplac(?:e|es|ed|ing)\s+uid\s*(\d+)/i.exec(text)
   if (replaced !== null) {
     const block =
-      /\breg(?:istration|istered)?(?:\s+at)?\s+block\s*(\d+)/i.exec(text) ?? /^\s*(?:at\s+)?block\s*(\d+)\s*:/i.exec(text)
+      /\breg(?:istration|istered)?(?:\s+at)?\s+block\s*(\d+)/i.exec(text) ??
+      /^\s*(?:at\s+)?block\s*(\d+)\s*:/i.exec(text) ??
+      /\bat\s+block\s*(\d+)/i.exec(text)
     if (block === null) return { error: `cannot find the registration block in state_change "${text}"` }
     const stake = /\bstake\s+(\d+)/i.exec(text)
     return {
@@ -52,11 +54,18 @@ export function interpretStateChange(step: StateChangeStep): SubnetChange | { re
       stake: stake === null ? 0n : BigInt(stake[1] as string),
     }
   }
-  const reset = /\breset[_ ]bonds\s+for\s+uid\s*(\d+)/i.exec(text) ?? /\bremove\s+column\s+(\d+)\s+from\s+every\s+bond\s+row/i.exec(text)
+  const reset =
+    /reset[_ ]?bonds?\s+(?:for|of)\s+uid\s*(\d+)/i.exec(text) ??
+    /\bbonds?[_ ]reset\s+(?:for|of)\s+uid\s*(\d+)/i.exec(text) ??
+    /\bremove\s+column\s+(\d+)\s+from\s+(?:every|all|each)\s+bond\s+rows?/i.exec(text)
   if (reset !== null) {
     if (/BondsResetOn\s*=\s*false/i.test(text)) return { kind: 'none' }
     return { kind: 'reset-bonds', uid: Number(reset[1]) }
   }
+  const stake =
+    /\bstake\s+of\s+uid\s*(\d+)\s+(?:is\s+)?(?:set\s+)?(?:to|becomes|=)\s*(\d+)/i.exec(text) ??
+    /\buid\s*(\d+)(?:'s)?\s+stake\s+(?:is\s+)?(?:set\s+)?(?:to|becomes|=)\s*(\d+)/i.exec(text)
+  if (stake !== null) return { kind: 'set-stake', uid: Number(stake[1]), stake: BigInt(stake[2] as string) }
   return { error: `cannot interpret state_change "${text}"` }
 }
 
@@ -117,6 +126,17 @@ export function interpretGraph(
       for (const uid of from.uids) {
         steps.push({ action: 'set_weights', uid, row: { uids: targets, values }, block: Number(setter[5]) })
       }
+      continue
+    }
+    const self = /\beach\s+(\w+?)s?\s+sets?\s+(?:a\s+)?self[- ]?weights?\b(.*?)\bat\s+block\s+(\d+)/i.exec(line)
+    if (self !== null) {
+      const group = groups.get(singular(self[1] as string))
+      if (group === undefined) return { error: `unknown uid group in procedure line "${line}"` }
+      const stored = /\bstored\b[^0-9]*(\d+)/i.exec(line)
+      const submitted = /=\s*(\d+)/.exec(self[2] as string) ?? /(\d+)/.exec(self[2] as string)
+      // A single submitted value is max-upscaled to 65535 (or stays 0).
+      const value = stored !== null ? Number(stored[1]) : submitted !== null && Number(submitted[1]) === 0 ? 0 : 65_535
+      for (const uid of group.uids) steps.push({ action: 'set_weights', uid, row: { uids: [uid], values: [value] }, block: Number(self[3]) })
       continue
     }
     const single = /\bepoch(?:\(\))?\s+at\s+block\s+(\d+)/i.exec(line)

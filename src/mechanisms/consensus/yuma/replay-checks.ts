@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import { type I32F32, fromF32, fromF64, toReal, u16ToProp } from './fixed-point.js'
+import { type I32F32, fromF32, fromF64, propToU16, toReal, u16ToProp } from './fixed-point.js'
+import { maxUpscaleToU16 } from './weights-upscale.js'
 import type { YumaEpochResult } from './epoch.js'
 
 /** Tolerance for decimals rendered with 10 fractional digits (`*_fixed` quantities). */
@@ -130,10 +131,16 @@ const VECTOR_QUANTITIES: Readonly<Record<string, { kind: VectorKind; get: (r: Yu
   validator_trust_fixed: { kind: 'decimal', get: (r) => r.validatorTrust },
   trust_fixed: { kind: 'decimal', get: (r) => r.trust },
   rank_fixed: { kind: 'decimal', get: (r) => r.rank },
+  trust_u16: { kind: 'u16', get: (r) => r.trust.map(propToU16) },
+  rank_u16: { kind: 'u16', get: (r) => r.rank.map(propToU16) },
+  pruning_score: { kind: 'u16', get: (r) => maxUpscaleToU16(r.normalizedCombinedEmission.map(BigInt)) },
+  pruning_score_u16: { kind: 'u16', get: (r) => maxUpscaleToU16(r.normalizedCombinedEmission.map(BigInt)) },
 }
 
 /** u16 proportions that may be asserted as fractions (`dividends: 0.8` means u16/65535 ≈ 0.8). */
 const PROPORTIONS: Readonly<Record<string, string>> = {
+  trust: 'trust_u16',
+  rank: 'rank_u16',
   consensus: 'consensus_u16',
   incentive: 'incentive_u16',
   dividends: 'dividends_u16',

@@ -25,7 +25,7 @@ import {
   checkQuantity,
   createChecker,
 } from './replay-checks.js'
-import { type SparseMatrix, matEmaAlpha } from './sparse-matrix.js'
+import { type SparseMatrix, type SparseRow, matEmaAlpha } from './sparse-matrix.js'
 import {
   type YumaSubnetState,
   yumaRunEpoch,
@@ -265,13 +265,21 @@ function replayMatEmaAlpha(raw: RawCase, path: string): CaseRun {
     const cols = inputs.cols ?? (shape === null ? undefined : Number(shape[2]))
     if (rows === undefined || cols === undefined) return 'cannot tell the matrix shape (give inputs.rows and inputs.cols)'
     if (expected.results.length !== inputs.cases.length) return 'expected.results and inputs.cases differ in length'
-    const alpha = fromF32(inputs.alpha_all)
     inputs.cases.forEach((c, k) => {
       const epsilon = Array.isArray(expected.epsilon) ? (expected.epsilon[k] ?? 0) : expected.epsilon
       const toMatrix = (flat: readonly number[]): SparseMatrix =>
         Array.from({ length: rows }, (_, i) => denseToSparse(flat.slice(i * cols, (i + 1) * cols).map(fromF32)))
       const next = toMatrix(c.new)
-    const result = matEmaAlpha(next, toMatrix(c.old), (i) => new Float64Array(next[i]?.cols.length ?? 0).fill(alpha), cols)
+      // One alpha for every cell (the case's, else the file's), or a full row-major alpha matrix.
+      const alphaAll = fromF32(c.alpha ?? inputs.alpha_all ?? 0)
+      const alphaGrid = c.alphas?.map(fromF32)
+      const alphasOfRow = (i: number): Float64Array => {
+        const row = next[i] as SparseRow
+        return Float64Array.from({ length: row.cols.length }, (_, t) =>
+          alphaGrid === undefined ? alphaAll : (alphaGrid[i * cols + (row.cols[t] as number)] ?? 0),
+        )
+      }
+      const result = matEmaAlpha(next, toMatrix(c.old), alphasOfRow, cols)
       const want = expected.results[k] ?? []
       for (let i = 0; i < rows; i++) {
         const row = result[i] ?? { cols: [], vals: [] }
@@ -546,6 +554,7 @@ function checkLogs(checker: Checker, context: string, substrings: readonly strin
  * `(block B)`. Returns null when the key is not an epoch selector, 'none' when it selects nothing.
  */
 function selectRun(key: string, runs: readonly EpochRun[]): EpochRun | 'none' | null {
+  if (/^(?:final|last|last_epoch|after_last_epoch)$/i.test(key)) return runs[runs.length - 1] ?? 'none'
   const byIndex = /^epoch_index_(\d+)\b/.exec(key)
   const block = /\(block (\d+)\)/.exec(key)
   const blockNumber = block === null ? null : Number(block[1])

@@ -18,6 +18,8 @@ export type YumaTraceEntry =
   | { readonly label: string; readonly kind: 'balance'; readonly values: readonly bigint[] }
   | { readonly label: string; readonly kind: 'sparse'; readonly rows: SparseMatrix }
   | { readonly label: string; readonly kind: 'scalar'; readonly value: number | bigint }
+  | { readonly label: string; readonly kind: 'dense'; readonly rows: readonly (readonly I32F32[])[] }
+  | { readonly label: string; readonly kind: 'text' }
 
 /** Collects trace entries during one epoch. */
 export interface EpochTracer {
@@ -29,6 +31,10 @@ export interface EpochTracer {
   balances(label: string, values: readonly bigint[]): void
   sparse(label: string, rows: SparseMatrix): void
   scalar(label: string, value: number | bigint): void
+  /** A dense matrix of `I32F32` values. */
+  dense(label: string, rows: readonly (readonly I32F32[])[]): void
+  /** A line logged as is. */
+  text(line: string): void
 }
 
 /** A tracer that records every entry. */
@@ -43,6 +49,8 @@ export function createEpochTracer(): EpochTracer {
     balances: (label, values) => entries.push({ label, kind: 'balance', values: values.slice() }),
     sparse: (label, rows) => entries.push({ label, kind: 'sparse', rows }),
     scalar: (label, value) => entries.push({ label, kind: 'scalar', value }),
+    dense: (label, rows) => entries.push({ label, kind: 'dense', rows: rows.map((r) => r.slice()) }),
+    text: (line) => entries.push({ label: line, kind: 'text' }),
   }
 }
 
@@ -56,7 +64,7 @@ export function createEpochTracer(): EpochTracer {
  * ```
  */
 export function renderYumaTrace(entries: readonly YumaTraceEntry[]): string[] {
-  return entries.map((entry) => `${entry.label}: ${renderValue(entry)}`)
+  return entries.map((entry) => (entry.kind === 'text' ? entry.label : `${entry.label}: ${renderValue(entry)}`))
 }
 
 function renderValue(entry: YumaTraceEntry): string {
@@ -77,6 +85,10 @@ function renderValue(entry: YumaTraceEntry): string {
       )
     case 'scalar':
       return String(entry.value)
+    case 'dense':
+      return list(entry.rows.map((row) => list(row.map(formatI32F32))))
+    case 'text':
+      return ''
   }
 }
 

@@ -83,8 +83,17 @@ export const matEmaAlphaCaseSchema = z.looseObject({
     shape: z.string().optional(),
     rows: nonNegInt.optional(),
     cols: nonNegInt.optional(),
-    alpha_all: z.number(),
-    cases: z.array(z.looseObject({ old: z.array(z.number()), new: z.array(z.number()) })),
+    alpha_all: z.number().optional(),
+    cases: z.array(
+      z.looseObject({
+        old: z.array(z.number()),
+        new: z.array(z.number()),
+        /** One alpha for every cell of this case. */
+        alpha: z.number().optional(),
+        /** A row-major alpha per cell. */
+        alphas: z.array(z.number()).optional(),
+      }),
+    ),
   }),
   expected: z.looseObject({
     results: z.array(z.array(z.number())),

@@ -23,16 +23,28 @@ const U16_MAX = 65_535n
  * ```
  */
 export function maxUpscaleWeights(values: readonly number[]): number[] {
-  if (values.length === 0) return []
-  const m = BigInt(Math.max(...values))
-  if (m === 0n) return values.map(() => 0)
-  if (m > 32_768n) {
-    // 65535 ⊘ m in I32F32, then v ⊗ that: the bits are v·q.
-    const q = (U16_MAX * ONE) / m
-    return values.map((v) => roundToU16(BigInt(v) * q))
+  return maxUpscaleToU16(values.map((v) => BigInt(v) << 32n))
+}
+
+/**
+ * `vec_max_upscale_to_u16` on `I32F32` bits: the largest value becomes 65535. Also how the legacy
+ * `PruningScore` was stored from the combined emission.
+ *
+ * @param bits - raw `I32F32` bits, non-negative.
+ * @returns u16 values in the same order.
+ */
+export function maxUpscaleToU16(bits: readonly bigint[]): number[] {
+  if (bits.length === 0) return []
+  let m = 0n
+  for (const b of bits) if (b > m) m = b
+  if (m === 0n) return bits.map(() => 0)
+  if (m > 32_768n * ONE) {
+    // 65535 ⊘ m in I32F32, then v ⊗ that.
+    const q = ((U16_MAX * ONE) << 32n) / m
+    return bits.map((v) => roundToU16((v * q) >> 32n))
   }
-  // (v ⊗ 65535) ⊘ m: the bits are floor(v·65535·2^32 / m).
-  return values.map((v) => roundToU16((BigInt(v) * U16_MAX * ONE) / m))
+  // (v ⊗ 65535) ⊘ m.
+  return bits.map((v) => roundToU16(((v * U16_MAX) << 32n) / m))
 }
 
 /** `round()` (ties away from zero) of non-negative `I32F32` bits, then saturating `to u16`. */
