@@ -9,6 +9,19 @@ import { type I32F32, fromF32, fromF64, propToU16, toReal, u16ToProp } from './f
 import { maxUpscaleToU16 } from './weights-upscale.js'
 import type { YumaEpochResult } from './epoch.js'
 
+/** One case of a vector file, as the envelope schema reads it. */
+export interface RawCase {
+  readonly name: string
+  readonly inputs: Record<string, unknown>
+  readonly expected: Record<string, unknown>
+}
+
+/** Replays a parsed case into the checker; returns an error message when it cannot. */
+export type CaseRun = (checker: Checker) => string | null
+
+/** Parses a case (throwing `YUMA_VECTORS_INVALID` on a malformed one) and returns its replay. */
+export type Replayer = (raw: RawCase, path: string) => CaseRun
+
 /** Tolerance for decimals rendered with 10 fractional digits (`*_fixed` quantities). */
 export const DECIMAL_RENDERING_EPSILON = 1e-10
 
