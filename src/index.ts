@@ -69,3 +69,33 @@ export { trainLocal } from './ml/train/train-local.js'
 export type { TrainLocalErrorCode, TrainLocalParameters, TrainLocalReturnType } from './ml/train/train-local.js'
 export { evaluate } from './ml/train/evaluate.js'
 export type { EvaluateParameters, EvaluateReturnType } from './ml/train/evaluate.js'
+
+export { yumaEpoch } from './mechanisms/consensus/yuma/epoch.js'
+export type {
+  YumaEpochInput,
+  YumaEpochOptions,
+  YumaEpochResult,
+  YumaStoredOutputs,
+} from './mechanisms/consensus/yuma/epoch.js'
+export { YUMA_DEFAULT_PARAMS, resolveYumaParams } from './mechanisms/consensus/yuma/params.js'
+export type { YumaParams, YumaParamsInit } from './mechanisms/consensus/yuma/params.js'
+export { EMPTY_YUMA_ROW, yumaRowFromPairs, yumaRowToPairs } from './mechanisms/consensus/yuma/yuma-row.js'
+export type { YumaSparseRow } from './mechanisms/consensus/yuma/yuma-row.js'
+export {
+  createYumaSubnetState,
+  yumaReplaceUid,
+  yumaResetBonds,
+  yumaRunEpoch,
+  yumaSetWeights,
+} from './mechanisms/consensus/yuma/subnet-state.js'
+export type { YumaSubnetState } from './mechanisms/consensus/yuma/subnet-state.js'
+export { maxUpscaleWeights } from './mechanisms/consensus/yuma/weights-upscale.js'
+export { renderYumaTrace } from './mechanisms/consensus/yuma/trace.js'
+export type { YumaTraceEntry } from './mechanisms/consensus/yuma/trace.js'
+export { formatYumaReplayReport, replayYumaVectors } from './mechanisms/consensus/yuma/replay.js'
+export type {
+  YumaCaseKind,
+  YumaReplayCaseResult,
+  YumaReplayMismatch,
+  YumaReplayReport,
+} from './mechanisms/consensus/yuma/replay.js'
