@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { isDeaiError } from '../errors/base.js'
 import { registerChainCommand } from './commands/chain.js'
+import { registerConsensusCommand } from './commands/consensus.js'
 import { registerContentCommand } from './commands/content.js'
 import { registerDeployCommand } from './commands/deploy.js'
 import { registerStakeCommands } from './commands/stake.js'
@@ -13,6 +14,7 @@ function defaultContext(): CliContext {
   return {
     stdout: (text) => void process.stdout.write(text),
     stdoutBytes: (bytes) => void process.stdout.write(bytes),
+    setExitCode: () => {},
     stderr: (text) => void process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
@@ -36,6 +38,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTaskCommand(program, ctx)
   registerStakeCommands(program, ctx)
   registerContentCommand(program, ctx)
+  registerConsensusCommand(program, ctx)
   for (const command of program.commands) inheritSettings(command, ctx)
   return program
 }
@@ -51,11 +54,12 @@ function inheritSettings(command: Command, ctx: CliContext): void {
  * @param argv - arguments after the program name.
  */
 export async function main(argv: readonly string[], context: Partial<CliContext> = {}): Promise<number> {
-  const ctx = { ...defaultContext(), ...context }
+  let exitCode = 0
+  const ctx: CliContext = { ...defaultContext(), ...context, setExitCode: (code) => void (exitCode = code) }
   const program = buildProgram(ctx)
   try {
     await program.parseAsync([...argv], { from: 'user' })
-    return 0
+    return exitCode
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end with exit code 0; usage mistakes have been printed already.

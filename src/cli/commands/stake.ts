@@ -40,9 +40,9 @@ export function registerStakeCommands(program: Command, ctx: CliContext): void {
   withPool(program.command('stake [amount]')
     .description('stake DEAI (owner key) into a pool named by role and task; without an amount, show the position')
   ).action(async (amount: string | undefined, options: PoolOptions) => {
+    const wei = amount === undefined ? undefined : parseAmount(amount)
     const { protocol, signer } = await openWithSigner(ctx, options)
-    if (amount !== undefined) {
-      const wei = parseAmount(amount)
+    if (wei !== undefined) {
       await stake(protocol, signer, { role: options.role, taskId: options.task, amount: wei })
       ctx.stderr(`staked ${formatDeai(wei)}\n`)
     }
@@ -53,9 +53,9 @@ export function registerStakeCommands(program: Command, ctx: CliContext): void {
     .description('start unbonding stake (owner key); with --withdraw, take back what has finished unbonding')
     .option('--withdraw', 'withdraw the unbonded stake')
   ).action(async (amount: string | undefined, options: PoolOptions & { withdraw?: boolean }) => {
+    const wei = amount === undefined ? undefined : parseAmount(amount)
     const { protocol, signer } = await openWithSigner(ctx, options)
-    if (amount !== undefined) {
-      const wei = parseAmount(amount)
+    if (wei !== undefined) {
       await requestUnstake(protocol, signer, { role: options.role, taskId: options.task, amount: wei })
       ctx.stderr(`unbonding ${formatDeai(wei)}\n`)
     }

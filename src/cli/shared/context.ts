@@ -8,6 +8,8 @@ export type CliContext = {
   stderr(text: string): void
   env: Readonly<Record<string, string | undefined>>
   cwd: string
+  /** Makes the command end with this exit code although it printed its result (e.g. a failed check). */
+  setExitCode(code: number): void
   /** Resolves when the user asks a long-running command (chain, node) to stop. */
   untilStopped(): Promise<void>
 }

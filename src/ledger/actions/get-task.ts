@@ -44,6 +44,9 @@ export async function getTask(protocol: Protocol, taskId: bigint): Promise<TaskR
 /** Reads every task, oldest first. */
 export async function listTasks(protocol: Protocol): Promise<TaskRecord[]> {
   const count = await protocol.ledger.client.readContract({ ...protocol.taskRegistry, functionName: 'taskCount' })
-  const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
-  return Promise.all(ids.map((id) => getTask(protocol, id)))
+  // One at a time: the embedded chain serves requests serially, and floods of concurrent
+  // calls are much slower there than a plain loop.
+  const tasks: TaskRecord[] = []
+  for (let id = 1n; id <= count; id++) tasks.push(await getTask(protocol, id))
+  return tasks
 }
