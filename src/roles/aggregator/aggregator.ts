@@ -1,0 +1,37 @@
+import type { PrivateKeyAccount } from 'viem'
+import type { ContentStore } from '../../content/content-store.js'
+import { getJudgements, getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
+import { postModel } from '../../ledger/actions/training/write-training.js'
+import type { Training } from '../../ledger/training.js'
+import { nextGlobalModel } from './next-global-model.js'
+import type { AggregationSpec } from './next-global-model.js'
+
+/** The accepted updates of a settled round, as consensus judged them. */
+export async function acceptedUpdates(training: Training, round: bigint): Promise<{ cid: string; examples: number }[]> {
+  const [submissions, { updates }] = [await getSubmissions(training, round), await getJudgements(training, round)]
+  const accepted = new Set(updates.filter((u) => u.accepted).map((u) => u.index))
+  return submissions.filter((s) => accepted.has(s.index)).map((s) => ({ cid: s.cid, examples: s.examples }))
+}
+
+/** Computes the model that should follow `round` (what an honest aggregator posts). */
+export async function expectedModel(training: Training, content: ContentStore, round: bigint, spec: AggregationSpec): Promise<{ cid: string; weights: Float32Array }> {
+  const { modelCid } = await getRound(training, round)
+  const weights = await nextGlobalModel(content, modelCid, await acceptedUpdates(training, round), spec)
+  return { cid: await content.putTensor(weights), weights }
+}
+
+/**
+ * The aggregator role: after a round settles, aggregate the accepted updates with the task's
+ * rule, store the result by CID and post it, which opens the next round.
+ */
+export function createAggregator(init: { training: Training; content: ContentStore; key: PrivateKeyAccount; aggregation: AggregationSpec }) {
+  return {
+    async post(round: bigint): Promise<{ cid: string; weights: Float32Array }> {
+      const model = await expectedModel(init.training, init.content, round, init.aggregation)
+      await postModel(init.training, init.key, round, model.cid)
+      return model
+    },
+  }
+}
+
+export type Aggregator = ReturnType<typeof createAggregator>

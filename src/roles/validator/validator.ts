@@ -1,0 +1,72 @@
+import type { Address, PrivateKeyAccount } from 'viem'
+import type { ContentStore } from '../../content/content-store.js'
+import { getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
+import { commitScores, revealScores } from '../../ledger/actions/training/write-training.js'
+import type { Training } from '../../ledger/training.js'
+import type { ImageSet } from '../../ml/datasets/image-set.js'
+import type { ModelKind } from '../../ml/models/architecture.js'
+import { createRandom, deriveSeed } from '../../ml/random.js'
+import type { ValidatorBehaviour } from '../../scenario/scenario-schema.js'
+import { scoreUpdates } from './score-updates.js'
+
+export type ValidatorInit = {
+  training: Training
+  content: ContentStore
+  key: PrivateKeyAccount
+  owner: Address
+  kind: ModelKind
+  data: ImageSet
+  /** The validator's private validation examples in `data`. */
+  indices: readonly number[]
+  behaviour: ValidatorBehaviour
+  seed: number
+  /** Colluding validators: the trainer owners whose updates they push to the top. */
+  colluders?: ReadonlySet<Address>
+}
+
+/**
+ * The validator role: after the training deadline, score every submitted update on private
+ * data and commit a hash of the scores; after the scoring deadline, reveal them. Lazy and
+ * colluding variants deviate as their names say.
+ */
+export function createValidator(init: ValidatorInit) {
+  const { training, content, key } = init
+  const scored = new Map<bigint, number[]>()
+
+  async function computeScores(round: bigint): Promise<number[]> {
+    const submissions = await getSubmissions(training, round)
+    if (init.behaviour === 'lazy') {
+      const random = createRandom(deriveSeed(init.seed, Number(round)))
+      return submissions.map(() => random.nextInt(10_001))
+    }
+    const { modelCid } = await getRound(training, round)
+    const global = await content.getTensor(modelCid)
+    const updates = await Promise.all(submissions.map((s) => content.getTensor(s.cid)))
+    const honest = await scoreUpdates({ kind: init.kind, global, updates, data: init.data, indices: init.indices })
+    if (init.behaviour === 'colluding') {
+      return honest.map((score, i) => (init.colluders?.has(submissions[i]!.trainer) === true ? 10_000 : score))
+    }
+    return honest
+  }
+
+  return {
+    owner: init.owner,
+    behaviour: init.behaviour,
+    /** Scores the round's updates and commits them. */
+    async commit(round: bigint): Promise<number[]> {
+      const scores = await computeScores(round)
+      scored.set(round, scores)
+      await commitScores(training, key, init.owner, round, scores)
+      return scores
+    },
+    /** Reveals what `commit` committed (recomputed if this process did not commit it). */
+    async reveal(round: bigint): Promise<number[]> {
+      const scores = scored.get(round) ?? (await computeScores(round))
+      await revealScores(training, key, round, scores)
+      scored.delete(round)
+      return scores
+    },
+  }
+}
+
+export type Validator = ReturnType<typeof createValidator>

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises'
+import { parse as parseYaml } from 'yaml'
+import type { ZodError } from 'zod'
+import { DeaiError } from '../errors/base.js'
+import { scenarioSchema } from './scenario-schema.js'
+import type { Scenario } from './scenario-schema.js'
+
+function describeIssues(error: ZodError, source: string): DeaiError {
+  const lines = error.issues.slice(0, 10).map((issue) => {
+    const path = issue.path.length === 0 ? '(top level)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
+    return `${path}: ${issue.message}`
+  })
+  const first = lines[0] ?? 'invalid'
+  return new DeaiError('SCENARIO_INVALID', `${source}: ${first}`, {
+    details: lines.slice(1),
+    fixes: ['see examples/quickstart.yaml and the "Scenario format" section of the README for every field and what it allows'],
+  })
+}
+
+/**
+ * Validates a scenario read from outside and fills in the defaults.
+ *
+ * @throws DeaiError `SCENARIO_INVALID` naming the path of each bad field and what is allowed.
+ */
+export function parseScenario(value: unknown, source = 'scenario'): Scenario {
+  const result = scenarioSchema.safeParse(value)
+  if (!result.success) throw describeIssues(result.error, source)
+  const scenario = result.data
+  const trainers = scenario.participants.trainers.reduce((n, g) => n + g.count, 0)
+  const rule = scenario.mechanisms.aggregation
+  if ((rule.rule === 'krum' || rule.rule === 'multi-krum' || rule.rule === 'bulyan') && rule.f !== undefined && rule.f >= trainers) {
+    throw new DeaiError('SCENARIO_INVALID', `${source}: mechanisms.aggregation.f: ${rule.f} must be below the number of trainers (${trainers})`)
+  }
+  if (scenario.participants.trainers.some((g) => g.behaviour === 'copier') && trainers < 2) {
+    throw new DeaiError('SCENARIO_INVALID', `${source}: participants.trainers: a copier needs another trainer to copy from`)
+  }
+  return scenario
+}
+
+/** Reads a scenario file (YAML or JSON) and validates it. */
+export async function loadScenario(path: string): Promise<Scenario> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (cause) {
+    throw new DeaiError('SCENARIO_NOT_FOUND', `cannot read scenario ${path}`, { fixes: ['check the path; examples live in examples/'], cause })
+  }
+  let value: unknown
+  try {
+    value = parseYaml(text)
+  } catch (cause) {
+    throw new DeaiError('SCENARIO_INVALID', `${path} is not valid YAML or JSON`, {
+      details: [cause instanceof Error ? cause.message : String(cause)],
+      cause,
+    })
+  }
+  return parseScenario(value, path)
+}
