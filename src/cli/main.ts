@@ -4,6 +4,7 @@ import { registerChainCommand } from './commands/chain.js'
 import { registerConsensusCommand } from './commands/consensus.js'
 import { registerContentCommand } from './commands/content.js'
 import { registerDeployCommand } from './commands/deploy.js'
+import { registerRunCommand } from './commands/run.js'
 import { registerStakeCommands } from './commands/stake.js'
 import { registerTaskCommand } from './commands/task.js'
 import type { CliContext } from './shared/context.js'
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride()
+  registerRunCommand(program, ctx)
   registerChainCommand(program, ctx)
   registerDeployCommand(program, ctx)
   registerTaskCommand(program, ctx)

@@ -8,7 +8,7 @@ import { deriveDevKeys, DEV_MNEMONIC } from '../../ledger/dev-accounts.js'
 import { createEmbeddedLedger } from '../../ledger/embedded/create-embedded-ledger.js'
 import { serveJsonRpc } from '../../ledger/server/serve-json-rpc.js'
 import type { CliContext } from '../shared/context.js'
-import { toJson } from '../shared/output.js'
+import { toJson } from '../../shared/to-json.js'
 import { parseCount, parsePort } from '../shared/parse.js'
 import { readDataFile } from '../shared/read-json-file.js'
 

@@ -1,9 +1,6 @@
+import { toJson } from '../../shared/to-json.js'
 import type { CliContext } from './context.js'
 
-/** JSON that keeps bigints (as decimal strings), for --json output and reports. */
-export function toJson(value: unknown, indent = 2): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), indent)
-}
 
 /** Prints a command's result: JSON with --json, else the human rendering. */
 export function printResult(ctx: CliContext, json: boolean | undefined, result: unknown, human: () => string): void {

@@ -1,0 +1,52 @@
+import { resolve } from 'node:path'
+import { Option } from 'commander'
+import type { Command } from 'commander'
+import { formatEther } from 'viem'
+import { loadScenario } from '../../scenario/load-scenario.js'
+import { runScenario } from '../../scenario/run-scenario.js'
+import { writeReport } from '../../scenario/write-report.js'
+import type { CliContext } from '../shared/context.js'
+import { toJson } from '../../shared/to-json.js'
+
+type RunOptions = { json?: boolean; quiet?: boolean; out: string }
+
+export function registerRunCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('run <scenario>')
+    .description('play a scenario (YAML or JSON) on the embedded chain: task proposing, staking, training rounds with its adversaries, settlement; write the report')
+    .addOption(new Option('--out <dir>', 'where to write the report').default('reports'))
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (file: string, options: RunOptions) => {
+      const scenario = await loadScenario(resolve(ctx.cwd, file))
+      const progress = options.quiet === true ? undefined : (line: string) => ctx.stderr(`${line}\n`)
+      const report = await runScenario(scenario, progress === undefined ? {} : { progress })
+      const paths = await writeReport(report, resolve(ctx.cwd, options.out), file)
+      const summary = {
+        rounds: report.rounds.map((r) => ({ round: r.round, accuracy: r.accuracy, accepted: r.accepted, rejected: r.rejected })),
+        final: report.final,
+        participants: report.participants.map(({ id, role, behaviour, rewards, slashed }) => ({ id, role, behaviour, rewards, slashed })),
+        gas: report.gas,
+        report: paths.json,
+      }
+      if (options.json === true) {
+        ctx.stdout(toJson(summary) + '\n')
+        return
+      }
+      const byBehaviour = new Map<string, { rewards: bigint; slashed: bigint; n: number }>()
+      for (const p of report.participants.filter((p) => p.role === 'trainer' || p.role === 'validator')) {
+        const key = `${p.role} ${p.behaviour}`
+        const entry = byBehaviour.get(key) ?? { rewards: 0n, slashed: 0n, n: 0 }
+        entry.rewards += p.rewards
+        entry.slashed += p.slashed
+        entry.n++
+        byBehaviour.set(key, entry)
+      }
+      ctx.stdout([
+        `final test accuracy ${report.final.accuracy.toFixed(4)} after ${report.rounds.length} rounds (from ${report.initialAccuracy.toFixed(4)})`,
+        ...[...byBehaviour].map(([key, e]) => `  ${key.padEnd(26)} x${String(e.n).padEnd(4)} rewards ${Number(formatEther(e.rewards)).toFixed(2).padStart(10)} DEAI   slashed ${Number(formatEther(e.slashed)).toFixed(2).padStart(8)} DEAI`),
+        `report: ${paths.json}`,
+        '',
+      ].join('\n'))
+    })
+}
