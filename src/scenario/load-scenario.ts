@@ -5,6 +5,8 @@ import { DeaiError } from '../errors/base.js'
 import { scenarioSchema } from './scenario-schema.js'
 import type { Scenario } from './scenario-schema.js'
 
+const TRAINING_EXAMPLES = 60_000
+
 function describeIssues(error: ZodError, source: string): DeaiError {
   const lines = error.issues.slice(0, 10).map((issue) => {
     const path = issue.path.length === 0 ? '(top level)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
@@ -30,6 +32,13 @@ export function parseScenario(value: unknown, source = 'scenario'): Scenario {
   const rule = scenario.mechanisms.aggregation
   if ((rule.rule === 'krum' || rule.rule === 'multi-krum' || rule.rule === 'bulyan') && rule.f !== undefined && rule.f >= trainers) {
     throw new DeaiError('SCENARIO_INVALID', `${source}: mechanisms.aggregation.f: ${rule.f} must be below the number of trainers (${trainers})`)
+  }
+  const validators = scenario.participants.validators.reduce((n, g) => n + g.count, 0)
+  const needed = validators * scenario.task.validationExamples + trainers * (scenario.task.examplesPerTrainer ?? 1)
+  if (needed > TRAINING_EXAMPLES) {
+    throw new DeaiError('SCENARIO_INVALID', `${source}: task.examplesPerTrainer: ${trainers} trainers and ${validators} validators need ${needed} training examples; Fashion-MNIST has ${TRAINING_EXAMPLES}`, {
+      fixes: ['lower task.examplesPerTrainer or task.validationExamples'],
+    })
   }
   if (scenario.participants.trainers.some((g) => g.behaviour === 'copier') && trainers < 2) {
     throw new DeaiError('SCENARIO_INVALID', `${source}: participants.trainers: a copier needs another trainer to copy from`)
