@@ -1,4 +1,5 @@
-import type { Address } from 'viem'
+import type { Address, Hex } from 'viem'
+import type { DecentralizationMetrics } from '../mechanisms/metrics/decentralization.js'
 import type { Scenario } from './scenario-schema.js'
 
 /** One training round as the report shows it. */
@@ -14,7 +15,27 @@ export type RoundRecord = {
   validators: { validator: string; revealed: boolean; deviationBps: number; reward: bigint; slashed: boolean }[]
   /** Gas spent in the round, per role. */
   gas: Record<string, bigint>
+  /** Active stake per participant at the end of the round (trainers, validators, aggregators). */
+  stake: Record<string, bigint>
+  /** Decentralization of stake, of rewards so far and of validation power (validators' stake that revealed). */
+  metrics: { stake: DecentralizationMetrics; rewards: DecentralizationMetrics; validationPower: DecentralizationMetrics }
 }
+
+/** One kind of attack in a run: how often it was tried and how often the protocol caught it. */
+export type AttackRecord = {
+  role: 'trainer' | 'validator'
+  behaviour: string
+  participants: number
+  /** Trainer updates submitted, or validator rounds played. */
+  attempted: number
+  /** Updates rejected, or validator rounds slashed. */
+  caught: number
+  /** Share of all rewards these participants earned. */
+  rewardShare: number
+}
+
+/** One on-chain event, in chain order. */
+export type AuditEvent = { block: bigint; transaction: Hex; logIndex: number; contract: string; event: string; args: Record<string, unknown> }
 
 export type RunParticipant = {
   id: string
@@ -41,6 +62,9 @@ export type RunReport = {
   rounds: RoundRecord[]
   final: { accuracy: number; modelCid: string }
   participants: RunParticipant[]
+  attacks: AttackRecord[]
+  /** Every event the protocol's contracts emitted during the run. */
+  auditTrail: AuditEvent[]
   /** Gas per role: mean per round, mean per participant per round, and the total. */
   gas: Record<string, { perRound: bigint; perParticipantPerRound: bigint; total: bigint }>
   chain: { chainId: number; contracts: Record<string, Address>; blocks: bigint }

@@ -12,7 +12,9 @@ import type { TrainingConfig } from '../ledger/actions/training/create-training.
 import { getJudgements, getRound, getSubmissions } from '../ledger/actions/training/read-training.js'
 import { finishTraining, settleRound } from '../ledger/actions/training/write-training.js'
 import { finalizeTask } from '../ledger/actions/vote-on-task.js'
+import { roleId } from '../ledger/contracts/roles.js'
 import { deployProtocol } from '../ledger/deploy/deploy-protocol.js'
+import { decentralization } from '../mechanisms/metrics/decentralization.js'
 import { createEmbeddedLedger } from '../ledger/embedded/create-embedded-ledger.js'
 import { createGasMeter } from '../ledger/gas-meter.js'
 import { connectProtocol } from '../ledger/protocol.js'
@@ -32,7 +34,8 @@ import type { Validator } from '../roles/validator/validator.js'
 import { verifyAndVote } from '../roles/verifier/verify-and-vote.js'
 import { buildTaskSpec } from '../tasks/build-task.js'
 import { prepareData } from './prepare-data.js'
-import type { RoundRecord, RunParticipant, RunReport } from './run-report.js'
+import type { AttackRecord, RoundRecord, RunParticipant, RunReport } from './run-report.js'
+import { auditTrail } from './audit-trail.js'
 import type { Scenario, TrainerBehaviour, ValidatorBehaviour } from './scenario-schema.js'
 
 export type RunScenarioOptions = {
@@ -212,6 +215,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const initial = await measure(initialCid)
   const roundRecords: RoundRecord[] = []
   let gasSeen = gasMeter.records.length
+  const earned = new Map<string, bigint>()
   const roundSeconds: number[] = []
 
   for (let r = 1; r <= rounds; r++) {
@@ -238,6 +242,17 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     }
     gasSeen = gasMeter.records.length
     const idOf = (address: Address) => byAddress.get(address.toLowerCase())?.id ?? address
+    const stakes: Record<string, bigint> = {}
+    for (const [list, role] of [[trainerMembers, 'trainer'], [validatorMembers, 'validator'], [aggregatorMembers, 'aggregator']] as const) {
+      for (const m of list) {
+        const position = await ledger.client.readContract({ ...protocol.stakeManager, functionName: 'positionOf', args: [taskId, roleId(role), m.account.address] })
+        stakes[m.id] = position.active
+      }
+    }
+    for (const u of judged.updates) earned.set(idOf(u.trainer), (earned.get(idOf(u.trainer)) ?? 0n) + u.reward)
+    for (const v of judged.validators) earned.set(idOf(v.validator), (earned.get(idOf(v.validator)) ?? 0n) + v.reward)
+    const revealed = new Set(judged.validators.filter((v) => v.revealed).map((v) => idOf(v.validator)))
+    const workers = [...trainerMembers, ...validatorMembers]
     roundRecords.push({
       round: r,
       accuracy: evaluation.accuracy,
@@ -248,6 +263,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       updates: judged.updates.map((u) => ({ trainer: idOf(u.trainer), accepted: u.accepted, consensusScore: u.consensusScore, reward: u.reward })),
       validators: judged.validators.map((v) => ({ validator: idOf(v.validator), revealed: v.revealed, deviationBps: v.deviationBps, reward: v.reward, slashed: v.slashed })),
       gas,
+      stake: stakes,
+      metrics: {
+        stake: decentralization(workers.map((m) => stakes[m.id] ?? 0n)),
+        rewards: decentralization(workers.map((m) => earned.get(m.id) ?? 0n)),
+        validationPower: decentralization(validatorMembers.map((m) => (revealed.has(m.id) ? stakes[m.id] ?? 0n : 0n))),
+      },
     })
     roundSeconds.push((Date.now() - roundStarted) / 1000)
     const mean = roundSeconds.reduce((a, b) => a + b, 0) / roundSeconds.length
@@ -274,6 +295,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     rounds: roundRecords,
     final: { accuracy: roundRecords.at(-1)?.accuracy ?? initial.accuracy, modelCid: roundRecords.at(-1)?.modelCid ?? initialCid },
     participants,
+    attacks: attacksOf(roundRecords, participants),
+    auditTrail: await auditTrail(protocol, training),
     gas: gasByRole(roundRecords, members),
     chain: { chainId: ledger.chain.id, contracts: deployment.contracts, blocks: await ledger.client.getBlockNumber() },
     timing: { totalSeconds: (Date.now() - started) / 1000, stages: stageTimes },
@@ -301,6 +324,32 @@ async function summarise(protocol: Protocol, members: readonly Member[]): Promis
     rewards: rewards.get(m.account.address.toLowerCase()) ?? 0n,
     slashed: slashes.get(m.account.address.toLowerCase()) ?? 0n,
   }))
+}
+
+function attacksOf(rounds: readonly RoundRecord[], participants: readonly RunParticipant[]): AttackRecord[] {
+  const total = participants.reduce((sum, p) => sum + p.rewards, 0n)
+  const groups = new Map<string, RunParticipant[]>()
+  for (const p of participants) {
+    if ((p.role !== 'trainer' && p.role !== 'validator') || p.behaviour === 'honest') continue
+    const key = `${p.role} ${p.behaviour}`
+    groups.set(key, [...(groups.get(key) ?? []), p])
+  }
+  return [...groups.values()].map((group) => {
+    const ids = new Set(group.map((p) => p.id))
+    const role = group[0]!.role as 'trainer' | 'validator'
+    const rows = role === 'trainer'
+      ? rounds.flatMap((r) => r.updates.filter((u) => ids.has(u.trainer)).map((u) => !u.accepted))
+      : rounds.flatMap((r) => r.validators.filter((v) => ids.has(v.validator)).map((v) => v.slashed))
+    const rewards = group.reduce((sum, p) => sum + p.rewards, 0n)
+    return {
+      role,
+      behaviour: group[0]!.behaviour,
+      participants: group.length,
+      attempted: rows.length,
+      caught: rows.filter(Boolean).length,
+      rewardShare: total === 0n ? 0 : Number((rewards * 1_000_000n) / total) / 1_000_000,
+    }
+  })
 }
 
 function gasByRole(rounds: readonly RoundRecord[], members: readonly Member[]): RunReport['gas'] {

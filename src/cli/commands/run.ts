@@ -27,7 +27,8 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
         final: report.final,
         participants: report.participants.map(({ id, role, behaviour, rewards, slashed }) => ({ id, role, behaviour, rewards, slashed })),
         gas: report.gas,
-        report: paths.json,
+        report: paths.html,
+        json: paths.json,
       }
       if (options.json === true) {
         ctx.stdout(toJson(summary) + '\n')
@@ -45,7 +46,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       ctx.stdout([
         `final test accuracy ${report.final.accuracy.toFixed(4)} after ${report.rounds.length} rounds (from ${report.initialAccuracy.toFixed(4)})`,
         ...[...byBehaviour].map(([key, e]) => `  ${key.padEnd(26)} x${String(e.n).padEnd(4)} rewards ${Number(formatEther(e.rewards)).toFixed(2).padStart(10)} DEAI   slashed ${Number(formatEther(e.slashed)).toFixed(2).padStart(8)} DEAI`),
-        `report: ${paths.json}`,
+        `report: ${paths.html} (JSON: ${paths.json})`,
         '',
       ].join('\n'))
     })
