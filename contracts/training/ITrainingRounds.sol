@@ -14,6 +14,9 @@ pragma solidity ^0.8.24;
 /// with the reason on chain. A staked aggregator then posts the next global model (the configured
 /// aggregation rule over the accepted updates), which opens the next round; any staked validator
 /// may dispute it, and validators decide the dispute by stake-weighted vote.
+/// Round 1 opens when TrainingFactory creates the contract (there is no separate start).
+/// Running hash: h starts at keccak256(abi.encode(address(this), round, attempt)) when a round
+/// opens, and each submission sets h = keccak256(abi.encode(h, owner, digest, codec, examples)).
 interface ITrainingRounds {
     enum Consensus {
         Flock, // per update: stake-weighted accept/reject votes (a validator accepts if its score clears the acceptance bar)
@@ -60,6 +63,56 @@ interface ITrainingRounds {
         uint256 minAggregatorStake;
     }
 
+    /// @dev Where a round stands. Phases inside `Open` follow from the deadlines.
+    enum RoundStatus {
+        None, // not opened yet
+        Open, // training, then scoring, then revealing, then waiting for `settle`
+        Settled,
+        Cancelled, // trained on a model that a dispute found wrong; reopened by the next `postModel`
+        Closed // the training finished while this round was open
+    }
+
+    /// @dev Where the model posted for a round stands.
+    enum ModelStatus {
+        None, // not posted yet
+        Posted,
+        Rejected // a dispute found it wrong: a new `postModel` for the same round is due
+    }
+
+    enum DisputeStatus {
+        None,
+        Open, // validators vote until the vote deadline
+        Resolved
+    }
+
+    /// @dev A round as `roundInfo` returns it (its latest opening when it was reopened).
+    struct RoundInfo {
+        uint64 trainDeadline;
+        uint64 scoreDeadline;
+        uint64 revealDeadline;
+        bytes32 modelDigest; // the global model this round trains from
+        Codec modelCodec;
+        uint16 submissions;
+        uint8 committers;
+        bytes32 runningHash; // starts at keccak256(abi.encode(address(this), round, attempt))
+        RoundStatus status;
+        uint16 attempt; // 1, plus one per reopening after a cancelled opening
+    }
+
+    /// @dev The model posted for a round, and its dispute (the latest one).
+    struct ModelInfo {
+        bytes32 digest;
+        Codec codec;
+        ModelStatus status;
+        address aggregator; // the owner, not the operator key
+        uint64 postedAt;
+        DisputeStatus dispute;
+        address disputer;
+        uint64 voteDeadline;
+        uint256 stakeForWrong;
+        uint256 stakeForRight;
+    }
+
     /// @dev What a trainer submitted, as passed back to `settle` (in submission order).
     struct Submission {
         address trainer; // the owner (not the operator key)
@@ -96,9 +149,6 @@ interface ITrainingRounds {
     event RoundCancelled(uint256 indexed round, bytes32 reason);
     event TrainingFinished(uint256 refund);
 
-    /// @notice Opens round 1 from the initial model (the task's proposer).
-    function start(bytes32 modelDigest, Codec codec) external;
-
     /// @notice A trainer's operator key submits an update for the open round.
     function submitUpdate(uint256 round, bytes32 digest, Codec codec, uint32 examples) external;
 
@@ -125,4 +175,38 @@ interface ITrainingRounds {
 
     /// @notice After the last round settles (or the task expires), returns what is left to the proposer.
     function finish() external;
+
+    // ---------------------------------------------------------------- views for off-chain roles
+
+    /// @notice The latest opened round (1-based; rounds open one after another).
+    function currentRound() external view returns (uint256);
+
+    function roundInfo(uint256 round) external view returns (RoundInfo memory);
+
+    function modelInfo(uint256 round) external view returns (ModelInfo memory);
+
+    function config() external view returns (Config memory);
+
+    /// @notice Whether `trainer` (an owner) submitted in the round's latest opening.
+    function hasSubmitted(uint256 round, address trainer) external view returns (bool);
+
+    function hasCommitted(uint256 round, address validator) external view returns (bool);
+
+    function hasRevealed(uint256 round, address validator) external view returns (bool);
+
+    /// @notice The owners that committed scores in the round's latest opening, in commit order.
+    function committers(uint256 round) external view returns (address[] memory);
+
+    /// @notice A validator's revealed scores while they are stored (the round's latest opening,
+    /// until the next round reuses the slots); empty otherwise. Older scores are in the events.
+    function revealedScores(uint256 round, address validator) external view returns (uint16[] memory);
+
+    /// @notice keccak256(abi.encode(round, validator, scores, salt)): what `commitScores` takes.
+    function scoreCommitment(uint256 round, address validator, uint16[] calldata scores, bytes32 salt)
+        external
+        pure
+        returns (bytes32);
+
+    /// @notice The books: funded + slashedIn - credited - refunded is the balance this contract should hold.
+    function books() external view returns (uint256 funded, uint256 slashedIn, uint256 credited, uint256 refunded);
 }
