@@ -88,7 +88,8 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         uint64 stamp = _stamp(round, r.attempt);
         if (v.stamp == stamp) revert AlreadyCommitted(validator);
         uint8 k = r.committerCount;
-        if (k >= MAX_VALIDATORS) revert TooManyValidators(MAX_VALIDATORS);
+        uint256 cap = _validatorCap(_config.maxUpdates);
+        if (k >= cap) revert TooManyValidators(cap);
         v.commitment = commitment;
         v.stamp = stamp;
         v.revealed = false;
@@ -246,6 +247,11 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
 
     function taskId() external view returns (uint256) {
         return _taskId;
+    }
+
+    /// @notice How many validators may commit scores in one round (see MAX_SCORES).
+    function validatorCap() external view returns (uint256) {
+        return _validatorCap(_config.maxUpdates);
     }
 
     /// @inheritdoc ITrainingRounds

@@ -190,9 +190,18 @@ contract TrainingSettlement is TrainingStorage {
                 words[w] = stored[w];
             }
             uint16[] memory row = new uint16[](columnCount);
-            for (uint256 c = 0; c < columnCount; c++) {
-                uint256 j = columns[c];
-                row[c] = uint16(words[j >> 4] >> ((j & 15) * 16));
+            // row[c] = score of update columns[c], unpacked (every index is in range by construction).
+            assembly ("memory-safe") {
+                let from := add(words, 32)
+                let to := add(row, 32)
+                let col := add(columns, 32)
+                for { let end := add(col, mul(columnCount, 32)) } lt(col, end) {
+                    col := add(col, 32)
+                    to := add(to, 32)
+                } {
+                    let j := mload(col)
+                    mstore(to, and(shr(shl(4, and(j, 15)), mload(add(from, shl(5, shr(4, j))))), 0xffff))
+                }
             }
             matrix[k] = row;
         }

@@ -29,6 +29,9 @@ abstract contract TrainingStorage {
     uint256 internal constant BPS = 10_000;
     uint256 public constant MAX_UPDATES = 256;
     uint256 public constant MAX_VALIDATORS = 64;
+    /// @notice Scores one round may hold (committing validators x maxUpdates): bounds settlement
+    /// gas well under a transaction's gas cap (EIP-7825) whatever the scores are.
+    uint256 public constant MAX_SCORES = 2048;
     uint64 public constant MAX_PERIOD = 365 days;
 
     struct Round {
@@ -146,6 +149,12 @@ abstract contract TrainingStorage {
         r = _rounds[round];
         if (r.status != ITrainingRounds.RoundStatus.Open) revert RoundNotOpen(round, r.status);
         taskId_ = _taskId;
+    }
+
+    /// @dev How many validators may commit in a round: min(MAX_VALIDATORS, MAX_SCORES / maxUpdates).
+    function _validatorCap(uint256 maxUpdates) internal pure returns (uint256) {
+        uint256 cap = MAX_SCORES / maxUpdates;
+        return cap < MAX_VALIDATORS ? cap : MAX_VALIDATORS;
     }
 
     /// @dev Names one opening of a round in the per-participant flags (0 is never an opening).
