@@ -1,4 +1,4 @@
-import { encodeAbiParameters, keccak256, maxUint256, parseEther, parseEventLogs, toHex } from 'viem'
+import { encodeAbiParameters, getAddress, keccak256, maxUint256, parseEther, parseEventLogs, toHex } from 'viem'
 import type { Address, ContractFunctionArgs, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { trainingFactoryAbi } from '../../src/ledger/contracts/generated/TrainingFactory.js'
 import { trainingRoundsAbi } from '../../src/ledger/contracts/generated/TrainingRounds.js'
@@ -121,7 +121,7 @@ export function stakeAs(fx: ProtocolFixture, owner: PrivateKeyAccount, taskId: b
 
 /** The factory as the fixture's deployment has it, with an ABI that decodes every revert. */
 export function factoryOf(fx: ProtocolFixture): { address: Address; abi: typeof trainingFactoryTestAbi } {
-  return { address: fx.protocol.deployment.contracts.trainingFactory, abi: trainingFactoryTestAbi }
+  return { address: getAddress(fx.protocol.deployment.contracts.trainingFactory), abi: trainingFactoryTestAbi }
 }
 
 /** Creates the training of an open task through the factory; returns the clone and the receipt. */
