@@ -192,6 +192,35 @@ describe('TrainingRounds: MedianScore round by hand', () => {
   })
 })
 
+describe('TrainingRounds: ties', () => {
+  test('Flock needs strictly more than half the stake; the weighted median takes the value where half is reached', async () => {
+    // V1 holds 500 of 1,000: exactly half.
+    const flock = await setUp(trainingConfig({ consensus: CONSENSUS.flock }))
+    await submitUpdate(fx, flock.training, trainers[0]!, 1n, digestOf('tie a'))
+    await submitUpdate(fx, flock.training, trainers[1]!, 1n, digestOf('tie b'))
+    await scoreRound(fx, flock.training, 1n, [
+      { key: validators[0]!, scores: [9000, 9000] },
+      { key: validators[1]!, scores: [9000, 1000] },
+      { key: validators[2]!, scores: [9000, 1000] },
+    ])
+    const f = judged(await settleRound(fx, flock.training, proposer, 1n, await readSubmissions(fx, flock.training, 1n)))
+    expect(f.updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[true, 10000], [false, 5000]])
+    expect(f.validators.map((v) => [v.deviationBps, v.slashed])).toEqual([[5000, true], [0, false], [0, false]])
+
+    // Column U1: 5000 (200), 6000 (300) reach 500 = half, so the median is 6000, not 9000.
+    const median = await setUp(trainingConfig({ consensus: CONSENSUS.medianScore }))
+    await submitUpdate(fx, median.training, trainers[0]!, 1n, digestOf('tie c'))
+    await submitUpdate(fx, median.training, trainers[1]!, 1n, digestOf('tie d'))
+    await scoreRound(fx, median.training, 1n, [
+      { key: validators[0]!, scores: [9000, 8000] },
+      { key: validators[1]!, scores: [6000, 8000] },
+      { key: validators[2]!, scores: [5000, 8000] },
+    ])
+    const m = judged(await settleRound(fx, median.training, proposer, 1n, await readSubmissions(fx, median.training, 1n)))
+    expect(m.updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[true, 6000], [true, 8000]])
+  })
+})
+
 describe('TrainingRounds: automatic rejections and silent rounds', () => {
   test('a free rider (the global model) and a copy are rejected and slashed without a vote', async () => {
     const { training } = await setUp(trainingConfig())
