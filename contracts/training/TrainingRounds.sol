@@ -83,7 +83,7 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         if (block.timestamp <= r.trainDeadline) revert CommitNotOpen(r.trainDeadline);
         if (block.timestamp > r.scoreDeadline) revert CommitClosed(r.scoreDeadline);
         if (r.submissions == 0) revert NothingToScore();
-        (address validator,) = _staked(taskId_, VALIDATOR, _config.minValidatorStake);
+        (address validator, uint256 stake) = _staked(taskId_, VALIDATOR, _config.minValidatorStake);
         Validation storage v = _validations[validator];
         uint64 stamp = _stamp(round, r.attempt);
         if (v.stamp == stamp) revert AlreadyCommitted(validator);
@@ -93,6 +93,7 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         v.commitment = commitment;
         v.stamp = stamp;
         v.revealed = false;
+        v.stakeAtCommit = stake > type(uint128).max ? type(uint128).max : uint128(stake);
         _committers[k] = validator;
         r.committerCount = k + 1;
         emit ScoresCommitted(round, validator);

@@ -18,9 +18,10 @@ import {TrainingStorage} from "./TrainingStorage.sol";
 ///     submission's digest in the round (copying) is rejected without a vote. The others are
 ///     "judged"; auto-rejected updates take no part in the consensus nor in any median.
 ///  3. The consensus set is the validators that committed and revealed, each weighted by its
-///     active stake in (task, VALIDATOR) at settlement. The configured rule (TrainingConsensus
-///     for Flock and MedianScore) gives each judged update a consensus score c_j and accept or
-///     reject, and each validator a deviation and a weight (stake * (10000 - deviation)).
+///     active stake in (task, VALIDATOR), the smaller of that at commit time and at settlement.
+///     The configured rule (TrainingConsensus for Flock and MedianScore) gives each judged
+///     update a consensus score c_j and accept or reject, and each validator a deviation and a
+///     weight (stake * (10000 - deviation)).
 ///  4. Trainers' pot = floor(emission * trainerShareBps / 10000); each accepted update gets
 ///     floor(pot * c_j / sum of accepted c). Validators' pot = emission - trainers' pot; each
 ///     revealed validator with deviation <= deviationBoundBps gets floor(pot * weight / sum of
@@ -131,7 +132,9 @@ contract TrainingSettlement is TrainingStorage {
         }
     }
 
-    /// @dev Reads the committers, whether they revealed and their active stake now.
+    /// @dev Reads the committers, whether they revealed, and their weight: the smaller of the
+    /// active stake at commit time and now, so stake added once the reveals are public buys no
+    /// say in the consensus, and stake being withdrawn earns no reward.
     function _loadValidators(Settlement memory s, uint256 m) private view {
         s.validators = new address[](m);
         s.revealed = new bool[](m);
@@ -142,9 +145,11 @@ contract TrainingSettlement is TrainingStorage {
         for (uint256 v = 0; v < m; v++) {
             address validator = _committers[v];
             s.validators[v] = validator;
-            if (!_validations[validator].revealed) continue;
+            Validation storage record = _validations[validator];
+            if (!record.revealed) continue;
             s.revealed[v] = true;
             uint256 stake = stakes.activeStake(s.taskId, VALIDATOR, validator);
+            if (stake > record.stakeAtCommit) stake = record.stakeAtCommit;
             s.stake[v] = stake;
             total += stake;
         }

@@ -52,6 +52,7 @@ abstract contract TrainingStorage {
         bytes32 commitment;
         uint64 stamp;
         bool revealed;
+        uint128 stakeAtCommit; // settlement weighs min(this, active stake then)
     }
 
     struct Model {

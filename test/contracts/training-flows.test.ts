@@ -10,6 +10,7 @@ import {
   AGGREGATOR,
   CONSENSUS,
   ROUND_STATUS,
+  VALIDATOR,
   createTraining,
   digestOf,
   openTask,
@@ -218,6 +219,35 @@ describe('TrainingRounds: ties', () => {
     ])
     const m = judged(await settleRound(fx, median.training, proposer, 1n, await readSubmissions(fx, median.training, 1n)))
     expect(m.updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[true, 6000], [true, 8000]])
+  })
+})
+
+describe('TrainingRounds: validator weights', () => {
+  test('a validator weighs the smaller of its stake at commit and at settlement: late top-ups buy nothing, unstaking loses weight', async () => {
+    // V1 (500) passes U2, V2 (300) fails it. V2 adds 1,000 after the reveals: V1 still decides.
+    const topUp = await setUp(trainingConfig())
+    await submitUpdate(fx, topUp.training, trainers[0]!, 1n, digestOf('w a'))
+    await submitUpdate(fx, topUp.training, trainers[1]!, 1n, digestOf('w b'))
+    const plans = [{ key: validators[0]!, scores: [8000, 8000] }, { key: validators[1]!, scores: [8000, 1000] }]
+    await scoreRound(fx, topUp.training, 1n, plans)
+    await stakeAs(fx, validators[1]!, topUp.taskId, 'validator', 1000n * E)
+    const a = judged(await settleRound(fx, topUp.training, proposer, 1n, await readSubmissions(fx, topUp.training, 1n)))
+    // U2: 500 of 800 pass (V2 counts 300, not 1,300), accepted with 6250; V2 deviates and is slashed.
+    expect(a.updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[true, 10000], [true, 6250]])
+    expect(a.validators.map((v) => [v.deviationBps, v.reward, v.slashed])).toEqual([[0, 300n * E, false], [5000, 0n, true]])
+
+    // V1 starts withdrawing 400 before settlement: it weighs 100 against 300, and U2 fails.
+    const unstake = await setUp(trainingConfig())
+    await submitUpdate(fx, unstake.training, trainers[0]!, 1n, digestOf('w c'))
+    await submitUpdate(fx, unstake.training, trainers[1]!, 1n, digestOf('w d'))
+    await scoreRound(fx, unstake.training, 1n, plans)
+    await writeContract(fx.ledger, validators[0]!, { ...fx.stakeManager, functionName: 'requestUnstake', args: [unstake.taskId, VALIDATOR, 400n * E] })
+    const settled = await settleRound(fx, unstake.training, proposer, 1n, await readSubmissions(fx, unstake.training, 1n))
+    const b = judged(settled)
+    expect(b.updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[true, 10000], [false, 2500]])
+    // V1 now deviates on U2 (5000 > 3000) and is slashed 20% of its 500 (active 100 + unbonding 400).
+    expect(b.validators.map((v) => [v.deviationBps, v.slashed])).toEqual([[5000, true], [0, false]])
+    expect(slashes(settled).get(validators[0]!.address)?.[0]).toBe(100n * E)
   })
 })
 

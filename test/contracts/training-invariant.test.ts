@@ -61,7 +61,10 @@ const TRAININGS: readonly { rule: ConsensusRule; rounds: number }[] = [
   { rule: 'median-score', rounds: 4 },
 ]
 /** Paths the run must have taken at least once, or it tested less than it claims. */
-const PATHS = ['accepted', 'rejected', 'free-riding', 'copied', 'silent', 'deviating', 'no consensus', 'nothing accepted', 'not staked', 'unbonding slashed', 'dispute wrong', 'dispute right', 'reopened'] as const
+const PATHS = [
+  'accepted', 'rejected', 'free-riding', 'copied', 'silent', 'deviating', 'no consensus', 'nothing accepted', 'not staked',
+  'unbonding slashed', 'stake changed before settlement', 'dispute wrong', 'dispute right', 'reopened',
+] as const
 type Path = (typeof PATHS)[number]
 
 let fx: ProtocolFixture
@@ -257,7 +260,7 @@ async function dispute(run: Run, random: Prng, round: bigint): Promise<boolean> 
 /** Validators commit and reveal (or not), the round settles, and everything is checked against the reference. */
 async function scoreAndSettle(run: Run, random: Prng, round: bigint, list: Submission[]): Promise<void> {
   const quality = list.map(() => 3000 + random.nextInt(6501))
-  const committed: { owner: Address; scores: number[]; reveal: boolean; key: PrivateKeyAccount }[] = []
+  const committed: { owner: Address; scores: number[]; reveal: boolean; key: PrivateKeyAccount; stakeAtCommit: bigint }[] = []
   const silentRound = random.nextFloat() < 0.12 // nobody reveals
   await toScoring(fx, run.training, round)
   if (list.length > 0) {
@@ -272,17 +275,26 @@ async function scoreAndSettle(run: Run, random: Prng, round: bigint, list: Submi
         continue
       }
       await call
-      committed.push({ owner: v.address, scores, reveal: !silentRound && random.nextFloat() >= 0.15, key: v })
+      committed.push({ owner: v.address, scores, reveal: !silentRound && random.nextFloat() >= 0.15, key: v, stakeAtCommit: stake })
     }
   }
   await toReveal(fx, run.training, round)
   for (const c of committed) {
     if (c.reveal) await step(run, c.key, 'revealScores', [round, c.scores, saltOf(round, c.owner)])
   }
+  // Stake added after the reveals must not count; stake being withdrawn must not either.
+  if (committed.length > 0 && random.nextFloat() < 0.5) {
+    const c = random.pick(committed)
+    const active = await activeStake(run.taskId, VALIDATOR, c.owner)
+    if (random.nextFloat() < 0.5 || active === 0n) await stakeStep(run, c.key, 'stake', VALIDATOR, 1n + random.nextBigInt(2000n * E))
+    else await stakeStep(run, c.key, 'requestUnstake', VALIDATOR, 1n + random.nextBigInt(active))
+    run.paths.add('stake changed before settlement')
+  }
   await toSettlement(fx, run.training, round)
 
   expect(await readSubmissions(fx, run.training, round)).toEqual(list)
-  const stakes = await Promise.all(committed.map((c) => activeStake(run.taskId, VALIDATOR, c.owner)))
+  const now = await Promise.all(committed.map((c) => activeStake(run.taskId, VALIDATOR, c.owner)))
+  const stakes = now.map((s, i) => (s < committed[i]!.stakeAtCommit ? s : committed[i]!.stakeAtCommit))
   const trainerPositions = await Promise.all(list.map((s) => position(run.taskId, TRAINER, s.trainer)))
   const validatorPositions = await Promise.all(committed.map((c) => position(run.taskId, VALIDATOR, c.owner)))
   const expected = referenceSettlement({

@@ -21,7 +21,7 @@ export type ReferenceInput = {
   /** The round's global model. */
   modelDigest: Hex
   submissions: readonly { trainer: Address; digest: Hex }[]
-  /** Committers in commit order; `scores` (one per submission) when revealed; `stake` active at settlement. */
+  /** Committers in commit order; `scores` (one per submission) when revealed; `stake` is the smaller of the active stake at commit and at settlement. */
   validators: readonly { owner: Address; stake: bigint; scores?: readonly number[] }[]
 }
 
