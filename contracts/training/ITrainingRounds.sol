@@ -149,31 +149,48 @@ interface ITrainingRounds {
     event RoundCancelled(uint256 indexed round, bytes32 reason);
     event TrainingFinished(uint256 refund);
 
-    /// @notice A trainer's operator key submits an update for the open round.
+    /// @notice A trainer's operator key submits an update for the open round, until its train
+    /// deadline: one per trainer (owner) per round, at most `maxUpdates`; the owner's active stake
+    /// in (task, TRAINER) must be positive and at least `minTrainerStake`.
     function submitUpdate(uint256 round, bytes32 digest, Codec codec, uint32 examples) external;
 
-    /// @notice A validator's operator key commits keccak256(abi.encode(round, validatorOwner, scores, salt)).
+    /// @notice A validator's operator key commits keccak256(abi.encode(round, validatorOwner, scores, salt)),
+    /// after the train deadline and until the score deadline, when the round has submissions. The
+    /// owner's active stake in (task, VALIDATOR) must be positive and at least `minValidatorStake`;
+    /// at most `validatorCap()` validators commit per round (2,048 scores / maxUpdates, at most 64).
+    /// Whoever commits is judged at settlement: not revealing is slashed.
     function commitScores(uint256 round, bytes32 commitment) external;
 
-    /// @notice Reveals the committed scores: one per submission, in submission order.
+    /// @notice Reveals the committed scores (bps, each at most 10000): one per submission, in
+    /// submission order, after the score deadline and until the reveal deadline.
     function revealScores(uint256 round, uint16[] calldata scores, bytes32 salt) external;
 
-    /// @notice Settles a round after its reveal deadline; anyone may call it.
+    /// @notice Settles a round after its reveal deadline; anyone may call it with the round's
+    /// submissions (from the UpdateSubmitted events since the round's last RoundOpened). Not while
+    /// the model the round trained on is under dispute. The rules are in TrainingSettlement.
     function settle(uint256 round, Submission[] calldata submissions) external;
 
     /// @notice A staked aggregator posts the aggregate of round `round`'s accepted updates; opens the next round.
+    /// @dev Allowed once `round` is settled, when its model is not posted yet or was found wrong.
     function postModel(uint256 round, bytes32 digest, Codec codec) external;
 
-    /// @notice A staked validator disputes the model posted for `round`.
+    /// @notice A staked validator disputes the model posted for `round`, within `disputePeriod` of
+    /// the post; once per post. The dispute counts as the disputer's vote that the model is wrong,
+    /// and votes close `revealPeriod` after it.
     function disputeModel(uint256 round) external;
 
-    /// @notice Staked validators vote on an open dispute.
+    /// @notice Staked validators vote on an open dispute, once each, weighted by active stake.
     function voteDispute(uint256 round, bool modelIsWrong) external;
 
-    /// @notice Ends a dispute after its vote deadline; anyone may call it.
+    /// @notice Ends a dispute after its vote deadline; anyone may call it. Wrong (more stake for
+    /// wrong than for right): the aggregator is slashed `slashAggregatorBps` to the disputer, the
+    /// next round is cancelled and a new `postModel(round)` reopens it. Otherwise the disputer is
+    /// slashed `slashValidatorBps` to the aggregator.
     function resolveDispute(uint256 round) external;
 
     /// @notice After the last round settles (or the task expires), returns what is left to the proposer.
+    /// @dev Anyone, once the last round's model is posted, not under dispute and past its dispute
+    /// window; or at any time after the task's `expiresAt` in TaskRegistry.
     function finish() external;
 
     // ---------------------------------------------------------------- views for off-chain roles
@@ -194,7 +211,8 @@ interface ITrainingRounds {
 
     function hasRevealed(uint256 round, address validator) external view returns (bool);
 
-    /// @notice The owners that committed scores in the round's latest opening, in commit order.
+    /// @notice The owners that committed scores in the current round's latest opening, in commit
+    /// order (empty for other rounds: the list is reused).
     function committers(uint256 round) external view returns (address[] memory);
 
     /// @notice A validator's revealed scores while they are stored (the round's latest opening,
