@@ -88,7 +88,8 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         uint64 stamp = _stamp(round, r.attempt);
         if (v.stamp == stamp) revert AlreadyCommitted(validator);
         uint8 k = r.committerCount;
-        uint256 cap = _validatorCap(_config.maxUpdates);
+        // The submissions are final once commits open, so the cap follows the actual count.
+        uint256 cap = _validatorCap(r.submissions);
         if (k >= cap) revert TooManyValidators(cap);
         v.commitment = commitment;
         v.stamp = stamp;
@@ -250,9 +251,11 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         return _taskId;
     }
 
-    /// @notice How many validators may commit scores in one round (see MAX_SCORES).
-    function validatorCap() external view returns (uint256) {
-        return _validatorCap(_config.maxUpdates);
+    /// @inheritdoc ITrainingRounds
+    /// @dev Final once the round's training phase is over (64 while it has no submission).
+    function validatorCap(uint256 round) external view returns (uint256) {
+        uint256 submissions = _rounds[round].submissions;
+        return submissions == 0 ? MAX_VALIDATORS : _validatorCap(submissions);
     }
 
     /// @inheritdoc ITrainingRounds

@@ -29,7 +29,7 @@ abstract contract TrainingStorage {
     uint256 internal constant BPS = 10_000;
     uint256 public constant MAX_UPDATES = 256;
     uint256 public constant MAX_VALIDATORS = 64;
-    /// @notice Scores one round may hold (committing validators x maxUpdates): bounds settlement
+    /// @notice Scores one round may hold (committing validators x submissions): bounds settlement
     /// gas well under a transaction's gas cap (EIP-7825) whatever the scores are.
     uint256 public constant MAX_SCORES = 2048;
     uint64 public constant MAX_PERIOD = 365 days;
@@ -152,9 +152,10 @@ abstract contract TrainingStorage {
         taskId_ = _taskId;
     }
 
-    /// @dev How many validators may commit in a round: min(MAX_VALIDATORS, MAX_SCORES / maxUpdates).
-    function _validatorCap(uint256 maxUpdates) internal pure returns (uint256) {
-        uint256 cap = MAX_SCORES / maxUpdates;
+    /// @dev How many validators may commit to score `submissions` updates (> 0):
+    /// min(MAX_VALIDATORS, MAX_SCORES / submissions).
+    function _validatorCap(uint256 submissions) internal pure returns (uint256) {
+        uint256 cap = MAX_SCORES / submissions;
         return cap < MAX_VALIDATORS ? cap : MAX_VALIDATORS;
     }
 

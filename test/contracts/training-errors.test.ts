@@ -263,25 +263,46 @@ describe('rounds', () => {
     expect(await fx.ledger.client.readContract({ ...training, functionName: 'revealedScores', args: [1n, validators[0]!.address] })).toEqual([7000])
   })
 
-  test('commitScores needs the scoring window, something to score, a staked validator, one commitment each and room', async () => {
+  test('commitScores needs the scoring window, something to score, a staked validator and one commitment each', async () => {
     const { training } = await setUp(trainingConfig(), 1)
     await toScoring(fx, training, 1n)
     await log.expectRevert(commitScores(fx, training, validators[0]!, 1n, validators[0]!.address, []), 'NothingToScore')
 
-    const other = await setUp(trainingConfig({ maxUpdates: 256 }), 9)
+    const other = await setUp(trainingConfig({ maxUpdates: 256 }), 3)
     await submitUpdate(fx, other.training, trainers[0]!, 1n, digestOf('a'))
     const { trainDeadline, scoreDeadline } = await roundInfo(fx, other.training, 1n)
     expect(await log.expectRevert(commitScores(fx, other.training, validators[0]!, 1n, validators[0]!.address, [1]), 'CommitNotOpen')).toEqual([trainDeadline])
     await toScoring(fx, other.training, 1n)
     expect(await log.expectRevert(commitScores(fx, other.training, outsider, 1n, outsider.address, [1]), 'NotStaked')).toEqual([VALIDATOR, outsider.address, 0n, 100n * E])
-    // 2,048 scores a round over 256 updates: 8 validators at most.
-    expect(await fx.ledger.client.readContract({ ...other.training, functionName: 'validatorCap' })).toBe(8n)
-    for (const v of validators.slice(0, 8)) await commitScores(fx, other.training, v, 1n, v.address, [1])
+    // One submission: the cap follows the submissions, not maxUpdates.
+    expect(await fx.ledger.client.readContract({ ...other.training, functionName: 'validatorCap', args: [1n] })).toBe(64n)
+    for (const v of validators.slice(0, 2)) await commitScores(fx, other.training, v, 1n, v.address, [1])
     expect(await log.expectRevert(commitScores(fx, other.training, validators[0]!, 1n, validators[0]!.address, [1]), 'AlreadyCommitted')).toEqual([validators[0]!.address])
-    expect(await log.expectRevert(commitScores(fx, other.training, validators[8]!, 1n, validators[8]!.address, [1]), 'TooManyValidators')).toEqual([8n])
-    expect(await fx.ledger.client.readContract({ ...other.training, functionName: 'committers', args: [1n] })).toEqual(validators.slice(0, 8).map((v) => v.address))
+    expect(await fx.ledger.client.readContract({ ...other.training, functionName: 'committers', args: [1n] })).toEqual(validators.slice(0, 2).map((v) => v.address))
     await advancePast(fx, scoreDeadline)
-    expect(await log.expectRevert(commitScores(fx, other.training, validators[8]!, 1n, validators[8]!.address, [1]), 'CommitClosed')).toEqual([scoreDeadline])
+    expect(await log.expectRevert(commitScores(fx, other.training, validators[2]!, 1n, validators[2]!.address, [1]), 'CommitClosed')).toEqual([scoreDeadline])
+  })
+
+  test('a round holds at most 2,048 scores: with 64 submissions, 32 validators may commit', async () => {
+    // A chain of its own with enough accounts: 64 trainers and 33 validators.
+    const big = await createProtocolFixture({ accounts: 102, params: { tasks: { committeeSize: 3 } } })
+    const [owner, ...rest] = big.accounts.slice(1)
+    const checkers = rest.slice(0, 3)
+    const bigTrainers = rest.slice(3, 67)
+    const bigValidators = rest.slice(67, 100)
+    await stakeVerifiers(big, checkers)
+    const taskId = await openTask(big, owner!, checkers)
+    const { training } = await createTraining(big, owner!, taskId, trainingConfig({ maxUpdates: 64 }))
+    for (const [i, t] of bigTrainers.entries()) {
+      await stakeAs(big, t, taskId, 'trainer', 10n * E)
+      await submitUpdate(big, training, t, 1n, digestOf(`big ${i}`))
+    }
+    for (const v of bigValidators) await stakeAs(big, v, taskId, 'validator', 100n * E)
+    await toScoring(big, training, 1n)
+    expect(await big.ledger.client.readContract({ ...training, functionName: 'validatorCap', args: [1n] })).toBe(32n)
+    for (const v of bigValidators.slice(0, 32)) await commitScores(big, training, v, 1n, v.address, [])
+    expect(await log.expectRevert(commitScores(big, training, bigValidators[32]!, 1n, bigValidators[32]!.address, []), 'TooManyValidators')).toEqual([32n])
+    await big.ledger.close()
   })
 
   test('revealScores needs the reveal window, a commitment, one score per update in range and the committed values', async () => {
@@ -423,11 +444,11 @@ test('checklist: every error TrainingRounds declares is raised by a test', () =>
       AlreadySubmitted: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
       RoundFull: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
       SubmissionsClosed: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
-      NothingToScore: 'commitScores needs the scoring window, something to score, a staked validator, one commitment each and room',
-      CommitNotOpen: 'commitScores needs the scoring window, something to score, a staked validator, one commitment each and room',
-      CommitClosed: 'commitScores needs the scoring window, something to score, a staked validator, one commitment each and room',
-      AlreadyCommitted: 'commitScores needs the scoring window, something to score, a staked validator, one commitment each and room',
-      TooManyValidators: 'commitScores needs the scoring window, something to score, a staked validator, one commitment each and room',
+      NothingToScore: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
+      CommitNotOpen: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
+      CommitClosed: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
+      AlreadyCommitted: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
+      TooManyValidators: 'a round holds at most 2,048 scores: with 64 submissions, 32 validators may commit',
       RevealNotOpen: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
       RevealClosed: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
       NoCommitment: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
