@@ -27,6 +27,8 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     bytes32 public constant REWARDER_ROLE = keccak256("REWARDER_ROLE");
     /// @notice May pause user-facing operations in an emergency.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice Factories that authorise a stage contract for one task (e.g. TrainingFactory).
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
     uint256 public constant MAX_DELAY = 365 days;
 
@@ -58,6 +60,12 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     mapping(uint256 taskId => mapping(bytes32 role => mapping(address owner => OperatorSlot))) private _operators;
     mapping(uint256 taskId => mapping(bytes32 role => mapping(address operator => address owner))) private _claimedBy;
 
+    /// @notice Stage contracts authorised for one task: they may slash that task's pools (and no
+    /// other) and credit rewards, without holding SLASHER_ROLE or REWARDER_ROLE.
+    mapping(uint256 taskId => mapping(address stage => bool)) public isTaskStage;
+    /// @notice How many tasks a stage contract is authorised for (crediting needs at least one).
+    mapping(address stage => uint256) public stageTaskCount;
+
     event Staked(uint256 indexed taskId, bytes32 indexed role, address indexed owner, uint256 amount, uint256 active);
     event UnstakeRequested(uint256 indexed taskId, bytes32 indexed role, address indexed owner, uint256 amount, uint64 releaseAt);
     event Withdrawn(uint256 indexed taskId, bytes32 indexed role, address indexed owner, uint256 amount);
@@ -79,6 +87,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     event OperatorChangeCancelled(uint256 indexed taskId, bytes32 indexed role, address indexed owner, address operator);
     event ParametersChanged(uint64 unbondingDelay, uint64 operatorDelay);
     event MinStakeChanged(bytes32 indexed role, uint256 amount);
+    event TaskStageChanged(uint256 indexed taskId, address indexed stage, bool authorised, address registrar);
 
     error ZeroAmount();
     error ZeroAddress();
@@ -200,7 +209,8 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         address beneficiary,
         bytes32 reason,
         bytes32 evidence
-    ) external onlyRole(SLASHER_ROLE) nonReentrant returns (uint256 taken) {
+    ) external nonReentrant returns (uint256 taken) {
+        if (!isTaskStage[taskId][msg.sender]) _checkRole(SLASHER_ROLE);
         if (beneficiary == address(0)) revert ZeroAddress();
         if (amount == 0) revert ZeroAmount();
         Position storage p = _positions[taskId][role][owner];
@@ -219,12 +229,9 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @notice Pays rewards in: pulls the sum from the caller and credits each owner, to be
-    /// claimed later.
-    function creditRewards(address[] calldata owners, uint256[] calldata amounts, bytes32 reason)
-        external
-        onlyRole(REWARDER_ROLE)
-        nonReentrant
-    {
+    /// claimed later. Open to REWARDER_ROLE holders and to stage contracts authorised for a task.
+    function creditRewards(address[] calldata owners, uint256[] calldata amounts, bytes32 reason) external nonReentrant {
+        if (stageTaskCount[msg.sender] == 0) _checkRole(REWARDER_ROLE);
         if (owners.length != amounts.length) revert LengthMismatch();
         uint256 sum;
         for (uint256 i = 0; i < owners.length; i++) {
@@ -238,6 +245,17 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (sum == 0) revert ZeroAmount();
         totalUnclaimed += sum;
         token.safeTransferFrom(msg.sender, address(this), sum);
+    }
+
+    /// @notice Authorises (or de-authorises) `stage` for task `taskId`: it may then slash that
+    /// task's pools and credit rewards. Called by a factory when it creates a task's stage contract.
+    function setTaskStage(uint256 taskId, address stage, bool authorised) external onlyRole(REGISTRAR_ROLE) {
+        if (stage == address(0)) revert ZeroAddress();
+        if (isTaskStage[taskId][stage] == authorised) return;
+        isTaskStage[taskId][stage] = authorised;
+        if (authorised) stageTaskCount[stage] += 1;
+        else stageTaskCount[stage] -= 1;
+        emit TaskStageChanged(taskId, stage, authorised, msg.sender);
     }
 
     // ---------------------------------------------------------------- governance

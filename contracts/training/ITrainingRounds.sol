@@ -14,6 +14,9 @@ pragma solidity ^0.8.24;
 /// with the reason on chain. A staked aggregator then posts the next global model (the configured
 /// aggregation rule over the accepted updates), which opens the next round; any staked validator
 /// may dispute it, and validators decide the dispute by stake-weighted vote.
+/// Round 1 opens when TrainingFactory creates the contract (there is no separate start).
+/// Running hash: h starts at keccak256(abi.encode(address(this), round, attempt)) when a round
+/// opens, and each submission sets h = keccak256(abi.encode(h, owner, digest, codec, examples)).
 interface ITrainingRounds {
     enum Consensus {
         Flock, // per update: stake-weighted accept/reject votes (a validator accepts if its score clears the acceptance bar)
@@ -60,6 +63,56 @@ interface ITrainingRounds {
         uint256 minAggregatorStake;
     }
 
+    /// @dev Where a round stands. Phases inside `Open` follow from the deadlines.
+    enum RoundStatus {
+        None, // not opened yet
+        Open, // training, then scoring, then revealing, then waiting for `settle`
+        Settled,
+        Cancelled, // trained on a model that a dispute found wrong; reopened by the next `postModel`
+        Closed // the training finished while this round was open
+    }
+
+    /// @dev Where the model posted for a round stands.
+    enum ModelStatus {
+        None, // not posted yet
+        Posted,
+        Rejected // a dispute found it wrong: a new `postModel` for the same round is due
+    }
+
+    enum DisputeStatus {
+        None,
+        Open, // validators vote until the vote deadline
+        Resolved
+    }
+
+    /// @dev A round as `roundInfo` returns it (its latest opening when it was reopened).
+    struct RoundInfo {
+        uint64 trainDeadline;
+        uint64 scoreDeadline;
+        uint64 revealDeadline;
+        bytes32 modelDigest; // the global model this round trains from
+        Codec modelCodec;
+        uint16 submissions;
+        uint8 committers;
+        bytes32 runningHash; // starts at keccak256(abi.encode(address(this), round, attempt))
+        RoundStatus status;
+        uint16 attempt; // 1, plus one per reopening after a cancelled opening
+    }
+
+    /// @dev The model posted for a round, and its dispute (the latest one).
+    struct ModelInfo {
+        bytes32 digest;
+        Codec codec;
+        ModelStatus status;
+        address aggregator; // the owner, not the operator key
+        uint64 postedAt;
+        DisputeStatus dispute;
+        address disputer;
+        uint64 voteDeadline;
+        uint256 stakeForWrong;
+        uint256 stakeForRight;
+    }
+
     /// @dev What a trainer submitted, as passed back to `settle` (in submission order).
     struct Submission {
         address trainer; // the owner (not the operator key)
@@ -96,33 +149,85 @@ interface ITrainingRounds {
     event RoundCancelled(uint256 indexed round, bytes32 reason);
     event TrainingFinished(uint256 refund);
 
-    /// @notice Opens round 1 from the initial model (the task's proposer).
-    function start(bytes32 modelDigest, Codec codec) external;
-
-    /// @notice A trainer's operator key submits an update for the open round.
+    /// @notice A trainer's operator key submits an update for the open round, until its train
+    /// deadline: one per trainer (owner) per round, at most `maxUpdates`; the owner's active stake
+    /// in (task, TRAINER) must be positive and at least `minTrainerStake`.
     function submitUpdate(uint256 round, bytes32 digest, Codec codec, uint32 examples) external;
 
-    /// @notice A validator's operator key commits keccak256(abi.encode(round, validatorOwner, scores, salt)).
+    /// @notice A validator's operator key commits keccak256(abi.encode(round, validatorOwner, scores, salt)),
+    /// after the train deadline and until the score deadline, when the round has submissions. The
+    /// owner's active stake in (task, VALIDATOR) must be positive and at least `minValidatorStake`;
+    /// at most `validatorCap(round)` validators commit per round (2,048 scores / submissions, at most 64).
+    /// Whoever commits is judged at settlement: not revealing is slashed.
     function commitScores(uint256 round, bytes32 commitment) external;
 
-    /// @notice Reveals the committed scores: one per submission, in submission order.
+    /// @notice Reveals the committed scores (bps, each at most 10000): one per submission, in
+    /// submission order, after the score deadline and until the reveal deadline.
     function revealScores(uint256 round, uint16[] calldata scores, bytes32 salt) external;
 
-    /// @notice Settles a round after its reveal deadline; anyone may call it.
+    /// @notice Settles a round after its reveal deadline; anyone may call it with the round's
+    /// submissions (from the UpdateSubmitted events since the round's last RoundOpened). Not while
+    /// the model the round trained on is under dispute. The rules are in TrainingSettlement.
     function settle(uint256 round, Submission[] calldata submissions) external;
 
     /// @notice A staked aggregator posts the aggregate of round `round`'s accepted updates; opens the next round.
+    /// @dev Allowed once `round` is settled, when its model is not posted yet or was found wrong.
     function postModel(uint256 round, bytes32 digest, Codec codec) external;
 
-    /// @notice A staked validator disputes the model posted for `round`.
+    /// @notice A staked validator disputes the model posted for `round`, within `disputePeriod` of
+    /// the post; once per post. The dispute counts as the disputer's vote that the model is wrong,
+    /// and votes close `revealPeriod` after it.
     function disputeModel(uint256 round) external;
 
-    /// @notice Staked validators vote on an open dispute.
+    /// @notice Staked validators vote on an open dispute, once each, weighted by active stake.
     function voteDispute(uint256 round, bool modelIsWrong) external;
 
-    /// @notice Ends a dispute after its vote deadline; anyone may call it.
+    /// @notice Ends a dispute after its vote deadline; anyone may call it. Wrong (more stake for
+    /// wrong than for right): the aggregator is slashed `slashAggregatorBps` to the disputer, the
+    /// next round is cancelled and a new `postModel(round)` reopens it. Otherwise the disputer is
+    /// slashed `slashValidatorBps` to the aggregator.
     function resolveDispute(uint256 round) external;
 
     /// @notice After the last round settles (or the task expires), returns what is left to the proposer.
+    /// @dev Anyone, once the last round's model is posted, not under dispute and past its dispute
+    /// window; or at any time after the task's `expiresAt` in TaskRegistry.
     function finish() external;
+
+    // ---------------------------------------------------------------- views for off-chain roles
+
+    /// @notice The latest opened round (1-based; rounds open one after another).
+    function currentRound() external view returns (uint256);
+
+    function roundInfo(uint256 round) external view returns (RoundInfo memory);
+
+    function modelInfo(uint256 round) external view returns (ModelInfo memory);
+
+    function config() external view returns (Config memory);
+
+    /// @notice Whether `trainer` (an owner) submitted in the round's latest opening.
+    function hasSubmitted(uint256 round, address trainer) external view returns (bool);
+
+    function hasCommitted(uint256 round, address validator) external view returns (bool);
+
+    function hasRevealed(uint256 round, address validator) external view returns (bool);
+
+    /// @notice How many validators may commit in `round`: min(64, 2,048 / its submissions).
+    function validatorCap(uint256 round) external view returns (uint256);
+
+    /// @notice The owners that committed scores in the current round's latest opening, in commit
+    /// order (empty for other rounds: the list is reused).
+    function committers(uint256 round) external view returns (address[] memory);
+
+    /// @notice A validator's revealed scores while they are stored (the round's latest opening,
+    /// until the next round reuses the slots); empty otherwise. Older scores are in the events.
+    function revealedScores(uint256 round, address validator) external view returns (uint16[] memory);
+
+    /// @notice keccak256(abi.encode(round, validator, scores, salt)): what `commitScores` takes.
+    function scoreCommitment(uint256 round, address validator, uint16[] calldata scores, bytes32 salt)
+        external
+        pure
+        returns (bytes32);
+
+    /// @notice The books: funded + slashedIn - credited - refunded is the balance this contract should hold.
+    function books() external view returns (uint256 funded, uint256 slashedIn, uint256 credited, uint256 refunded);
 }

@@ -2,6 +2,7 @@ import { DeaiError } from '../errors/base.js'
 import { deaiTokenAbi } from './contracts/generated/DeaiToken.js'
 import { stakeManagerAbi } from './contracts/generated/StakeManager.js'
 import { taskRegistryAbi } from './contracts/generated/TaskRegistry.js'
+import { trainingFactoryAbi } from './contracts/generated/TrainingFactory.js'
 import type { Deployment } from './deploy/deployment.js'
 import type { GasMeter } from './gas-meter.js'
 import type { Ledger } from './ledger.js'
@@ -14,6 +15,7 @@ export type Protocol = {
   readonly token: { readonly address: `0x${string}`; readonly abi: typeof deaiTokenAbi }
   readonly stakeManager: { readonly address: `0x${string}`; readonly abi: typeof stakeManagerAbi }
   readonly taskRegistry: { readonly address: `0x${string}`; readonly abi: typeof taskRegistryAbi }
+  readonly trainingFactory: { readonly address: `0x${string}`; readonly abi: typeof trainingFactoryAbi }
 }
 
 export type ConnectProtocolOptions = {
@@ -50,5 +52,6 @@ export async function connectProtocol(ledger: Ledger, deployment: Deployment, op
     token: { address: deployment.contracts.token, abi: deaiTokenAbi },
     stakeManager: { address: deployment.contracts.stakeManager, abi: stakeManagerAbi },
     taskRegistry: { address: deployment.contracts.taskRegistry, abi: taskRegistryAbi },
+    trainingFactory: { address: deployment.contracts.trainingFactory, abi: trainingFactoryAbi },
   }
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { encodeFunctionData, getAddress, keccak256, parseEther, stringToBytes, zeroAddress } from 'viem'
+import { encodeFunctionData, getAddress, keccak256, parseEther, parseEventLogs, stringToBytes, zeroAddress } from 'viem'
 import type { Address, ContractFunctionArgs, ContractFunctionName, Hex, PrivateKeyAccount } from 'viem'
 import { stakeManagerAbi, stakeManagerBytecode } from '../../src/ledger/contracts/generated/StakeManager.js'
 import { roleId } from '../../src/ledger/contracts/roles.js'
@@ -24,7 +24,7 @@ type Writable = ContractFunctionName<typeof stakeManagerTestAbi, 'nonpayable' | 
 const log = createRevertLog()
 let fx: ProtocolFixture
 let admin: PrivateKeyAccount
-let roles: { slasher: Hex; rewarder: Hex; pauser: Hex; admin: Hex }
+let roles: { slasher: Hex; rewarder: Hex; pauser: Hex; admin: Hex; registrar: Hex }
 
 /** Sends a StakeManager transaction. */
 function send<fn extends Writable>(account: PrivateKeyAccount, functionName: fn, args: ContractFunctionArgs<typeof stakeManagerTestAbi, 'nonpayable' | 'payable', fn>) {
@@ -63,6 +63,7 @@ beforeAll(async () => {
     rewarder: await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'REWARDER_ROLE' }),
     pauser: await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'PAUSER_ROLE' }),
     admin: await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'DEFAULT_ADMIN_ROLE' }),
+    registrar: await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'REGISTRAR_ROLE' }),
   }
   // The admin acts as slasher and rewarder in these tests.
   await send(admin, 'grantRole', [roles.slasher, admin.address])
@@ -93,6 +94,7 @@ describe('StakeManager: construction and governance', () => {
       [() => send(outsider, 'creditRewards', [[admin.address], [1n], REASON]), roles.rewarder],
       [() => send(outsider, 'setDelays', [0n, 0n]), roles.admin],
       [() => send(outsider, 'setMinStake', [VERIFIER, 0n]), roles.admin],
+      [() => send(outsider, 'setTaskStage', [1n, outsider.address, true]), roles.registrar],
       [() => send(outsider, 'pause', []), roles.pauser],
       [() => send(outsider, 'unpause', []), roles.pauser],
       [() => send(outsider, 'grantRole', [roles.slasher, outsider.address]), roles.admin],
@@ -276,6 +278,55 @@ describe('StakeManager: protocol side', () => {
     await approve(admin, fx.stakeManager.address, 3n)
     await send(admin, 'creditRewards', [[a.address, b.address], [1n, 2n], REASON])
     expect(await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'rewardsOf', args: [b.address] })).toBe(2n)
+  })
+})
+
+describe('StakeManager: task stages', () => {
+  const isStage = (taskId: bigint, stage: Address) => fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'isTaskStage', args: [taskId, stage] })
+  const stageTasks = (stage: Address) => fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'stageTaskCount', args: [stage] })
+
+  test('REGISTRAR_ROLE is administered by the default admin and sets stages, never the zero address', async () => {
+    expect(await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'getRoleAdmin', args: [roles.registrar] })).toBe(roles.admin)
+    expect(roles.registrar).toBe(keccak256(stringToBytes('REGISTRAR_ROLE')))
+    const registrar = fresh()
+    await send(admin, 'grantRole', [roles.registrar, registrar.address])
+    await log.expectRevert(send(registrar, 'setTaskStage', [1n, zeroAddress, true]), 'ZeroAddress')
+    const stage = fresh()
+    const receipt = await send(registrar, 'setTaskStage', [11n, stage.address, true])
+    const [event] = parseEventLogs({ abi: fx.stakeManager.abi, eventName: 'TaskStageChanged', logs: receipt.logs })
+    expect(event?.args).toEqual({ taskId: 11n, stage: stage.address, authorised: true, registrar: registrar.address })
+    // Setting what is already set changes nothing and says nothing.
+    expect((await send(registrar, 'setTaskStage', [11n, stage.address, true])).logs).toHaveLength(0)
+    await send(registrar, 'setTaskStage', [12n, stage.address, true])
+    expect(await stageTasks(stage.address)).toBe(2n)
+    await send(registrar, 'setTaskStage', [11n, stage.address, false])
+    expect([await isStage(11n, stage.address), await isStage(12n, stage.address), await stageTasks(stage.address)]).toEqual([false, true, 1n])
+  })
+
+  test('a stage slashes only its own task\'s pools, and credits rewards only while authorised for some task', async () => {
+    const [stage, owner] = [fresh(), fresh()]
+    await send(admin, 'grantRole', [roles.registrar, admin.address])
+    await send(admin, 'setTaskStage', [21n, stage.address, true])
+    await stakeAs(owner, 21n, TRAINER, parseEther('10'))
+    await stakeAs(owner, 22n, TRAINER, parseEther('10'))
+    await stakeAs(owner, 0n, VERIFIER, MIN_VERIFIER)
+    for (const taskId of [22n, 0n]) {
+      const role = taskId === 0n ? VERIFIER : TRAINER
+      expect(await log.expectRevert(send(stage, 'slash', [taskId, role, owner.address, 1n, stage.address, REASON, REASON]), 'AccessControlUnauthorizedAccount')).toEqual([stage.address, roles.slasher])
+    }
+    const before = await balanceOf(stage.address)
+    await send(stage, 'slash', [21n, TRAINER, owner.address, parseEther('4'), stage.address, REASON, REASON])
+    expect(await balanceOf(stage.address)).toBe(before + parseEther('4'))
+    expect((await position(21n, TRAINER, owner.address)).active).toBe(parseEther('6'))
+
+    await approve(stage, fx.stakeManager.address, 7n)
+    await send(stage, 'creditRewards', [[owner.address], [7n], REASON])
+    expect(await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'rewardsOf', args: [owner.address] })).toBe(7n)
+    await send(admin, 'setTaskStage', [21n, stage.address, false])
+    expect(await log.expectRevert(send(stage, 'creditRewards', [[owner.address], [7n], REASON]), 'AccessControlUnauthorizedAccount')).toEqual([stage.address, roles.rewarder])
+    expect(await log.expectRevert(send(stage, 'slash', [21n, TRAINER, owner.address, 1n, stage.address, REASON, REASON]), 'AccessControlUnauthorizedAccount')).toEqual([stage.address, roles.slasher])
+    // Holders of the roles keep their powers over every pool.
+    await send(admin, 'slash', [22n, TRAINER, owner.address, 1n, admin.address, REASON, REASON])
   })
 })
 

@@ -3,6 +3,9 @@ import { DeaiError } from '../../errors/base.js'
 import { deaiTokenAbi, deaiTokenBytecode } from '../contracts/generated/DeaiToken.js'
 import { stakeManagerAbi, stakeManagerBytecode } from '../contracts/generated/StakeManager.js'
 import { taskRegistryAbi, taskRegistryBytecode } from '../contracts/generated/TaskRegistry.js'
+import { trainingFactoryAbi, trainingFactoryBytecode } from '../contracts/generated/TrainingFactory.js'
+import { trainingRoundsAbi, trainingRoundsBytecode } from '../contracts/generated/TrainingRounds.js'
+import { trainingSettlementAbi, trainingSettlementBytecode } from '../contracts/generated/TrainingSettlement.js'
 import { roleId } from '../contracts/roles.js'
 import type { GasMeter } from '../gas-meter.js'
 import type { Ledger } from '../ledger.js'
@@ -46,8 +49,9 @@ async function deploy(ledger: Ledger, account: PrivateKeyAccount, name: string, 
 }
 
 /**
- * Deploys DEAI, StakeManager and TaskRegistry, wires their roles and (on dev networks) funds
- * accounts with DEAI.
+ * Deploys DEAI, StakeManager, TaskRegistry and the training contracts (TrainingSettlement, the
+ * TrainingRounds implementation and TrainingFactory), wires their roles and (on dev networks)
+ * funds accounts with DEAI.
  *
  * @returns the deployment record that other commands read.
  * @example
@@ -99,6 +103,22 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
     },
   ], gasMeter)
   log(`TaskRegistry  ${taskRegistry.address}`)
+  const settlement = await deploy(ledger, deployer, 'TrainingSettlement', trainingSettlementAbi, trainingSettlementBytecode, [
+    stakeManager.address,
+    taskRegistry.address,
+  ], gasMeter)
+  const trainingRounds = await deploy(ledger, deployer, 'TrainingRounds', trainingRoundsAbi, trainingRoundsBytecode, [
+    stakeManager.address,
+    taskRegistry.address,
+    settlement.address,
+  ], gasMeter)
+  const trainingFactory = await deploy(ledger, deployer, 'TrainingFactory', trainingFactoryAbi, trainingFactoryBytecode, [
+    taskRegistry.address,
+    stakeManager.address,
+    trainingRounds.address,
+    deployer.address,
+  ], gasMeter)
+  log(`TrainingFactory ${trainingFactory.address}`)
 
   const sm = { address: stakeManager.address, abi: stakeManagerAbi } as const
   const slasher = await ledger.client.readContract({ ...sm, functionName: 'SLASHER_ROLE' })
@@ -106,6 +126,12 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
   await writeContract(ledger, deployer, { ...sm, functionName: 'grantRole', args: [slasher, taskRegistry.address] }, write)
   await writeContract(ledger, deployer, { ...sm, functionName: 'grantRole', args: [rewarder, taskRegistry.address] }, write)
   await writeContract(ledger, deployer, { ...sm, functionName: 'setMinStake', args: [roleId('verifier'), params.minVerifierStake] }, write)
+  // The factory moves each task's training budget into its clone and authorises the clone for that task only.
+  const registrar = await ledger.client.readContract({ ...sm, functionName: 'REGISTRAR_ROLE' })
+  await writeContract(ledger, deployer, { ...sm, functionName: 'grantRole', args: [registrar, trainingFactory.address] }, write)
+  const tr = { address: taskRegistry.address, abi: taskRegistryAbi } as const
+  const stage = await ledger.client.readContract({ ...tr, functionName: 'STAGE_ROLE' })
+  await writeContract(ledger, deployer, { ...tr, functionName: 'grantRole', args: [stage, trainingFactory.address] }, write)
 
   const amount = init.fundAmount ?? 1_000_000n * 10n ** 18n
   for (const to of init.fund ?? []) {
@@ -120,6 +146,11 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
     deployer: deployer.address,
     treasury,
     blockNumber: token.block.toString(),
-    contracts: { token: token.address, stakeManager: stakeManager.address, taskRegistry: taskRegistry.address },
+    contracts: {
+      token: token.address,
+      stakeManager: stakeManager.address,
+      taskRegistry: taskRegistry.address,
+      trainingFactory: trainingFactory.address,
+    },
   }
 }

@@ -17,6 +17,7 @@ const deploymentSchema = z.object({
     token: address,
     stakeManager: address,
     taskRegistry: address,
+    trainingFactory: address,
   }),
 })
 
@@ -28,7 +29,13 @@ export type Deployment = {
   treasury: Address
   /** Block of the first deployment transaction, as a decimal string (where to start reading logs). */
   blockNumber: string
-  contracts: { token: Address; stakeManager: Address; taskRegistry: Address }
+  contracts: {
+    token: Address
+    stakeManager: Address
+    taskRegistry: Address
+    /** Creates one TrainingRounds clone per task (its `implementation()` is the shared code). */
+    trainingFactory: Address
+  }
 }
 
 /** The default deployment file, relative to the working directory. */

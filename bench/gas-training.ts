@@ -1,0 +1,288 @@
+/**
+ * Gas of federated training on the embedded chain: what a trainer pays per round (its
+ * submitUpdate), what a validator pays per round (commitScores + revealScores), settlement and
+ * postModel, over several rounds of one task; and settlement alone at larger sizes.
+ *
+ * Run it with `npx tsx bench/gas-training.ts` (add `--large` for the largest settlements).
+ *
+ * @packageDocumentation
+ */
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { encodeAbiParameters, keccak256, maxUint256, parseEther, parseEventLogs, toHex } from 'viem'
+import type { Address, Hex, PrivateKeyAccount } from 'viem'
+import { drawCommittee } from '../src/ledger/actions/draw-committee.js'
+import { proposeTask } from '../src/ledger/actions/propose-task.js'
+import { stake } from '../src/ledger/actions/stake.js'
+import { commitTaskVote, finalizeTask, revealTaskVote } from '../src/ledger/actions/vote-on-task.js'
+import { trainingRoundsAbi } from '../src/ledger/contracts/generated/TrainingRounds.js'
+import { deployProtocol } from '../src/ledger/deploy/deploy-protocol.js'
+import { createEmbeddedLedger } from '../src/ledger/embedded/create-embedded-ledger.js'
+import { createGasMeter } from '../src/ledger/gas-meter.js'
+import type { GasMeter } from '../src/ledger/gas-meter.js'
+import type { Ledger } from '../src/ledger/ledger.js'
+import { connectProtocol } from '../src/ledger/protocol.js'
+import type { Protocol } from '../src/ledger/protocol.js'
+import { writeContract } from '../src/ledger/write-contract.js'
+import { formatGasTable } from './gas-tasks.js'
+import type { GasRow } from './gas-tasks.js'
+
+export type ConsensusName = 'flock' | 'median-score'
+
+export type BenchTrainingGasInit = {
+  /** Trainers, each submitting one update per round. @default 10 */
+  updates?: number
+  /** Validators, each scoring every update every round. @default 3 */
+  validators?: number
+  /** @default 3 */
+  rounds?: number
+  /** @default 'flock' */
+  consensus?: ConsensusName
+}
+
+const COMMITTEE = 3
+const PERIOD = 3600n
+const CONSENSUS_ID: Record<ConsensusName, number> = { flock: 0, 'median-score': 1 }
+
+type Submission = { trainer: Address; digest: Hex; codec: number; examples: number }
+
+/** One training, everyone staked, ready for round 1. */
+type Bench = {
+  ledger: Ledger
+  protocol: Protocol
+  meter: GasMeter
+  proposer: PrivateKeyAccount
+  trainers: readonly PrivateKeyAccount[]
+  validators: readonly PrivateKeyAccount[]
+  aggregator: PrivateKeyAccount
+  training: { address: Address; abi: typeof trainingRoundsAbi }
+}
+
+async function setUp(updates: number, validatorCount: number, consensus: ConsensusName, maxUpdates: number): Promise<Bench> {
+  const ledger = await createEmbeddedLedger({ accounts: 2 + COMMITTEE + updates + validatorCount + 1 })
+  const deployment = await deployProtocol(ledger, { fund: ledger.accounts.map((a) => a.address), params: { tasks: { committeeSize: COMMITTEE } } })
+  const protocol = await connectProtocol(ledger, deployment)
+  const meter = createGasMeter()
+  const [, proposer, ...rest] = ledger.accounts
+  if (proposer === undefined) throw new RangeError('no proposer account')
+  const verifiers = rest.slice(0, COMMITTEE)
+  const trainers = rest.slice(COMMITTEE, COMMITTEE + updates)
+  const validators = rest.slice(COMMITTEE + updates, COMMITTEE + updates + validatorCount)
+  const aggregator = rest[COMMITTEE + updates + validatorCount]
+  if (aggregator === undefined) throw new RangeError('no aggregator account')
+
+  for (const v of verifiers) await stake(protocol, v, { role: 'verifier', amount: parseEther('1000') })
+  const { taskId } = await proposeTask(protocol, proposer, { specCid: 'bafkreibenchtraining', budget: parseEther('100000') })
+  await drawCommittee(protocol, proposer, taskId)
+  const rules = await ledger.client.readContract({ ...protocol.taskRegistry, functionName: 'params' })
+  const vote = { taskId, approve: true, reasonsCid: 'bafkreibenchreasons' }
+  for (const v of verifiers) await commitTaskVote(protocol, v, vote)
+  await ledger.clock.advance(rules.commitPeriod + 1n)
+  for (const v of verifiers) await revealTaskVote(protocol, v, vote)
+  await ledger.clock.advance(rules.revealPeriod + 1n)
+  await finalizeTask(protocol, proposer, taskId)
+
+  const config = {
+    rounds: 1000,
+    trainPeriod: PERIOD + BigInt(updates),
+    scorePeriod: PERIOD + BigInt(validatorCount),
+    revealPeriod: PERIOD + BigInt(validatorCount),
+    disputePeriod: 600n,
+    emissionPerRound: parseEther('10'),
+    trainerShareBps: 7000,
+    acceptFloorBps: 5000,
+    acceptRelativeBps: 9000,
+    deviationBoundBps: 3000,
+    slashTrainerBps: 1000,
+    slashValidatorBps: 2000,
+    slashAggregatorBps: 5000,
+    maxUpdates,
+    consensus: CONSENSUS_ID[consensus],
+    aggregation: 0,
+    aggregationParam: 0,
+    minTrainerStake: parseEther('10'),
+    minValidatorStake: parseEther('100'),
+    minAggregatorStake: parseEther('100'),
+  }
+  const created = await writeContract(ledger, proposer, {
+    ...protocol.trainingFactory,
+    functionName: 'createTraining',
+    args: [taskId, config, digestOf('initial'), 0],
+  }, { gasMeter: meter })
+  const [event] = parseEventLogs({ abi: protocol.trainingFactory.abi, eventName: 'TrainingCreated', logs: created.logs })
+  if (event === undefined) throw new Error('createTraining emitted no TrainingCreated')
+  const training = { address: event.args.training, abi: trainingRoundsAbi }
+
+  for (const t of trainers) await stake(protocol, t, { role: 'trainer', taskId, amount: parseEther('100') })
+  // Unequal stakes: 100, 200, 300, ... so weights matter.
+  for (const [i, v] of validators.entries()) await stake(protocol, v, { role: 'validator', taskId, amount: parseEther('100') * BigInt(i + 1) })
+  await stake(protocol, aggregator, { role: 'aggregator', taskId, amount: parseEther('100') })
+  for (const a of [...trainers, ...validators]) {
+    await writeContract(ledger, a, { ...protocol.token, functionName: 'approve', args: [protocol.stakeManager.address, maxUint256] })
+  }
+  return { ledger, protocol, meter, proposer, trainers, validators, aggregator, training }
+}
+
+function digestOf(label: string): Hex {
+  return keccak256(toHex(`bench digest ${label}`))
+}
+
+async function passDeadline(ledger: Ledger, deadline: bigint): Promise<void> {
+  const now = await ledger.clock.now()
+  if (now <= deadline) await ledger.clock.advance(deadline - now + 1n)
+}
+
+/** Scores of validator `v` in round `round`: `scoreOf` decides each update's score. */
+type ScoreOf = (validator: number, update: number) => number
+
+/** Plays one round: submit, commit, reveal, settle (labels end in `suffix`). */
+async function playRound(b: Bench, round: bigint, scoreOf: ScoreOf, suffix: string): Promise<void> {
+  const { ledger, training, meter } = b
+  const submissions: Submission[] = []
+  for (const [i, t] of b.trainers.entries()) {
+    const digest = digestOf(`${round} ${i}`)
+    await writeContract(ledger, t, { ...training, functionName: 'submitUpdate', args: [round, digest, 0, 100], label: `submitUpdate${suffix}` }, { gasMeter: meter })
+    submissions.push({ trainer: t.address, digest, codec: 0, examples: 100 })
+  }
+  const info = await ledger.client.readContract({ ...training, functionName: 'roundInfo', args: [round] })
+  await passDeadline(ledger, info.trainDeadline)
+  const plans = b.validators.map((v, vi) => {
+    const scores = b.trainers.map((_, j) => scoreOf(vi, j))
+    const salt = keccak256(toHex(`salt ${round} ${vi}`))
+    const commitment = keccak256(encodeAbiParameters([{ type: 'uint256' }, { type: 'address' }, { type: 'uint16[]' }, { type: 'bytes32' }], [round, v.address, scores, salt]))
+    return { v, scores, salt, commitment }
+  })
+  for (const p of plans) await writeContract(ledger, p.v, { ...training, functionName: 'commitScores', args: [round, p.commitment], label: `commitScores${suffix}` }, { gasMeter: meter })
+  await passDeadline(ledger, info.scoreDeadline)
+  for (const p of plans) await writeContract(ledger, p.v, { ...training, functionName: 'revealScores', args: [round, p.scores, p.salt], label: `revealScores${suffix}` }, { gasMeter: meter })
+  await passDeadline(ledger, info.revealDeadline)
+  await writeContract(ledger, b.proposer, { ...training, functionName: 'settle', args: [round, submissions], label: `settle${suffix}` }, { gasMeter: meter })
+}
+
+/** Honest validators that agree: every update scores 8000 plus a little, the last one is bad. */
+function honestScores(updates: number): ScoreOf {
+  return (validator, update) => (update === updates - 1 && updates > 1 ? 2000 : 8000 + ((validator * 7 + update * 13) % 500))
+}
+
+/**
+ * Plays `rounds` rounds of one task and reports the gas of each kind of transaction, with
+ * round 1 (first writes to fresh storage) apart from the later rounds.
+ *
+ * @returns one row per operation.
+ * @example
+ * ```ts
+ * import { benchTrainingGas } from './bench/gas-training.js'
+ * import { formatGasTable } from './bench/gas-tasks.js'
+ * console.log(formatGasTable(await benchTrainingGas()))
+ * ```
+ */
+export async function benchTrainingGas(init: BenchTrainingGasInit = {}): Promise<GasRow[]> {
+  const updates = init.updates ?? 10
+  const validatorCount = init.validators ?? 3
+  const rounds = init.rounds ?? 3
+  if (rounds < 2) throw new RangeError('need at least 2 rounds to measure later rounds')
+  const b = await setUp(updates, validatorCount, init.consensus ?? 'flock', Math.max(updates, 1))
+  const scoreOf = honestScores(updates)
+  for (let round = 1n; round <= BigInt(rounds); round++) {
+    const suffix = round === 1n ? ' (round 1)' : ' (later rounds)'
+    await playRound(b, round, scoreOf, suffix)
+    await writeContract(b.ledger, b.aggregator, { ...b.training, functionName: 'postModel', args: [round, digestOf(`model ${round}`), 0], label: 'postModel' }, { gasMeter: b.meter })
+  }
+  await b.ledger.close()
+
+  const gas = (label: string) => b.meter.records.filter((r) => r.label === label).map((r) => r.gasUsed)
+  const perValidator = (suffix: string) => {
+    const commits = gas(`commitScores${suffix}`)
+    const reveals = gas(`revealScores${suffix}`)
+    return commits.map((c, i) => c + (reveals[i] ?? 0n))
+  }
+  const size = `${updates} updates x ${validatorCount} validators`
+  const rows: GasRow[] = [
+    summarise('createTraining', gas('createTraining')),
+    summarise('trainer per round: submitUpdate (round 1)', gas('submitUpdate (round 1)')),
+    summarise('trainer per round: submitUpdate (later rounds)', gas('submitUpdate (later rounds)')),
+    summarise(`validator per round: commit + reveal, ${updates} updates (round 1)`, perValidator(' (round 1)')),
+    summarise(`validator per round: commit + reveal, ${updates} updates (later rounds)`, perValidator(' (later rounds)')),
+    summarise('commitScores (later rounds)', gas('commitScores (later rounds)')),
+    summarise(`revealScores, ${updates} updates (later rounds)`, gas('revealScores (later rounds)')),
+    summarise(`settle, ${size} (round 1)`, gas('settle (round 1)')),
+    summarise(`settle, ${size} (later rounds)`, gas('settle (later rounds)')),
+    summarise('postModel (opens the next round)', gas('postModel')),
+  ]
+  return rows
+}
+
+export type SettlementCase = {
+  updates: number
+  validators: number
+  consensus: ConsensusName
+  /**
+   * `honest`: validators agree, one bad update. `slash`: every update rejected (every trainer
+   * slashed) and every validator but the largest deviating (slashed). `credit`: every update
+   * accepted and every validator paid, each credited for the first time (fresh storage). The
+   * last two are the most StakeManager work a settlement can do. @default 'honest'
+   */
+  scores?: 'honest' | 'slash' | 'credit'
+}
+
+/**
+ * Gas of one settlement (round 2, so the training's own storage is warm as in a running
+ * training) at the given size.
+ *
+ * @example
+ * ```ts
+ * await measureSettlement({ updates: 256, validators: 8, consensus: 'median-score', scores: 'credit' })
+ * ```
+ */
+export async function measureSettlement(c: SettlementCase): Promise<bigint> {
+  const b = await setUp(c.updates, c.validators, c.consensus, c.updates)
+  const last = c.validators - 1
+  // The largest validator (the last, by stake) fails every update; the others pass them all
+  // but hold less than half the stake, so every update is rejected and they all deviate.
+  const slash: ScoreOf = (validator) => (validator === last ? 1000 : 9000)
+  const passAll: ScoreOf = () => 9000
+  const failAll: ScoreOf = () => 1000
+  const first = c.scores === 'credit' ? failAll : honestScores(c.updates)
+  const second = c.scores === 'slash' ? slash : c.scores === 'credit' ? passAll : honestScores(c.updates)
+  await playRound(b, 1n, first, ' (round 1)')
+  await writeContract(b.ledger, b.aggregator, { ...b.training, functionName: 'postModel', args: [1n, digestOf('model 1'), 0] })
+  await playRound(b, 2n, second, ' (measured)')
+  await b.ledger.close()
+  const record = b.meter.records.find((r) => r.label === 'settle (measured)')
+  if (record === undefined) throw new Error('settlement was not measured')
+  return record.gasUsed
+}
+
+function summarise(operation: string, gas: readonly bigint[]): GasRow {
+  if (gas.length === 0) return { operation, samples: 0, min: 0n, mean: 0n, max: 0n }
+  const sum = gas.reduce((a, b) => a + b, 0n)
+  return {
+    operation,
+    samples: gas.length,
+    min: gas.reduce((a, b) => (b < a ? b : a)),
+    mean: sum / BigInt(gas.length),
+    max: gas.reduce((a, b) => (b > a ? b : a)),
+  }
+}
+
+/** The settlements `--large` measures. */
+export const LARGE_SETTLEMENTS: readonly SettlementCase[] = [
+  { updates: 10, validators: 3, consensus: 'flock', scores: 'slash' },
+  { updates: 10, validators: 3, consensus: 'flock', scores: 'credit' },
+  { updates: 256, validators: 8, consensus: 'flock', scores: 'slash' },
+  { updates: 256, validators: 8, consensus: 'flock', scores: 'credit' },
+  { updates: 256, validators: 8, consensus: 'median-score', scores: 'credit' },
+  { updates: 32, validators: 64, consensus: 'flock', scores: 'slash' },
+  { updates: 32, validators: 64, consensus: 'median-score', scores: 'credit' },
+]
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+if (invokedDirectly) {
+  process.stdout.write(`${formatGasTable(await benchTrainingGas())}\n`)
+  if (process.argv.includes('--large')) {
+    for (const c of LARGE_SETTLEMENTS) {
+      const gas = await measureSettlement(c)
+      process.stdout.write(`settle ${c.updates} x ${c.validators} ${c.consensus} (${c.scores ?? 'honest'}): ${gas.toLocaleString('en-US')}\n`)
+    }
+  }
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {StakeManager} from "../staking/StakeManager.sol";
+import {TaskRegistry} from "../tasks/TaskRegistry.sol";
+import {ITrainingRounds} from "./ITrainingRounds.sol";
+import {TrainingConsensus} from "./TrainingConsensus.sol";
+import {TrainingStorage} from "./TrainingStorage.sol";
+
+/// @title TrainingSettlement: how a training clone settles a round
+/// @notice Runs only by DELEGATECALL from TrainingRounds.settle, on the clone's storage and as the
+/// clone (which StakeManager authorises for its task). Called directly it sees its own empty
+/// storage, where no round is open, so it can do nothing.
+///
+/// Settlement, as implemented:
+///  1. The submissions passed in must hash, in order, to the stored running hash and count.
+///  2. A submission whose digest equals the round's global model (free riding) or an earlier
+///     submission's digest in the round (copying) is rejected without a vote. The others are
+///     "judged"; auto-rejected updates take no part in the consensus nor in any median.
+///  3. The consensus set is the validators that committed and revealed, each weighted by its
+///     active stake in (task, VALIDATOR), the smaller of that at commit time and at settlement.
+///     The configured rule (TrainingConsensus for Flock and MedianScore) gives each judged
+///     update a consensus score c_j and accept or reject, and each validator a deviation and a
+///     weight (stake * (10000 - deviation)).
+///  4. Trainers' pot = floor(emission * trainerShareBps / 10000); each accepted update gets
+///     floor(pot * c_j / sum of accepted c). Validators' pot = emission - trainers' pot; each
+///     revealed validator with deviation <= deviationBoundBps gets floor(pot * weight / sum of
+///     those validators' weights). Rewards are credited in StakeManager (claimed there);
+///     unpaid shares and division remainders stay in the clone.
+///  5. Slashed (a share of active + unbonding task stake, paid to the clone): rejected and
+///     auto-rejected trainers (slashTrainerBps), validators that committed but did not reveal
+///     and validators deviating more than deviationBoundBps (slashValidatorBps).
+///  6. With no revealed stake there is no consensus: nothing is accepted or paid, and only the
+///     validators that committed without revealing are slashed.
+contract TrainingSettlement is TrainingStorage {
+    uint8 private constant JUDGED = 0;
+    uint8 private constant FREE_RIDING = 1;
+    uint8 private constant COPIED = 2;
+
+    /// @dev Working memory of one settlement.
+    struct Settlement {
+        uint256 round;
+        uint256 taskId;
+        address[] trainers;
+        uint8[] fate; // per update: JUDGED, FREE_RIDING or COPIED
+        bool consensus; // some revealed validator has stake
+        uint16[] score; // per update: consensus score (0 unless judged)
+        bool[] accepted;
+        address[] validators; // committers, in commit order
+        bool[] revealed;
+        uint256[] stake;
+        uint16[] deviation;
+        uint256[] weight;
+    }
+
+    constructor(StakeManager stakes_, TaskRegistry registry_) TrainingStorage(stakes_, registry_) {}
+
+    /// @notice See ITrainingRounds.settle.
+    function settle(uint256 round, ITrainingRounds.Submission[] calldata submissions) external {
+        (uint256 taskId_, Round storage r) = _openRound(round);
+        if (block.timestamp <= r.revealDeadline) revert RoundNotOver(r.revealDeadline);
+        if (round > 1 && _models[round - 1].dispute == ITrainingRounds.DisputeStatus.Open) revert DisputeOpen(round - 1);
+        uint256 n = r.submissions;
+        if (submissions.length != n) revert SubmissionsMismatch();
+        bytes32 h = _seed(round, r.attempt);
+        for (uint256 i = 0; i < n; i++) {
+            ITrainingRounds.Submission calldata sub = submissions[i];
+            h = keccak256(abi.encode(h, sub.trainer, sub.digest, sub.codec, sub.examples));
+        }
+        if (h != r.runningHash) revert SubmissionsMismatch();
+        r.status = ITrainingRounds.RoundStatus.Settled;
+
+        Settlement memory s;
+        s.round = round;
+        s.taskId = taskId_;
+        _screen(s, submissions, r.modelDigest);
+        _loadValidators(s, r.committerCount);
+        if (s.consensus) _judge(s);
+        uint256 emission = _config.emissionPerRound;
+        uint256 trainerPot = (emission * _config.trainerShareBps) / BPS;
+        (uint256 accepted, uint256 paidTrainers) = _payTrainers(s, trainerPot);
+        uint256 paidValidators = _payValidators(s, emission - trainerPot);
+        emit ITrainingRounds.RoundSettled(round, accepted, n - accepted, paidTrainers + paidValidators);
+    }
+
+    // ---------------------------------------------------------------- consensus hook
+
+    /// @dev Where on-chain Yuma plugs in. Receives the round, the revealed validators (owners, in
+    /// commit order), the judged updates' trainers, the score matrix scores[v][j] (bps) and the
+    /// validators' stakes (their sum is positive); returns, per update, the consensus score and
+    /// acceptance and, per validator, a deviation (compared with deviationBoundBps for slashing)
+    /// and a weight in the validators' pot. It may keep state across rounds (e.g. bonds) in
+    /// TrainingStorage. Not implemented yet: `initialize` refuses Yuma, so this is never reached.
+    function _yumaConsensus(
+        uint256, /* round */
+        address[] memory, /* validators */
+        address[] memory, /* trainers */
+        uint16[][] memory, /* scores */
+        uint256[] memory /* stakes */
+    ) internal virtual returns (TrainingConsensus.Outcome memory) {
+        revert ConsensusNotSupported(ITrainingRounds.Consensus.Yuma);
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    /// @dev Marks free riders (digest = the round's global model) and copies (digest seen earlier
+    /// in the round). The digests seen sit in an open-addressing table in memory; zero marks an
+    /// empty cell (`submitUpdate` refuses a zero digest).
+    function _screen(Settlement memory s, ITrainingRounds.Submission[] calldata submissions, bytes32 modelDigest)
+        private
+        pure
+    {
+        uint256 n = submissions.length;
+        s.trainers = new address[](n);
+        s.fate = new uint8[](n);
+        s.score = new uint16[](n);
+        s.accepted = new bool[](n);
+        uint256 size = 2;
+        while (size < 2 * n) size <<= 1;
+        bytes32[] memory table = new bytes32[](size);
+        for (uint256 i = 0; i < n; i++) {
+            bytes32 digest = submissions[i].digest;
+            s.trainers[i] = submissions[i].trainer;
+            if (digest == modelDigest) {
+                s.fate[i] = FREE_RIDING;
+                continue;
+            }
+            uint256 cell = uint256(digest) & (size - 1);
+            while (table[cell] != bytes32(0) && table[cell] != digest) cell = (cell + 1) & (size - 1);
+            if (table[cell] == digest) s.fate[i] = COPIED;
+            else table[cell] = digest;
+        }
+    }
+
+    /// @dev Reads the committers, whether they revealed, and their weight: the smaller of the
+    /// active stake at commit time and now, so stake added once the reveals are public buys no
+    /// say in the consensus, and stake being withdrawn earns no reward.
+    function _loadValidators(Settlement memory s, uint256 m) private view {
+        s.validators = new address[](m);
+        s.revealed = new bool[](m);
+        s.stake = new uint256[](m);
+        s.deviation = new uint16[](m);
+        s.weight = new uint256[](m);
+        uint256 total;
+        for (uint256 v = 0; v < m; v++) {
+            address validator = _committers[v];
+            s.validators[v] = validator;
+            Validation storage record = _validations[validator];
+            if (!record.revealed) continue;
+            s.revealed[v] = true;
+            uint256 stake = stakes.activeStake(s.taskId, VALIDATOR, validator);
+            if (stake > record.stakeAtCommit) stake = record.stakeAtCommit;
+            s.stake[v] = stake;
+            total += stake;
+        }
+        s.consensus = total > 0;
+    }
+
+    /// @dev Runs the configured rule over the revealed validators and the judged updates, and
+    /// writes the outcome back into `s` (per update and per committer).
+    function _judge(Settlement memory s) private {
+        uint256 m = s.validators.length;
+        uint256 n = s.trainers.length;
+        uint256[] memory rows = new uint256[](m);
+        uint256 rowCount;
+        for (uint256 v = 0; v < m; v++) {
+            if (s.revealed[v]) rows[rowCount++] = v;
+        }
+        uint256[] memory columns = new uint256[](n);
+        uint256 columnCount;
+        for (uint256 j = 0; j < n; j++) {
+            if (s.fate[j] == JUDGED) columns[columnCount++] = j;
+        }
+        if (columnCount == 0) {
+            // Nothing to judge: every revealed validator agrees with the (empty) consensus.
+            for (uint256 k = 0; k < rowCount; k++) {
+                s.weight[rows[k]] = s.stake[rows[k]] * BPS;
+            }
+            return;
+        }
+
+        uint16[][] memory matrix = new uint16[][](rowCount);
+        uint256[] memory weights = new uint256[](rowCount);
+        address[] memory validators = new address[](rowCount);
+        uint256 total;
+        uint256 wordCount = (n + 15) / 16;
+        uint256[] memory words = new uint256[](wordCount);
+        for (uint256 k = 0; k < rowCount; k++) {
+            uint256 v = rows[k];
+            validators[k] = s.validators[v];
+            weights[k] = s.stake[v];
+            total += s.stake[v];
+            uint256[16] storage stored = _scoreWords[s.validators[v]];
+            for (uint256 w = 0; w < wordCount; w++) {
+                words[w] = stored[w];
+            }
+            uint16[] memory row = new uint16[](columnCount);
+            // row[c] = score of update columns[c], unpacked (every index is in range by construction).
+            assembly ("memory-safe") {
+                let from := add(words, 32)
+                let to := add(row, 32)
+                let col := add(columns, 32)
+                for { let end := add(col, mul(columnCount, 32)) } lt(col, end) {
+                    col := add(col, 32)
+                    to := add(to, 32)
+                } {
+                    let j := mload(col)
+                    mstore(to, and(shr(shl(4, and(j, 15)), mload(add(from, shl(5, shr(4, j))))), 0xffff))
+                }
+            }
+            matrix[k] = row;
+        }
+
+        TrainingConsensus.Outcome memory o;
+        ITrainingRounds.Consensus rule = _config.consensus;
+        if (rule == ITrainingRounds.Consensus.Flock) {
+            o = TrainingConsensus.flock(matrix, weights, total, _config.acceptFloorBps, _config.acceptRelativeBps);
+        } else if (rule == ITrainingRounds.Consensus.MedianScore) {
+            o = TrainingConsensus.medianScore(matrix, weights, total, _config.acceptFloorBps, _config.acceptRelativeBps);
+        } else {
+            address[] memory trainers = new address[](columnCount);
+            for (uint256 c = 0; c < columnCount; c++) {
+                trainers[c] = s.trainers[columns[c]];
+            }
+            o = _yumaConsensus(s.round, validators, trainers, matrix, weights);
+        }
+        for (uint256 c = 0; c < columnCount; c++) {
+            s.score[columns[c]] = o.consensus[c];
+            s.accepted[columns[c]] = o.accepted[c];
+        }
+        for (uint256 k = 0; k < rowCount; k++) {
+            s.deviation[rows[k]] = o.deviation[k];
+            s.weight[rows[k]] = o.weight[k];
+        }
+    }
+
+    /// @dev Pays accepted updates pro rata to consensus score, slashes the rejected (when there
+    /// was a consensus) and emits UpdateJudged for every update.
+    function _payTrainers(Settlement memory s, uint256 pot) private returns (uint256 accepted, uint256 paid) {
+        uint256 n = s.trainers.length;
+        uint256 scoreSum;
+        for (uint256 j = 0; j < n; j++) {
+            if (s.accepted[j]) {
+                scoreSum += s.score[j];
+                accepted++;
+            }
+        }
+        address[] memory owners = new address[](accepted);
+        uint256[] memory amounts = new uint256[](accepted);
+        uint256 k;
+        uint16 slashBps = _config.slashTrainerBps;
+        for (uint256 j = 0; j < n; j++) {
+            uint256 reward;
+            if (s.accepted[j]) {
+                if (scoreSum > 0) reward = (pot * s.score[j]) / scoreSum;
+                owners[k] = s.trainers[j];
+                amounts[k] = reward;
+                k++;
+                paid += reward;
+            } else if (s.consensus) {
+                uint8 fate = s.fate[j];
+                bytes32 reason = fate == FREE_RIDING ? REASON_FREE_RIDING : fate == COPIED ? REASON_COPIED : REASON_REJECTED;
+                _slashIn(s.taskId, TRAINER, s.trainers[j], slashBps, reason, keccak256(abi.encode(address(this), s.round, j)));
+            }
+            emit ITrainingRounds.UpdateJudged(s.round, j, s.trainers[j], s.accepted[j], s.score[j], reward);
+        }
+        _credit(owners, amounts, paid, REWARD_UPDATE);
+    }
+
+    /// @dev Slashes silent and deviating validators, pays the others pro rata to their weight
+    /// and emits ValidatorJudged for every committer.
+    function _payValidators(Settlement memory s, uint256 pot) private returns (uint256 paid) {
+        uint256 m = s.validators.length;
+        uint16 bound = _config.deviationBoundBps;
+        bool[] memory punished = new bool[](m);
+        uint256 weightSum;
+        uint256 payees;
+        for (uint256 v = 0; v < m; v++) {
+            punished[v] = !s.revealed[v] || (s.consensus && s.deviation[v] > bound);
+            if (!punished[v] && s.weight[v] > 0) {
+                weightSum += s.weight[v];
+                payees++;
+            }
+        }
+        address[] memory owners = new address[](payees);
+        uint256[] memory amounts = new uint256[](payees);
+        uint256 k;
+        uint16 slashBps = _config.slashValidatorBps;
+        for (uint256 v = 0; v < m; v++) {
+            address validator = s.validators[v];
+            uint256 reward;
+            if (punished[v]) {
+                bytes32 reason = s.revealed[v] ? REASON_DEVIATION : REASON_NO_REVEAL;
+                _slashIn(s.taskId, VALIDATOR, validator, slashBps, reason, _evidence(s.round, validator));
+            } else if (s.weight[v] > 0) {
+                reward = (pot * s.weight[v]) / weightSum;
+                owners[k] = validator;
+                amounts[k] = reward;
+                k++;
+                paid += reward;
+            }
+            emit ITrainingRounds.ValidatorJudged(s.round, validator, s.revealed[v], s.deviation[v], reward, punished[v]);
+        }
+        _credit(owners, amounts, paid, REWARD_VALIDATION);
+    }
+
+    /// @dev Slashes to this training (it refills the pool) and books what came in.
+    function _slashIn(uint256 taskId_, bytes32 role, address owner, uint16 bps, bytes32 reason, bytes32 evidence) private {
+        _slashedIn += _slash(taskId_, role, owner, bps, address(this), reason, evidence);
+    }
+
+    function _credit(address[] memory owners, uint256[] memory amounts, uint256 sum, bytes32 reason) private {
+        if (sum == 0) return;
+        _credited += sum;
+        stakes.creditRewards(owners, amounts, reason);
+    }
+}

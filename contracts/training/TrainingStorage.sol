@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {StakeManager} from "../staking/StakeManager.sol";
+import {TaskRegistry} from "../tasks/TaskRegistry.sol";
+import {ITrainingRounds} from "./ITrainingRounds.sol";
+
+/// @title TrainingStorage: the state, errors and shared helpers of a training clone
+/// @notice TrainingRounds (what each clone delegates to) and TrainingSettlement (the settlement
+/// code TrainingRounds delegates `settle` to, kept apart so that neither passes the 24,576-byte
+/// code limit and on-chain Yuma has room) both inherit this, and only this declares state, so
+/// both see the clone's storage the same way.
+abstract contract TrainingStorage {
+    bytes32 public constant TRAINER = keccak256("TRAINER");
+    bytes32 public constant VALIDATOR = keccak256("VALIDATOR");
+    bytes32 public constant AGGREGATOR = keccak256("AGGREGATOR");
+
+    bytes32 public constant REASON_REJECTED = keccak256("TRAINING_UPDATE_REJECTED");
+    bytes32 public constant REASON_FREE_RIDING = keccak256("TRAINING_FREE_RIDING");
+    bytes32 public constant REASON_COPIED = keccak256("TRAINING_COPIED_UPDATE");
+    bytes32 public constant REASON_NO_REVEAL = keccak256("TRAINING_NO_REVEAL");
+    bytes32 public constant REASON_DEVIATION = keccak256("TRAINING_SCORE_DEVIATION");
+    bytes32 public constant REASON_WRONG_MODEL = keccak256("TRAINING_WRONG_MODEL");
+    bytes32 public constant REASON_FAILED_DISPUTE = keccak256("TRAINING_FAILED_DISPUTE");
+    bytes32 public constant REWARD_UPDATE = keccak256("TRAINING_UPDATE");
+    bytes32 public constant REWARD_VALIDATION = keccak256("TRAINING_VALIDATION");
+
+    uint256 internal constant BPS = 10_000;
+    uint256 public constant MAX_UPDATES = 256;
+    uint256 public constant MAX_VALIDATORS = 64;
+    /// @notice Scores one round may hold (committing validators x submissions): bounds settlement
+    /// gas well under a transaction's gas cap (EIP-7825) whatever the scores are.
+    uint256 public constant MAX_SCORES = 2048;
+    uint64 public constant MAX_PERIOD = 365 days;
+
+    struct Round {
+        uint64 trainDeadline;
+        uint64 scoreDeadline;
+        uint64 revealDeadline;
+        uint16 submissions;
+        uint8 committerCount;
+        ITrainingRounds.RoundStatus status;
+        ITrainingRounds.Codec modelCodec;
+        uint16 attempt;
+        bytes32 runningHash;
+        bytes32 modelDigest;
+    }
+
+    /// @dev One validator's commitment, reused from round to round (the stamp names the opening).
+    struct Validation {
+        bytes32 commitment;
+        uint64 stamp;
+        bool revealed;
+        uint128 stakeAtCommit; // settlement weighs min(this, active stake then)
+    }
+
+    struct Model {
+        bytes32 digest;
+        address aggregator;
+        uint64 postedAt;
+        ITrainingRounds.Codec codec;
+        ITrainingRounds.ModelStatus status;
+        ITrainingRounds.DisputeStatus dispute;
+        address disputer;
+        uint64 voteDeadline;
+        uint32 disputes; // disputes this round's models have had (keys the votes)
+        uint256 stakeForWrong;
+        uint256 stakeForRight;
+    }
+
+    StakeManager public immutable stakes;
+    TaskRegistry public immutable registry;
+    IERC20 public immutable token;
+
+    // Read together on every submission and vote: one slot.
+    address public proposer;
+    uint64 internal _taskId;
+    uint32 internal _current;
+
+    address public factory;
+    bool public finished;
+    ITrainingRounds.Config internal _config;
+
+    uint256 internal _funded;
+    uint256 internal _slashedIn;
+    uint256 internal _credited;
+    uint256 internal _refunded;
+
+    mapping(uint256 round => Round) internal _rounds;
+    mapping(uint256 round => Model) internal _models;
+    mapping(address trainer => uint64 stamp) internal _submitted;
+    mapping(address validator => Validation) internal _validations;
+    /// @dev Reused every round: slots written before cost less to write again.
+    address[64] internal _committers;
+    /// @dev A validator's revealed scores, 16 per slot, reused every round.
+    mapping(address validator => uint256[16]) internal _scoreWords;
+    mapping(uint256 round => mapping(uint32 dispute => mapping(address validator => bool))) internal _voted;
+
+    error ZeroAddress();
+    error ModuleMismatch();
+    error InvalidConfig(string field);
+    error ConsensusNotSupported(ITrainingRounds.Consensus consensus);
+    error ZeroDigest();
+    error WrongRound(uint256 round, uint256 current);
+    error RoundNotOpen(uint256 round, ITrainingRounds.RoundStatus status);
+    error SubmissionsClosed(uint64 trainDeadline);
+    error NotStaked(bytes32 role, address owner, uint256 stake, uint256 minimum);
+    error AlreadySubmitted(address trainer);
+    error RoundFull(uint256 maxUpdates);
+    error CommitNotOpen(uint64 trainDeadline);
+    error CommitClosed(uint64 scoreDeadline);
+    error NothingToScore();
+    error AlreadyCommitted(address validator);
+    error TooManyValidators(uint256 maximum);
+    error RevealNotOpen(uint64 scoreDeadline);
+    error RevealClosed(uint64 revealDeadline);
+    error NoCommitment(address validator);
+    error AlreadyRevealed(address validator);
+    error ScoreCountMismatch(uint256 given, uint256 expected);
+    error ScoreOutOfRange(uint256 index, uint16 score);
+    error CommitmentMismatch();
+    error RoundNotOver(uint64 revealDeadline);
+    error DisputeOpen(uint256 round);
+    error SubmissionsMismatch();
+    error RoundNotSettled(uint256 round);
+    error ModelAlreadyPosted(uint256 round);
+    error NoModel(uint256 round);
+    error AlreadyDisputed(uint256 round);
+    error DisputeWindowClosed(uint64 deadline);
+    error OwnModel();
+    error NoDispute(uint256 round);
+    error VoteClosed(uint64 voteDeadline);
+    error AlreadyVoted(address validator);
+    error VoteNotOver(uint64 voteDeadline);
+    error TrainingNotOver();
+    error AlreadyFinished();
+
+    constructor(StakeManager stakes_, TaskRegistry registry_) {
+        if (address(stakes_) == address(0) || address(registry_) == address(0)) revert ZeroAddress();
+        stakes = stakes_;
+        registry = registry_;
+        token = stakes_.token();
+    }
+
+    /// @dev The task id and the round, which must be the current one and open.
+    function _openRound(uint256 round) internal view returns (uint256 taskId_, Round storage r) {
+        uint256 current = _current;
+        if (round != current) revert WrongRound(round, current);
+        r = _rounds[round];
+        if (r.status != ITrainingRounds.RoundStatus.Open) revert RoundNotOpen(round, r.status);
+        taskId_ = _taskId;
+    }
+
+    /// @dev How many validators may commit to score `submissions` updates (> 0):
+    /// min(MAX_VALIDATORS, MAX_SCORES / submissions).
+    function _validatorCap(uint256 submissions) internal pure returns (uint256) {
+        uint256 cap = MAX_SCORES / submissions;
+        return cap < MAX_VALIDATORS ? cap : MAX_VALIDATORS;
+    }
+
+    /// @dev Names one opening of a round in the per-participant flags (0 is never an opening).
+    function _stamp(uint256 round, uint16 attempt) internal pure returns (uint64) {
+        return (uint64(round) << 16) | attempt;
+    }
+
+    /// @dev The running hash a round's opening starts from.
+    function _seed(uint256 round, uint16 attempt) internal view returns (bytes32) {
+        return keccak256(abi.encode(address(this), round, attempt));
+    }
+
+    /// @dev Slashing evidence naming this training, the round and the participant.
+    function _evidence(uint256 round, address who) internal view returns (bytes32) {
+        return keccak256(abi.encode(address(this), round, who));
+    }
+
+    /// @dev Slashes `bps` of an owner's task stake (active + unbonding) to `beneficiary`.
+    /// @return taken what StakeManager actually took.
+    function _slash(
+        uint256 taskId_,
+        bytes32 role,
+        address owner,
+        uint16 bps,
+        address beneficiary,
+        bytes32 reason,
+        bytes32 evidence
+    ) internal returns (uint256 taken) {
+        if (bps == 0) return 0;
+        StakeManager.Position memory p = stakes.positionOf(taskId_, role, owner);
+        uint256 amount = ((p.active + p.unbonding) * bps) / BPS;
+        if (amount == 0) return 0;
+        taken = stakes.slash(taskId_, role, owner, amount, beneficiary, reason, evidence);
+    }
+}

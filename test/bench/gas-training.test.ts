@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { formatGasTable } from '../../bench/gas-tasks.js'
+import type { GasRow } from '../../bench/gas-tasks.js'
+import { benchTrainingGas, measureSettlement } from '../../bench/gas-training.js'
+import { TRANSACTION_GAS_CAP } from '../../src/ledger/embedded/edr-provider.js'
+
+/** The goals (trainer and validator per round) and ceilings that flag a regression (see bench/gas-training.ts). */
+const CEILINGS: Record<string, bigint> = {
+  createTraining: 700_000n,
+  'trainer per round: submitUpdate (round 1)': 90_000n,
+  'trainer per round: submitUpdate (later rounds)': 80_000n,
+  'validator per round: commit + reveal, 10 updates (round 1)': 230_000n,
+  'validator per round: commit + reveal, 10 updates (later rounds)': 150_000n,
+  'commitScores (later rounds)': 80_000n,
+  'revealScores, 10 updates (later rounds)': 80_000n,
+  'settle, 10 updates x 3 validators (round 1)': 800_000n,
+  'settle, 10 updates x 3 validators (later rounds)': 550_000n,
+  'postModel (opens the next round)': 220_000n,
+}
+
+let rows: GasRow[]
+
+beforeAll(async () => {
+  rows = await benchTrainingGas()
+})
+
+describe('benchTrainingGas', () => {
+  test('measures every training transaction over three rounds of 10 updates and 3 validators', () => {
+    expect(rows.map((r) => r.operation)).toEqual(Object.keys(CEILINGS))
+    const samples = Object.fromEntries(rows.map((r) => [r.operation, r.samples]))
+    expect(samples).toMatchObject({
+      'trainer per round: submitUpdate (round 1)': 10,
+      'trainer per round: submitUpdate (later rounds)': 20,
+      'validator per round: commit + reveal, 10 updates (later rounds)': 6,
+      'settle, 10 updates x 3 validators (later rounds)': 2,
+      'postModel (opens the next round)': 3,
+    })
+    for (const r of rows) expect(r.min <= r.mean && r.mean <= r.max && r.min > 21_000n, r.operation).toBe(true)
+  })
+
+  test('meets the per-round goals and stays under the ceilings', () => {
+    for (const r of rows) expect(r.max, r.operation).toBeLessThanOrEqual(CEILINGS[r.operation]!)
+  })
+
+  test('formats a table with one line per operation', () => {
+    const lines = formatGasTable(rows).split('\n')
+    expect(lines).toHaveLength(rows.length + 2)
+    expect(lines[2]).toMatch(/^createTraining\s+1\s/)
+  })
+})
+
+describe('measureSettlement', () => {
+  test('the largest round (256 updates x 8 validators), every trainer credited for the first time, settles well within a transaction', async () => {
+    const gas = await measureSettlement({ updates: 256, validators: 8, consensus: 'median-score', scores: 'credit' })
+    expect(gas).toBeLessThan(12_000_000n)
+    expect(gas).toBeLessThan(TRANSACTION_GAS_CAP)
+  })
+})

@@ -1,0 +1,239 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { keccak256, stringToBytes } from 'viem'
+import type { PrivateKeyAccount, TransactionReceipt } from 'viem'
+import { revertName } from '../../src/ledger/contracts/contract-errors.js'
+import { writeContract } from '../../src/ledger/write-contract.js'
+import { balanceOf, rewardsOf } from '../helpers/balances.js'
+import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
+import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
+import { advancePast } from '../helpers/task-flow.js'
+import {
+  AGGREGATOR,
+  DISPUTE_STATUS,
+  MODEL_STATUS,
+  ROUND_STATUS,
+  VALIDATOR,
+  createTraining,
+  digestOf,
+  modelInfo,
+  openTask,
+  postModel,
+  readSubmissions,
+  roundInfo,
+  scoreRound,
+  settleRound,
+  stakeAs,
+  stakeEvents,
+  stakeVerifiers,
+  submitUpdate,
+  trainingConfig,
+  trainingEvents,
+} from '../helpers/training-flow.js'
+import type { Training, TrainingConfig } from '../helpers/training-flow.js'
+
+/**
+ * Disputes over posted models (the aggregator or the disputer pays, the round trained on a wrong
+ * model is cancelled and reopened), and the two ways a training ends.
+ */
+
+const E = 10n ** 18n
+let fx: ProtocolFixture
+let proposer: PrivateKeyAccount
+let verifiers: PrivateKeyAccount[]
+let trainers: PrivateKeyAccount[]
+let validators: PrivateKeyAccount[]
+let aggregators: PrivateKeyAccount[]
+let tasks = 0
+
+beforeAll(async () => {
+  fx = await createProtocolFixture({ accounts: 16, params: { tasks: { committeeSize: 3 } } })
+  proposer = accountAt(fx, 1)
+  verifiers = [2, 3, 4].map((i) => accountAt(fx, i))
+  trainers = [5, 6].map((i) => accountAt(fx, i))
+  validators = [7, 8, 9, 10].map((i) => accountAt(fx, i))
+  aggregators = [11, 12].map((i) => accountAt(fx, i))
+  await stakeVerifiers(fx, verifiers)
+})
+
+/** Validators stake 500, 300, 200 and 100; trainers and aggregators 100 each. */
+async function setUp(config: TrainingConfig, expiresAt?: bigint): Promise<{ taskId: bigint; training: Training }> {
+  const taskId = await openTask(fx, proposer, verifiers, { label: `disputes ${tasks++}`, ...(expiresAt === undefined ? {} : { expiresAt }) })
+  const { training } = await createTraining(fx, proposer, taskId, config)
+  for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
+  for (const [i, v] of validators.entries()) await stakeAs(fx, v, taskId, 'validator', [500n, 300n, 200n, 100n][i]! * E)
+  for (const a of aggregators) await stakeAs(fx, a, taskId, 'aggregator', 100n * E)
+  return { taskId, training }
+}
+
+/** Two good updates. */
+async function submitTwo(training: Training, round: bigint): Promise<void> {
+  await submitUpdate(fx, training, trainers[0]!, round, digestOf(`${training.address} ${round} a`))
+  await submitUpdate(fx, training, trainers[1]!, round, digestOf(`${training.address} ${round} b`))
+}
+
+/** Scored alike by V1 and V2, then settled. */
+async function scoreAndSettle(training: Training, round: bigint): Promise<TransactionReceipt> {
+  await scoreRound(fx, training, round, [{ key: validators[0]!, scores: [8000, 8000] }, { key: validators[1]!, scores: [8000, 8000] }])
+  return settleRound(fx, training, proposer, round, await readSubmissions(fx, training, round))
+}
+
+async function playRound(training: Training, round: bigint): Promise<TransactionReceipt> {
+  await submitTwo(training, round)
+  return scoreAndSettle(training, round)
+}
+
+function call(training: Training, who: PrivateKeyAccount, functionName: 'disputeModel' | 'resolveDispute' | 'finish', args: readonly unknown[]) {
+  return writeContract(fx.ledger, who, { ...training, functionName, args } as never)
+}
+
+function vote(training: Training, who: PrivateKeyAccount, round: bigint, modelIsWrong: boolean) {
+  return writeContract(fx.ledger, who, { ...training, functionName: 'voteDispute', args: [round, modelIsWrong] })
+}
+
+async function expectBalanced(training: Training): Promise<void> {
+  const [funded, slashedIn, credited, refunded] = await fx.ledger.client.readContract({ ...training, functionName: 'books' })
+  expect(await balanceOf(fx, training.address)).toBe(funded + slashedIn - credited - refunded)
+}
+
+async function aggregatorStake(taskId: bigint, owner: PrivateKeyAccount): Promise<bigint> {
+  return fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'activeStake', args: [taskId, AGGREGATOR, owner.address] })
+}
+
+describe('a disputed model', () => {
+  test('found wrong: the aggregator pays the disputer, the round trained on it is cancelled and reopened by a new model', async () => {
+    const { taskId, training } = await setUp(trainingConfig({ rounds: 3 }))
+    await playRound(training, 1n)
+    await postModel(fx, training, aggregators[0]!, 1n, digestOf('bad model'))
+    // Round 2 starts on the bad model; a trainer submits before anyone disputes.
+    await submitUpdate(fx, training, trainers[0]!, 2n, digestOf('trained on bad'))
+    const disputed = await call(training, validators[0]!, 'disputeModel', [1n])
+    const events = trainingEvents(disputed)
+    const voteDeadline = (await modelInfo(fx, training, 1n)).voteDeadline
+    expect(events.map((e) => [e.eventName, e.args])).toEqual([
+      ['ModelDisputed', { round: 1n, disputer: validators[0]!.address, voteDeadline }],
+      ['DisputeVoted', { round: 1n, validator: validators[0]!.address, modelIsWrong: true, stake: 500n * E }],
+    ])
+    await vote(training, validators[1]!, 1n, false)
+    await vote(training, validators[2]!, 1n, true)
+    await advancePast(fx, voteDeadline)
+    const disputerBefore = await balanceOf(fx, validators[0]!.address)
+    const clone = await balanceOf(fx, training.address)
+    const resolved = await call(training, trainers[1]!, 'resolveDispute', [1n])
+
+    expect(trainingEvents(resolved).map((e) => [e.eventName, e.args])).toEqual([
+      ['RoundCancelled', { round: 2n, reason: keccak256(stringToBytes('TRAINING_WRONG_MODEL')) }],
+      ['DisputeResolved', { round: 1n, modelWasWrong: true, stakeForWrong: 700n * E, stakeForRight: 300n * E }],
+    ])
+    const [slash] = stakeEvents(fx, resolved).filter((e) => e.eventName === 'Slashed')
+    expect(slash?.args).toMatchObject({ taskId, role: AGGREGATOR, owner: aggregators[0]!.address, amount: 50n * E, beneficiary: validators[0]!.address })
+    expect(await balanceOf(fx, validators[0]!.address)).toBe(disputerBefore + 50n * E)
+    expect(await aggregatorStake(taskId, aggregators[0]!)).toBe(50n * E)
+    expect(await balanceOf(fx, training.address)).toBe(clone) // disputes move no pool money
+    expect(await modelInfo(fx, training, 1n)).toMatchObject({ status: MODEL_STATUS.rejected, dispute: DISPUTE_STATUS.resolved })
+    expect((await roundInfo(fx, training, 2n)).status).toBe(ROUND_STATUS.cancelled)
+    expect(revertName(await submitUpdate(fx, training, trainers[1]!, 2n, digestOf('late')).catch((e: unknown) => e))).toBe('RoundNotOpen')
+
+    // Any staked aggregator posts the model again; round 2 reopens from it, with a fresh hash.
+    const reposted = await postModel(fx, training, aggregators[1]!, 1n, digestOf('good model'))
+    const reopened = trainingEvents(reposted).find((e) => e.eventName === 'RoundOpened')
+    expect(reopened?.args).toMatchObject({ round: 2n, modelDigest: digestOf('good model') })
+    const info = await roundInfo(fx, training, 2n)
+    expect(info).toMatchObject({ status: ROUND_STATUS.open, attempt: 2, submissions: 0, modelDigest: digestOf('good model') })
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'hasSubmitted', args: [2n, trainers[0]!.address] })).toBe(false)
+    expect(await modelInfo(fx, training, 1n)).toMatchObject({ status: MODEL_STATUS.posted, dispute: DISPUTE_STATUS.none, aggregator: aggregators[1]!.address })
+
+    // The cancelled opening's submission is neither paid nor slashed: round 2 pays its new trainers.
+    const rewardBefore = await rewardsOf(fx, trainers[0]!.address)
+    const settled = await playRound(training, 2n)
+    const judged = trainingEvents(settled).filter((e) => e.eventName === 'UpdateJudged')
+    expect(judged).toHaveLength(2)
+    expect(await rewardsOf(fx, trainers[0]!.address)).toBe(rewardBefore + 350n * E)
+    expect(await readSubmissions(fx, training, 2n)).toHaveLength(2)
+    const [, , credited] = await fx.ledger.client.readContract({ ...training, functionName: 'books' })
+    expect(credited).toBe(2000n * E) // rounds 1 and 2, nothing for the cancelled opening
+    await expectBalanced(training)
+  })
+
+  test('found right (a tie counts as right): the disputer pays the aggregator and the next round goes on', async () => {
+    const { taskId, training } = await setUp(trainingConfig({ rounds: 2 }))
+    await playRound(training, 1n)
+    await postModel(fx, training, aggregators[0]!, 1n, digestOf('fine model'))
+    await submitTwo(training, 2n)
+    // V3 (200) and V4 (100) say wrong, V2 (300) says right: 300 against 300.
+    await call(training, validators[2]!, 'disputeModel', [1n])
+    await vote(training, validators[3]!, 1n, true)
+    await vote(training, validators[1]!, 1n, false)
+    await advancePast(fx, (await modelInfo(fx, training, 1n)).voteDeadline)
+    const aggregatorBefore = await balanceOf(fx, aggregators[0]!.address)
+    const resolved = await call(training, proposer, 'resolveDispute', [1n])
+    expect(trainingEvents(resolved).map((e) => [e.eventName, e.args])).toEqual([
+      ['DisputeResolved', { round: 1n, modelWasWrong: false, stakeForWrong: 300n * E, stakeForRight: 300n * E }],
+    ])
+    const [slash] = stakeEvents(fx, resolved).filter((e) => e.eventName === 'Slashed')
+    expect(slash?.args).toMatchObject({ role: VALIDATOR, owner: validators[2]!.address, amount: 40n * E, beneficiary: aggregators[0]!.address, reason: keccak256(stringToBytes('TRAINING_FAILED_DISPUTE')) })
+    expect(await balanceOf(fx, aggregators[0]!.address)).toBe(aggregatorBefore + 40n * E)
+    expect(await aggregatorStake(taskId, aggregators[0]!)).toBe(100n * E)
+    expect(await modelInfo(fx, training, 1n)).toMatchObject({ status: MODEL_STATUS.posted, dispute: DISPUTE_STATUS.resolved, stakeForWrong: 300n * E, stakeForRight: 300n * E })
+    // Round 2, trained on the model, settles as usual.
+    expect((await roundInfo(fx, training, 2n)).status).toBe(ROUND_STATUS.open)
+    await scoreAndSettle(training, 2n)
+    expect((await roundInfo(fx, training, 2n)).status).toBe(ROUND_STATUS.settled)
+    await expectBalanced(training)
+  })
+
+  test('a wrong final model must be posted again before the training can finish', async () => {
+    const config = trainingConfig({ rounds: 1 })
+    const { training } = await setUp(config)
+    await playRound(training, 1n)
+    await postModel(fx, training, aggregators[0]!, 1n, digestOf('bad final'))
+    await call(training, validators[0]!, 'disputeModel', [1n])
+    await advancePast(fx, (await modelInfo(fx, training, 1n)).voteDeadline)
+    const resolved = await call(training, proposer, 'resolveDispute', [1n])
+    expect(trainingEvents(resolved).map((e) => e.eventName)).toEqual(['DisputeResolved']) // no round to cancel
+    const finishEarly = await call(training, proposer, 'finish', []).catch((e: unknown) => e)
+    expect(revertName(finishEarly)).toBe('TrainingNotOver')
+    const posted = await postModel(fx, training, aggregators[1]!, 1n, digestOf('good final'))
+    expect(trainingEvents(posted).map((e) => e.eventName)).toEqual(['ModelPosted'])
+    const { postedAt } = await modelInfo(fx, training, 1n)
+    await advancePast(fx, postedAt + config.disputePeriod)
+    const held = await balanceOf(fx, training.address)
+    const before = await balanceOf(fx, proposer.address)
+    await call(training, validators[3]!, 'finish', [])
+    expect(await balanceOf(fx, proposer.address)).toBe(before + held)
+    expect(await balanceOf(fx, training.address)).toBe(0n)
+  })
+})
+
+describe('the end of a training', () => {
+  test('after the task expires anyone may finish, even mid-round and mid-dispute, and nothing is left anywhere', async () => {
+    const expiresAt = (await fx.ledger.clock.now()) + 5n * 24n * 3600n
+    const config = trainingConfig({ rounds: 3 })
+    const { taskId, training } = await setUp(config, expiresAt)
+    await playRound(training, 1n)
+    await postModel(fx, training, aggregators[0]!, 1n, digestOf('model 1'))
+    await submitUpdate(fx, training, trainers[0]!, 2n, digestOf('round 2'))
+    await call(training, validators[2]!, 'disputeModel', [1n])
+    const early = await call(training, proposer, 'finish', []).catch((e: unknown) => e)
+    expect(revertName(early)).toBe('TrainingNotOver')
+
+    await advancePast(fx, expiresAt)
+    const held = await balanceOf(fx, training.address)
+    const [funded, slashedIn, credited] = await fx.ledger.client.readContract({ ...training, functionName: 'books' })
+    expect(held).toBe(funded + slashedIn - credited)
+    expect(held).toBe(2000n * E) // 3,000 funded, round 1 paid 1,000
+    const before = await balanceOf(fx, proposer.address)
+    const receipt = await call(training, trainers[1]!, 'finish', [])
+    expect(trainingEvents(receipt).find((e) => e.eventName === 'TrainingFinished')?.args).toEqual({ refund: held })
+    expect(await balanceOf(fx, proposer.address)).toBe(before + held)
+    expect(await balanceOf(fx, training.address)).toBe(0n)
+    expect((await roundInfo(fx, training, 2n)).status).toBe(ROUND_STATUS.closed)
+    const [, , , refunded] = await fx.ledger.client.readContract({ ...training, functionName: 'books' })
+    expect(refunded).toBe(held)
+
+    // The registry returns the rest of the task's budget the same way: 10,000 - 10 fee - 3,000.
+    const task = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'getTask', args: [taskId] })
+    expect(task.budget).toBe(6990n * E)
+    await writeContract(fx.ledger, proposer, { ...fx.taskRegistry, functionName: 'close', args: [taskId] })
+    expect(await balanceOf(fx, proposer.address)).toBe(before + held + 6990n * E)
+  })
+})

@@ -1,0 +1,507 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { zeroAddress, zeroHash } from 'viem'
+import type { Hex, PrivateKeyAccount } from 'viem'
+import { trainingFactoryAbi, trainingFactoryBytecode } from '../../src/ledger/contracts/generated/TrainingFactory.js'
+import { trainingRoundsAbi, trainingRoundsBytecode } from '../../src/ledger/contracts/generated/TrainingRounds.js'
+import { trainingSettlementAbi, trainingSettlementBytecode } from '../../src/ledger/contracts/generated/TrainingSettlement.js'
+import { writeContract } from '../../src/ledger/write-contract.js'
+import { assertErrorChecklist } from '../helpers/error-checklist.js'
+import { deployContract } from '../helpers/mock-contracts.js'
+import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
+import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
+import { createRevertLog, declaredErrors, simulateDeploy } from '../helpers/reverts.js'
+import { advancePast, bytes32Of, proposeWithSecret } from '../helpers/task-flow.js'
+import {
+  AGGREGATION,
+  AGGREGATOR,
+  CONSENSUS,
+  CODEC,
+  VALIDATOR,
+  TRAINER,
+  commitScores,
+  createTraining,
+  digestOf,
+  factoryOf,
+  modelInfo,
+  openTask,
+  postModel,
+  readSubmissions,
+  revealScores,
+  roundInfo,
+  saltOf,
+  scoreCommitment,
+  settleRound,
+  stakeAs,
+  stakeVerifiers,
+  submitUpdate,
+  toReveal,
+  toScoring,
+  toSettlement,
+  trainingConfig,
+  trainingTestAbi,
+} from '../helpers/training-flow.js'
+import type { Submission, Training, TrainingConfig } from '../helpers/training-flow.js'
+
+/**
+ * Every custom error TrainingRounds and TrainingFactory declare, raised by a named test, with the
+ * access and pause checks; the checklists at the end fail when an error has no test.
+ */
+
+const E = 10n ** 18n
+const log = createRevertLog()
+
+let fx: ProtocolFixture
+let proposer: PrivateKeyAccount
+let verifiers: PrivateKeyAccount[]
+let trainers: PrivateKeyAccount[]
+let validators: PrivateKeyAccount[]
+let aggregators: PrivateKeyAccount[]
+let outsider: PrivateKeyAccount
+let operator: PrivateKeyAccount
+let tasks = 0
+
+beforeAll(async () => {
+  fx = await createProtocolFixture({ accounts: 28, params: { tasks: { committeeSize: 3 }, operatorDelay: 60n } })
+  proposer = accountAt(fx, 1)
+  verifiers = [2, 3, 4].map((i) => accountAt(fx, i))
+  trainers = [5, 6, 7, 8].map((i) => accountAt(fx, i))
+  validators = [9, 10, 11, 12, 13, 14, 15, 16, 17].map((i) => accountAt(fx, i))
+  aggregators = [18, 19].map((i) => accountAt(fx, i))
+  outsider = accountAt(fx, 20)
+  operator = accountAt(fx, 21)
+  await stakeVerifiers(fx, verifiers)
+})
+
+/** A fresh open task and its training; trainers stake 100, validators 500, 300, 200, then 100 each, aggregators 100. */
+async function setUp(config: TrainingConfig = trainingConfig(), validatorCount = 3): Promise<{ taskId: bigint; training: Training }> {
+  const taskId = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}` })
+  const { training } = await createTraining(fx, proposer, taskId, config)
+  for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
+  for (const [i, v] of validators.slice(0, validatorCount).entries()) await stakeAs(fx, v, taskId, 'validator', ([500n, 300n, 200n][i] ?? 100n) * E)
+  for (const a of aggregators) await stakeAs(fx, a, taskId, 'aggregator', 100n * E)
+  return { taskId, training }
+}
+
+/** Sends a training transaction as `account`. */
+function send(training: Training, account: PrivateKeyAccount, functionName: string, args: readonly unknown[]) {
+  return writeContract(fx.ledger, account, { ...training, functionName, args } as never)
+}
+
+/** One settled round 1 with two accepted updates, ready for postModel. */
+async function settledRound(config: TrainingConfig = trainingConfig()): Promise<{ taskId: bigint; training: Training }> {
+  const setup = await setUp(config)
+  const { training } = setup
+  await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('a'))
+  await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('b'))
+  await toScoring(fx, training, 1n)
+  for (const v of validators.slice(0, 3)) await commitScores(fx, training, v, 1n, v.address, [8000, 8000])
+  await toReveal(fx, training, 1n)
+  for (const v of validators.slice(0, 3)) await revealScores(fx, training, v, 1n, v.address, [8000, 8000])
+  await toSettlement(fx, training, 1n)
+  await settleRound(fx, training, proposer, 1n, await readSubmissions(fx, training, 1n))
+  return setup
+}
+
+describe('construction', () => {
+  test('constructors reject zero addresses and a settlement module or implementation built for other contracts', async () => {
+    const { stakeManager, taskRegistry } = fx.protocol.deployment.contracts
+    const deploy = (abi: typeof trainingSettlementAbi | typeof trainingRoundsAbi | typeof trainingFactoryAbi, bytecode: Hex, args: readonly unknown[]) =>
+      simulateDeploy(fx.ledger, fx.deployer, { abi: [...abi, ...trainingTestAbi], bytecode, args })
+    await log.expectRevert(deploy(trainingSettlementAbi, trainingSettlementBytecode, [stakeManager, zeroAddress]), 'ZeroAddress')
+    const settlement = await fx.ledger.client.readContract({ address: await fx.ledger.client.readContract({ ...factoryOf(fx), functionName: 'implementation' }), abi: trainingRoundsAbi, functionName: 'settlement' })
+    await log.expectRevert(deploy(trainingRoundsAbi, trainingRoundsBytecode, [stakeManager, taskRegistry, zeroAddress]), 'ZeroAddress')
+    // A module made for another registry does not match.
+    const foreign = await deployContract(fx.ledger, fx.deployer, { abi: trainingSettlementAbi, bytecode: trainingSettlementBytecode }, [stakeManager, outsider.address])
+    await log.expectRevert(deploy(trainingRoundsAbi, trainingRoundsBytecode, [stakeManager, taskRegistry, foreign]), 'ModuleMismatch')
+    await deploy(trainingRoundsAbi, trainingRoundsBytecode, [stakeManager, taskRegistry, settlement])
+
+    const implementation = await fx.ledger.client.readContract({ ...factoryOf(fx), functionName: 'implementation' })
+    const factoryDeploy = (args: readonly unknown[]) => simulateDeploy(fx.ledger, fx.deployer, { abi: factoryOf(fx).abi, bytecode: trainingFactoryBytecode, args })
+    await log.expectRevert(factoryDeploy([zeroAddress, stakeManager, implementation, fx.deployer.address]), 'ZeroAddress')
+    await log.expectRevert(factoryDeploy([taskRegistry, stakeManager, implementation, zeroAddress]), 'ZeroAddress')
+    const otherModule = await deployContract(fx.ledger, fx.deployer, { abi: trainingSettlementAbi, bytecode: trainingSettlementBytecode }, [stakeManager, outsider.address])
+    const otherImplementation = await deployContract(fx.ledger, fx.deployer, { abi: trainingRoundsAbi, bytecode: trainingRoundsBytecode }, [stakeManager, outsider.address, otherModule])
+    await log.expectRevert(factoryDeploy([taskRegistry, stakeManager, otherImplementation, fx.deployer.address]), 'ImplementationMismatch')
+    await factoryDeploy([taskRegistry, stakeManager, implementation, fx.deployer.address])
+  })
+
+  test('initialize runs once per clone and never on the implementation', async () => {
+    const { taskId, training } = await setUp()
+    const implementation = await fx.ledger.client.readContract({ ...factoryOf(fx), functionName: 'implementation' })
+    const args = [taskId, outsider.address, trainingConfig(), digestOf('x'), CODEC.raw, 0n]
+    await log.expectRevert(send({ address: implementation, abi: trainingTestAbi }, outsider, 'initialize', args), 'InvalidInitialization')
+    await log.expectRevert(send(training, outsider, 'initialize', args), 'InvalidInitialization')
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'proposer' })).toBe(proposer.address)
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'factory' })).toBe(factoryOf(fx).address)
+  })
+
+  test('the settlement module called directly has no open round and does nothing', async () => {
+    const implementation = await fx.ledger.client.readContract({ ...factoryOf(fx), functionName: 'implementation' })
+    const settlement = await fx.ledger.client.readContract({ address: implementation, abi: trainingRoundsAbi, functionName: 'settlement' })
+    const module = { address: settlement, abi: trainingTestAbi }
+    expect(await log.expectRevert(send(module, outsider, 'settle', [0n, []]), 'RoundNotOpen')).toEqual([0n, 0])
+    expect(await log.expectRevert(send(module, outsider, 'settle', [1n, []]), 'WrongRound')).toEqual([1n, 0n])
+  })
+})
+
+describe('createTraining', () => {
+  test('createTraining checks the config field by field and refuses Yuma for now', async () => {
+    const taskId = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}` })
+    const factory = factoryOf(fx)
+    const create = (overrides: Partial<TrainingConfig>, digest: Hex = digestOf('initial')) =>
+      writeContract(fx.ledger, proposer, { ...factory, functionName: 'createTraining', args: [taskId, trainingConfig(overrides), digest, CODEC.raw] })
+    const year = 365n * 24n * 3600n
+    const cases: [Partial<TrainingConfig>, string][] = [
+      [{ rounds: 0 }, 'rounds'],
+      [{ trainPeriod: 0n }, 'trainPeriod'],
+      [{ trainPeriod: year + 1n }, 'trainPeriod'],
+      [{ scorePeriod: 0n }, 'scorePeriod'],
+      [{ scorePeriod: year + 1n }, 'scorePeriod'],
+      [{ revealPeriod: 0n }, 'revealPeriod'],
+      [{ revealPeriod: year + 1n }, 'revealPeriod'],
+      [{ disputePeriod: 0n }, 'disputePeriod'],
+      [{ disputePeriod: 3601n }, 'disputePeriod'],
+      [{ emissionPerRound: 0n }, 'emissionPerRound'],
+      [{ trainerShareBps: 10_001 }, 'trainerShareBps'],
+      [{ acceptFloorBps: 10_001 }, 'acceptFloorBps'],
+      [{ acceptRelativeBps: 10_001 }, 'acceptRelativeBps'],
+      [{ deviationBoundBps: 10_001 }, 'deviationBoundBps'],
+      [{ slashTrainerBps: 10_001 }, 'slashTrainerBps'],
+      [{ slashValidatorBps: 10_001 }, 'slashValidatorBps'],
+      [{ slashAggregatorBps: 10_001 }, 'slashAggregatorBps'],
+      [{ maxUpdates: 0 }, 'maxUpdates'],
+      [{ maxUpdates: 257 }, 'maxUpdates'],
+      [{ aggregation: AGGREGATION.trimmedMean, aggregationParam: 5000 }, 'aggregationParam'],
+      [{ aggregation: AGGREGATION.krum, aggregationParam: 11 }, 'aggregationParam'],
+      [{ aggregation: AGGREGATION.multiKrum, aggregationParam: 11 }, 'aggregationParam'],
+      [{ aggregation: AGGREGATION.bulyan, aggregationParam: 2 }, 'aggregationParam'],
+    ]
+    for (const [overrides, field] of cases) {
+      expect(await log.expectRevert(create(overrides), 'InvalidConfig'), field).toEqual([field])
+    }
+    expect(await log.expectRevert(create({ consensus: CONSENSUS.yuma }), 'ConsensusNotSupported')).toEqual([CONSENSUS.yuma])
+    await log.expectRevert(create({}, zeroHash), 'ZeroDigest')
+    // The edges themselves are fine.
+    const { training } = await createTraining(fx, proposer, taskId, trainingConfig({
+      trainPeriod: year, scorePeriod: year, revealPeriod: year, disputePeriod: year, maxUpdates: 256, trainerShareBps: 10_000,
+      aggregation: AGGREGATION.bulyan, aggregationParam: 63,
+    }))
+    expect((await fx.ledger.client.readContract({ ...training, functionName: 'config' })).maxUpdates).toBe(256)
+  })
+
+  test('createTraining is for the proposer of an open task, once, within the budget', async () => {
+    const factory = factoryOf(fx)
+    const create = (who: PrivateKeyAccount, taskId: bigint, config = trainingConfig()) =>
+      writeContract(fx.ledger, who, { ...factory, functionName: 'createTraining', args: [taskId, config, digestOf('initial'), CODEC.raw] })
+    const taskId = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}` })
+    expect(await log.expectRevert(create(outsider, taskId), 'NotProposer')).toEqual([outsider.address, proposer.address])
+    await log.expectRevert(create(proposer, 999n), 'UnknownTask')
+    // The task keeps 10,000 - 10 (fee) DEAI: 10 rounds of 1,000 is too much.
+    expect(await log.expectRevert(create(proposer, taskId, trainingConfig({ rounds: 10 })), 'InsufficientBudget')).toEqual([10_000n * E, 9_990n * E])
+    const { training } = await createTraining(fx, proposer, taskId, trainingConfig())
+    expect(await log.expectRevert(create(proposer, taskId), 'TrainingExists')).toEqual([taskId, training.address])
+    expect(await fx.ledger.client.readContract({ ...factory, functionName: 'trainingOf', args: [taskId] })).toBe(training.address)
+    // A task still being proposed is not open.
+    const proposed = await proposeWithSecret(fx, proposer, { secret: bytes32Of(`proposed ${tasks++}`) })
+    expect(await log.expectRevert(create(proposer, proposed), 'TaskNotOpen')).toEqual([proposed, 1])
+  })
+
+  test('the factory pause stops new trainings; pausing and roles are the admin\'s', async () => {
+    const factory = factoryOf(fx)
+    const admin = fx.deployer
+    const role = await fx.ledger.client.readContract({ ...factory, functionName: 'PAUSER_ROLE' })
+    const adminRole = await fx.ledger.client.readContract({ ...factory, functionName: 'DEFAULT_ADMIN_ROLE' })
+    expect(await log.expectRevert(writeContract(fx.ledger, outsider, { ...factory, functionName: 'pause', args: [] }), 'AccessControlUnauthorizedAccount')).toEqual([outsider.address, role])
+    expect(await log.expectRevert(writeContract(fx.ledger, outsider, { ...factory, functionName: 'grantRole', args: [role, outsider.address] }), 'AccessControlUnauthorizedAccount')).toEqual([outsider.address, adminRole])
+    await log.expectRevert(writeContract(fx.ledger, admin, { ...factory, functionName: 'renounceRole', args: [role, outsider.address] }), 'AccessControlBadConfirmation')
+    await log.expectRevert(writeContract(fx.ledger, admin, { ...factory, functionName: 'unpause', args: [] }), 'ExpectedPause')
+    const taskId = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}` })
+    await writeContract(fx.ledger, admin, { ...factory, functionName: 'pause', args: [] })
+    await log.expectRevert(writeContract(fx.ledger, admin, { ...factory, functionName: 'pause', args: [] }), 'EnforcedPause')
+    await log.expectRevert(writeContract(fx.ledger, proposer, { ...factory, functionName: 'createTraining', args: [taskId, trainingConfig(), digestOf('i'), CODEC.raw] }), 'EnforcedPause')
+    expect(await log.expectRevert(writeContract(fx.ledger, outsider, { ...factory, functionName: 'unpause', args: [] }), 'AccessControlUnauthorizedAccount')).toEqual([outsider.address, role])
+    await writeContract(fx.ledger, admin, { ...factory, functionName: 'unpause', args: [] })
+    await createTraining(fx, proposer, taskId, trainingConfig())
+  })
+})
+
+describe('rounds', () => {
+  test('submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room', async () => {
+    const { taskId, training } = await setUp(trainingConfig({ maxUpdates: 2, minTrainerStake: 50n * E }))
+    expect(await log.expectRevert(submitUpdate(fx, training, trainers[0]!, 2n, digestOf('a')), 'WrongRound')).toEqual([2n, 1n])
+    await log.expectRevert(submitUpdate(fx, training, trainers[0]!, 1n, zeroHash), 'ZeroDigest')
+    expect(await log.expectRevert(submitUpdate(fx, training, outsider, 1n, digestOf('a')), 'NotStaked')).toEqual([TRAINER, outsider.address, 0n, 50n * E])
+    await stakeAs(fx, outsider, taskId, 'trainer', 20n * E)
+    expect(await log.expectRevert(submitUpdate(fx, training, outsider, 1n, digestOf('a')), 'NotStaked')).toEqual([TRAINER, outsider.address, 20n * E, 50n * E])
+    await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('a'))
+    expect(await log.expectRevert(submitUpdate(fx, training, trainers[0]!, 1n, digestOf('b')), 'AlreadySubmitted')).toEqual([trainers[0]!.address])
+    await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('b'))
+    expect(await log.expectRevert(submitUpdate(fx, training, trainers[2]!, 1n, digestOf('c')), 'RoundFull')).toEqual([2n])
+    const { trainDeadline } = await roundInfo(fx, training, 1n)
+    await advancePast(fx, trainDeadline)
+    expect(await log.expectRevert(submitUpdate(fx, training, trainers[3]!, 1n, digestOf('d')), 'SubmissionsClosed')).toEqual([trainDeadline])
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'hasSubmitted', args: [1n, trainers[0]!.address] })).toBe(true)
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'hasSubmitted', args: [1n, trainers[2]!.address] })).toBe(false)
+  })
+
+  test('operator keys act for their owners, and an owner that named another key no longer acts itself', async () => {
+    const { taskId, training } = await setUp()
+    await writeContract(fx.ledger, trainers[0]!, { ...fx.stakeManager, functionName: 'setOperator', args: [taskId, TRAINER, operator.address] })
+    await fx.ledger.clock.advance(60n)
+    expect(await log.expectRevert(submitUpdate(fx, training, trainers[0]!, 1n, digestOf('a')), 'NotStaked')).toEqual([TRAINER, zeroAddress, 0n, 10n * E])
+    const receipt = await submitUpdate(fx, training, operator, 1n, digestOf('a'))
+    expect(receipt.status).toBe('success')
+    expect(await readSubmissions(fx, training, 1n)).toEqual([{ trainer: trainers[0]!.address, digest: digestOf('a'), codec: CODEC.raw, examples: 100 }])
+    // The same key works as a validator's operator in the validator pool.
+    await writeContract(fx.ledger, validators[0]!, { ...fx.stakeManager, functionName: 'setOperator', args: [taskId, VALIDATOR, operator.address] })
+    await fx.ledger.clock.advance(60n)
+    await toScoring(fx, training, 1n)
+    await commitScores(fx, training, operator, 1n, validators[0]!.address, [7000])
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'hasCommitted', args: [1n, validators[0]!.address] })).toBe(true)
+    await toReveal(fx, training, 1n)
+    await revealScores(fx, training, operator, 1n, validators[0]!.address, [7000])
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'revealedScores', args: [1n, validators[0]!.address] })).toEqual([7000])
+  })
+
+  test('commitScores needs the scoring window, something to score, a staked validator and one commitment each', async () => {
+    const { training } = await setUp(trainingConfig(), 1)
+    await toScoring(fx, training, 1n)
+    await log.expectRevert(commitScores(fx, training, validators[0]!, 1n, validators[0]!.address, []), 'NothingToScore')
+
+    const other = await setUp(trainingConfig({ maxUpdates: 256 }), 3)
+    await submitUpdate(fx, other.training, trainers[0]!, 1n, digestOf('a'))
+    const { trainDeadline, scoreDeadline } = await roundInfo(fx, other.training, 1n)
+    expect(await log.expectRevert(commitScores(fx, other.training, validators[0]!, 1n, validators[0]!.address, [1]), 'CommitNotOpen')).toEqual([trainDeadline])
+    await toScoring(fx, other.training, 1n)
+    expect(await log.expectRevert(commitScores(fx, other.training, outsider, 1n, outsider.address, [1]), 'NotStaked')).toEqual([VALIDATOR, outsider.address, 0n, 100n * E])
+    // One submission: the cap follows the submissions, not maxUpdates.
+    expect(await fx.ledger.client.readContract({ ...other.training, functionName: 'validatorCap', args: [1n] })).toBe(64n)
+    for (const v of validators.slice(0, 2)) await commitScores(fx, other.training, v, 1n, v.address, [1])
+    expect(await log.expectRevert(commitScores(fx, other.training, validators[0]!, 1n, validators[0]!.address, [1]), 'AlreadyCommitted')).toEqual([validators[0]!.address])
+    expect(await fx.ledger.client.readContract({ ...other.training, functionName: 'committers', args: [1n] })).toEqual(validators.slice(0, 2).map((v) => v.address))
+    await advancePast(fx, scoreDeadline)
+    expect(await log.expectRevert(commitScores(fx, other.training, validators[2]!, 1n, validators[2]!.address, [1]), 'CommitClosed')).toEqual([scoreDeadline])
+  })
+
+  test('a round holds at most 2,048 scores: with 64 submissions, 32 validators may commit', async () => {
+    // A chain of its own with enough accounts: 64 trainers and 33 validators.
+    const big = await createProtocolFixture({ accounts: 102, params: { tasks: { committeeSize: 3 } } })
+    const [owner, ...rest] = big.accounts.slice(1)
+    const checkers = rest.slice(0, 3)
+    const bigTrainers = rest.slice(3, 67)
+    const bigValidators = rest.slice(67, 100)
+    await stakeVerifiers(big, checkers)
+    const taskId = await openTask(big, owner!, checkers)
+    const { training } = await createTraining(big, owner!, taskId, trainingConfig({ maxUpdates: 64 }))
+    for (const [i, t] of bigTrainers.entries()) {
+      await stakeAs(big, t, taskId, 'trainer', 10n * E)
+      await submitUpdate(big, training, t, 1n, digestOf(`big ${i}`))
+    }
+    for (const v of bigValidators) await stakeAs(big, v, taskId, 'validator', 100n * E)
+    await toScoring(big, training, 1n)
+    expect(await big.ledger.client.readContract({ ...training, functionName: 'validatorCap', args: [1n] })).toBe(32n)
+    for (const v of bigValidators.slice(0, 32)) await commitScores(big, training, v, 1n, v.address, [])
+    expect(await log.expectRevert(commitScores(big, training, bigValidators[32]!, 1n, bigValidators[32]!.address, []), 'TooManyValidators')).toEqual([32n])
+    await big.ledger.close()
+  })
+
+  test('revealScores needs the reveal window, a commitment, one score per update in range and the committed values', async () => {
+    const { training } = await setUp()
+    await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('a'))
+    await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('b'))
+    await toScoring(fx, training, 1n)
+    const [v1, v2, v3] = validators as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
+    await commitScores(fx, training, v1, 1n, v1.address, [8000, 7000])
+    await commitScores(fx, training, v2, 1n, v2.address, [8000, 10_001])
+    const { scoreDeadline, revealDeadline } = await roundInfo(fx, training, 1n)
+    expect(await log.expectRevert(revealScores(fx, training, v1, 1n, v1.address, [8000, 7000]), 'RevealNotOpen')).toEqual([scoreDeadline])
+    await toReveal(fx, training, 1n)
+    expect(await log.expectRevert(revealScores(fx, training, v3, 1n, v3.address, [8000, 7000]), 'NoCommitment')).toEqual([v3.address])
+    expect(await log.expectRevert(revealScores(fx, training, v1, 1n, v1.address, [8000]), 'ScoreCountMismatch')).toEqual([1n, 2n])
+    await log.expectRevert(revealScores(fx, training, v1, 1n, v1.address, [8000, 7001]), 'CommitmentMismatch')
+    // Another validator's salt: the commitment binds the owner and the salt.
+    await log.expectRevert(writeContract(fx.ledger, v1, { ...training, functionName: 'revealScores', args: [1n, [8000, 7000], saltOf(1n, v2.address)] }), 'CommitmentMismatch')
+    expect(await log.expectRevert(revealScores(fx, training, v2, 1n, v2.address, [8000, 10_001]), 'ScoreOutOfRange')).toEqual([1n, 10_001])
+    await revealScores(fx, training, v1, 1n, v1.address, [8000, 7000])
+    expect(await log.expectRevert(revealScores(fx, training, v1, 1n, v1.address, [8000, 7000]), 'AlreadyRevealed')).toEqual([v1.address])
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'scoreCommitment', args: [1n, v1.address, [8000, 7000], saltOf(1n, v1.address)] })).toBe(scoreCommitment(1n, v1.address, [8000, 7000], saltOf(1n, v1.address)))
+    await advancePast(fx, revealDeadline)
+    expect(await log.expectRevert(revealScores(fx, training, v2, 1n, v2.address, [8000, 10_000]), 'RevealClosed')).toEqual([revealDeadline])
+  })
+
+  test('settle needs the reveal phase over, the exact submissions, and an open round', async () => {
+    const { training } = await setUp()
+    await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('a'))
+    await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('b'), 7, CODEC.dagPb)
+    const submissions = await readSubmissions(fx, training, 1n)
+    const { revealDeadline } = await roundInfo(fx, training, 1n)
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 1n, submissions), 'RoundNotOver')).toEqual([revealDeadline])
+    await toSettlement(fx, training, 1n)
+    const s0 = submissions[0]!
+    const s1 = submissions[1]!
+    const wrong: Submission[][] = [
+      [s0],
+      [s1, s0],
+      [s0, { ...s1, examples: 8 }],
+      [s0, { ...s1, codec: CODEC.raw }],
+      [s0, { ...s1, digest: digestOf('c') }],
+      [s0, { ...s1, trainer: trainers[2]!.address }],
+    ]
+    for (const list of wrong) await log.expectRevert(settleRound(fx, training, outsider, 1n, list), 'SubmissionsMismatch')
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 2n, submissions), 'WrongRound')).toEqual([2n, 1n])
+    await settleRound(fx, training, outsider, 1n, submissions)
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 1n, submissions), 'RoundNotOpen')).toEqual([1n, 2])
+  })
+
+  test('postModel needs the round settled, a digest, a staked aggregator, and no model in place', async () => {
+    const { training } = await setUp(trainingConfig({ minAggregatorStake: 50n * E }))
+    expect(await log.expectRevert(postModel(fx, training, aggregators[0]!, 1n, digestOf('m')), 'RoundNotSettled')).toEqual([1n])
+    const settled = await settledRound()
+    await log.expectRevert(postModel(fx, settled.training, aggregators[0]!, 1n, zeroHash), 'ZeroDigest')
+    expect(await log.expectRevert(postModel(fx, settled.training, outsider, 1n, digestOf('m')), 'NotStaked')).toEqual([AGGREGATOR, outsider.address, 0n, 100n * E])
+    await postModel(fx, settled.training, aggregators[0]!, 1n, digestOf('m'))
+    expect(await log.expectRevert(postModel(fx, settled.training, aggregators[1]!, 1n, digestOf('m2')), 'ModelAlreadyPosted')).toEqual([1n])
+    expect(await log.expectRevert(postModel(fx, settled.training, aggregators[1]!, 2n, digestOf('m2')), 'RoundNotSettled')).toEqual([2n])
+  })
+})
+
+describe('disputes and the end', () => {
+  test('disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each', async () => {
+    const { taskId, training } = await settledRound()
+    await log.expectRevert(writeContract(fx.ledger, validators[0]!, { ...training, functionName: 'disputeModel', args: [1n] }), 'NoModel')
+    await log.expectRevert(writeContract(fx.ledger, validators[0]!, { ...training, functionName: 'voteDispute', args: [1n, true] }), 'NoDispute')
+    await log.expectRevert(writeContract(fx.ledger, validators[0]!, { ...training, functionName: 'resolveDispute', args: [1n] }), 'NoDispute')
+    // An aggregator that is also a validator cannot dispute its own model.
+    await stakeAs(fx, aggregators[0]!, taskId, 'validator', 100n * E)
+    await postModel(fx, training, aggregators[0]!, 1n, digestOf('m'))
+    await log.expectRevert(writeContract(fx.ledger, aggregators[0]!, { ...training, functionName: 'disputeModel', args: [1n] }), 'OwnModel')
+    expect(await log.expectRevert(writeContract(fx.ledger, outsider, { ...training, functionName: 'disputeModel', args: [1n] }), 'NotStaked')).toEqual([VALIDATOR, outsider.address, 0n, 100n * E])
+    await writeContract(fx.ledger, validators[2]!, { ...training, functionName: 'disputeModel', args: [1n] })
+    await log.expectRevert(writeContract(fx.ledger, validators[1]!, { ...training, functionName: 'disputeModel', args: [1n] }), 'AlreadyDisputed')
+    expect(await log.expectRevert(writeContract(fx.ledger, validators[2]!, { ...training, functionName: 'voteDispute', args: [1n, true] }), 'AlreadyVoted')).toEqual([validators[2]!.address])
+    expect(await log.expectRevert(writeContract(fx.ledger, outsider, { ...training, functionName: 'voteDispute', args: [1n, true] }), 'NotStaked')).toEqual([VALIDATOR, outsider.address, 0n, 100n * E])
+    await writeContract(fx.ledger, validators[0]!, { ...training, functionName: 'voteDispute', args: [1n, false] })
+    const { voteDeadline } = await modelInfo(fx, training, 1n)
+    expect(await log.expectRevert(writeContract(fx.ledger, validators[0]!, { ...training, functionName: 'resolveDispute', args: [1n] }), 'VoteNotOver')).toEqual([voteDeadline])
+    await advancePast(fx, voteDeadline)
+    expect(await log.expectRevert(writeContract(fx.ledger, validators[1]!, { ...training, functionName: 'voteDispute', args: [1n, false] }), 'VoteClosed')).toEqual([voteDeadline])
+    await writeContract(fx.ledger, validators[0]!, { ...training, functionName: 'resolveDispute', args: [1n] })
+    // The model stood (500 for right against 200 for wrong): a resolved dispute is not reopened.
+    expect((await modelInfo(fx, training, 1n)).status).toBe(1)
+    await log.expectRevert(writeContract(fx.ledger, validators[1]!, { ...training, functionName: 'disputeModel', args: [1n] }), 'AlreadyDisputed')
+
+    // A model can be disputed only within the dispute period after it was posted.
+    const later = await settledRound()
+    await postModel(fx, later.training, aggregators[0]!, 1n, digestOf('m'))
+    const { postedAt } = await modelInfo(fx, later.training, 1n)
+    await advancePast(fx, postedAt + trainingConfig().disputePeriod)
+    expect(await log.expectRevert(writeContract(fx.ledger, validators[0]!, { ...later.training, functionName: 'disputeModel', args: [1n] }), 'DisputeWindowClosed')).toEqual([postedAt + trainingConfig().disputePeriod])
+  })
+
+  test('the next round cannot settle while the model it trained on is under dispute', async () => {
+    const { training } = await settledRound()
+    await postModel(fx, training, aggregators[0]!, 1n, digestOf('m'))
+    await writeContract(fx.ledger, validators[0]!, { ...training, functionName: 'disputeModel', args: [1n] })
+    await toSettlement(fx, training, 2n)
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 2n, []), 'DisputeOpen')).toEqual([1n])
+    await writeContract(fx.ledger, outsider, { ...training, functionName: 'resolveDispute', args: [1n] })
+    // One vote for "wrong" and none for "right": the model is rejected and round 2 cancelled.
+    expect((await roundInfo(fx, training, 2n)).status).toBe(3)
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 2n, []), 'RoundNotOpen')).toEqual([2n, 3])
+  })
+
+  test('finish waits for the end of the training, then closes everything', async () => {
+    const { training } = await settledRound(trainingConfig({ rounds: 1 }))
+    await log.expectRevert(writeContract(fx.ledger, outsider, { ...training, functionName: 'finish', args: [] }), 'TrainingNotOver')
+    await postModel(fx, training, aggregators[0]!, 1n, digestOf('final'))
+    await log.expectRevert(writeContract(fx.ledger, outsider, { ...training, functionName: 'finish', args: [] }), 'TrainingNotOver')
+    const { postedAt } = await modelInfo(fx, training, 1n)
+    await advancePast(fx, postedAt + trainingConfig().disputePeriod)
+    await writeContract(fx.ledger, outsider, { ...training, functionName: 'finish', args: [] })
+    const after: [string, readonly unknown[]][] = [
+      ['finish', []],
+      ['postModel', [1n, digestOf('again'), CODEC.raw]],
+      ['disputeModel', [1n]],
+      ['voteDispute', [1n, true]],
+      ['resolveDispute', [1n]],
+    ]
+    for (const [fn, args] of after) await log.expectRevert(send(training, validators[0]!, fn, args), 'AlreadyFinished')
+    expect(await log.expectRevert(submitUpdate(fx, training, trainers[0]!, 1n, digestOf('late')), 'RoundNotOpen')).toEqual([1n, 2])
+  })
+})
+
+test('checklist: every error TrainingRounds declares is raised by a test', () => {
+  assertErrorChecklist(trainingRoundsAbi, log, {
+    covered: {
+      ZeroAddress: 'constructors reject zero addresses and a settlement module or implementation built for other contracts',
+      ModuleMismatch: 'constructors reject zero addresses and a settlement module or implementation built for other contracts',
+      InvalidInitialization: 'initialize runs once per clone and never on the implementation',
+      InvalidConfig: 'createTraining checks the config field by field and refuses Yuma for now',
+      ConsensusNotSupported: 'createTraining checks the config field by field and refuses Yuma for now',
+      ZeroDigest: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
+      WrongRound: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
+      NotStaked: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
+      AlreadySubmitted: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
+      RoundFull: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
+      SubmissionsClosed: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
+      NothingToScore: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
+      CommitNotOpen: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
+      CommitClosed: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
+      AlreadyCommitted: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
+      TooManyValidators: 'a round holds at most 2,048 scores: with 64 submissions, 32 validators may commit',
+      RevealNotOpen: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
+      RevealClosed: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
+      NoCommitment: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
+      AlreadyRevealed: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
+      ScoreCountMismatch: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
+      ScoreOutOfRange: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
+      CommitmentMismatch: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
+      RoundNotOver: 'settle needs the reveal phase over, the exact submissions, and an open round',
+      SubmissionsMismatch: 'settle needs the reveal phase over, the exact submissions, and an open round',
+      RoundNotOpen: 'settle needs the reveal phase over, the exact submissions, and an open round',
+      DisputeOpen: 'the next round cannot settle while the model it trained on is under dispute',
+      RoundNotSettled: 'postModel needs the round settled, a digest, a staked aggregator, and no model in place',
+      ModelAlreadyPosted: 'postModel needs the round settled, a digest, a staked aggregator, and no model in place',
+      NoModel: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
+      OwnModel: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
+      AlreadyDisputed: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
+      DisputeWindowClosed: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
+      NoDispute: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
+      AlreadyVoted: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
+      VoteNotOver: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
+      VoteClosed: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
+      TrainingNotOver: 'finish waits for the end of the training, then closes everything',
+      AlreadyFinished: 'finish waits for the end of the training, then closes everything',
+    },
+    unreachable: {
+      NotInitializing: 'raised only by onlyInitializing functions, and TrainingRounds has none',
+      SafeERC20FailedOperation: 'clones move only the protocol token (DEAI), which reverts on failure and never returns false',
+    },
+  })
+})
+
+test('checklist: every error TrainingFactory declares is raised by a test', () => {
+  assertErrorChecklist(trainingFactoryAbi, log, {
+    covered: {
+      ZeroAddress: 'constructors reject zero addresses and a settlement module or implementation built for other contracts',
+      ImplementationMismatch: 'constructors reject zero addresses and a settlement module or implementation built for other contracts',
+      NotProposer: 'createTraining is for the proposer of an open task, once, within the budget',
+      TaskNotOpen: 'createTraining is for the proposer of an open task, once, within the budget',
+      TrainingExists: 'createTraining is for the proposer of an open task, once, within the budget',
+      EnforcedPause: 'the factory pause stops new trainings; pausing and roles are the admin\'s',
+      ExpectedPause: 'the factory pause stops new trainings; pausing and roles are the admin\'s',
+      AccessControlUnauthorizedAccount: 'the factory pause stops new trainings; pausing and roles are the admin\'s',
+      AccessControlBadConfirmation: 'the factory pause stops new trainings; pausing and roles are the admin\'s',
+    },
+    unreachable: {
+      FailedDeployment: 'creating a 45-byte EIP-1167 clone fails only when the transaction runs out of gas',
+      InsufficientBalance: 'Clones raises it only when sending value with the clone; the factory sends none',
+      ReentrancyGuardReentrantCall: 'createTraining calls only TaskRegistry, StakeManager and the fresh clone, none of which calls back',
+    },
+  })
+})
+
+test('the settlement module raises only errors the clone\'s ABI declares, so every revert decodes', () => {
+  const clone = declaredErrors(trainingRoundsAbi)
+  expect(declaredErrors(trainingSettlementAbi).filter((name) => !clone.includes(name))).toEqual([])
+})

@@ -1,0 +1,245 @@
+import { encodeAbiParameters, getAddress, keccak256, maxUint256, parseEther, parseEventLogs, toHex } from 'viem'
+import type { Address, ContractFunctionArgs, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
+import { trainingFactoryAbi } from '../../src/ledger/contracts/generated/TrainingFactory.js'
+import { trainingRoundsAbi } from '../../src/ledger/contracts/generated/TrainingRounds.js'
+import { roleId } from '../../src/ledger/contracts/roles.js'
+import type { RoleName } from '../../src/ledger/contracts/roles.js'
+import { writeContract } from '../../src/ledger/write-contract.js'
+import { stakeManagerTestAbi, taskRegistryTestAbi, tokenErrorsAbi } from './protocol-fixture.js'
+import type { ProtocolFixture } from './protocol-fixture.js'
+import { advancePast, bytes32Of, castVotes, drawWithSecret, proposeWithSecret } from './task-flow.js'
+
+type AbiError = { type: 'error' }
+const errorsOf = <T extends readonly { type: string }[]>(abi: T) => abi.filter((item): item is Extract<T[number], AbiError> => item.type === 'error')
+
+/** TrainingRounds' ABI plus the errors of the contracts it calls, so every revert decodes by name. */
+export const trainingTestAbi = [...trainingRoundsAbi, ...errorsOf(stakeManagerTestAbi), ...errorsOf(taskRegistryTestAbi), ...tokenErrorsAbi]
+/** TrainingFactory's ABI plus the errors of TrainingRounds (config checks) and TaskRegistry (budget). */
+export const trainingFactoryTestAbi = [...trainingFactoryAbi, ...errorsOf(trainingRoundsAbi), ...errorsOf(taskRegistryTestAbi), ...errorsOf(stakeManagerTestAbi)]
+
+export const TRAINER = roleId('trainer')
+export const VALIDATOR = roleId('validator')
+export const AGGREGATOR = roleId('aggregator')
+
+/** Enum values of ITrainingRounds, as viem passes them. */
+export const CONSENSUS = { flock: 0, medianScore: 1, yuma: 2 } as const
+export const AGGREGATION = { fedAvg: 0, median: 1, trimmedMean: 2, krum: 3, multiKrum: 4, bulyan: 5 } as const
+export const CODEC = { raw: 0, dagPb: 1, dagJson: 2 } as const
+export const ROUND_STATUS = { none: 0, open: 1, settled: 2, cancelled: 3, closed: 4 } as const
+export const MODEL_STATUS = { none: 0, posted: 1, rejected: 2 } as const
+export const DISPUTE_STATUS = { none: 0, open: 1, resolved: 2 } as const
+
+/** ITrainingRounds.Config as viem types it. */
+export type TrainingConfig = ContractFunctionArgs<typeof trainingFactoryAbi, 'nonpayable', 'createTraining'>[1]
+/** ITrainingRounds.Submission as viem types it. */
+export type Submission = { trainer: Address; digest: Hex; codec: number; examples: number }
+
+export type Training = { address: Address; abi: typeof trainingTestAbi }
+
+/**
+ * A valid config with round numbers easy to check by hand: 1,000 DEAI per round, 70% to
+ * trainers, an update must score at least 50% and 90% of the median, validators may deviate
+ * 30%, and slashes of 10% (trainers), 20% (validators) and 50% (aggregators).
+ */
+export function trainingConfig(overrides: Partial<TrainingConfig> = {}): TrainingConfig {
+  return {
+    rounds: 2,
+    trainPeriod: 3600n,
+    scorePeriod: 3600n,
+    revealPeriod: 3600n,
+    disputePeriod: 1800n,
+    emissionPerRound: parseEther('1000'),
+    trainerShareBps: 7000,
+    acceptFloorBps: 5000,
+    acceptRelativeBps: 9000,
+    deviationBoundBps: 3000,
+    slashTrainerBps: 1000,
+    slashValidatorBps: 2000,
+    slashAggregatorBps: 5000,
+    maxUpdates: 10,
+    consensus: CONSENSUS.flock,
+    aggregation: AGGREGATION.fedAvg,
+    aggregationParam: 0,
+    minTrainerStake: parseEther('10'),
+    minValidatorStake: parseEther('100'),
+    minAggregatorStake: parseEther('100'),
+    ...overrides,
+  }
+}
+
+/** A deterministic content digest from a label. */
+export function digestOf(label: string): Hex {
+  return keccak256(toHex(`digest ${label}`))
+}
+
+export type OpenTaskInit = {
+  /** @default 10,000 DEAI */
+  budget?: bigint
+  /** @default 30 days from now */
+  expiresAt?: bigint
+  /** A distinct secret per task. @default 'training task' */
+  label?: string
+}
+
+/**
+ * Proposes a task and has its committee approve it, so it is Open with `budget` escrowed (the
+ * fixture's task rules must draw the committee from `verifiers`, all staked in pool 0).
+ */
+export async function openTask(fx: ProtocolFixture, proposer: PrivateKeyAccount, verifiers: readonly PrivateKeyAccount[], init: OpenTaskInit = {}): Promise<bigint> {
+  const secret = bytes32Of(init.label ?? 'training task')
+  const taskId = await proposeWithSecret(fx, proposer, {
+    secret,
+    budget: init.budget ?? parseEther('10000'),
+    ...(init.expiresAt === undefined ? {} : { expiresAt: init.expiresAt }),
+  })
+  const { committee } = await drawWithSecret(fx, proposer, taskId, secret)
+  const keyOf = new Map(verifiers.map((v) => [v.address, v]))
+  await castVotes(fx, taskId, committee.map((member) => {
+    const key = keyOf.get(member)
+    if (key === undefined) throw new Error(`${member} is not one of the verifiers`)
+    return { key, vote: 'approve' as const }
+  }))
+  await writeContract(fx.ledger, proposer, { ...fx.taskRegistry, functionName: 'finalize', args: [taskId] })
+  return taskId
+}
+
+/** Stakes each verifier 1,000 DEAI in the protocol-wide pool. */
+export async function stakeVerifiers(fx: ProtocolFixture, verifiers: readonly PrivateKeyAccount[]): Promise<void> {
+  for (const v of verifiers) await stakeIn(fx, v, 0n, roleId('verifier'), parseEther('1000'))
+}
+
+/** Approves and stakes `amount` in pool (taskId, role). */
+export async function stakeIn(fx: ProtocolFixture, owner: PrivateKeyAccount, taskId: bigint, role: Hex, amount: bigint): Promise<void> {
+  await writeContract(fx.ledger, owner, { ...fx.token, functionName: 'approve', args: [fx.stakeManager.address, amount] })
+  await writeContract(fx.ledger, owner, { ...fx.stakeManager, functionName: 'stake', args: [taskId, role, amount] })
+}
+
+/** Stakes in a task's pool for a role by name. */
+export function stakeAs(fx: ProtocolFixture, owner: PrivateKeyAccount, taskId: bigint, role: RoleName, amount: bigint): Promise<void> {
+  return stakeIn(fx, owner, taskId, roleId(role), amount)
+}
+
+/** The factory as the fixture's deployment has it, with an ABI that decodes every revert. */
+export function factoryOf(fx: ProtocolFixture): { address: Address; abi: typeof trainingFactoryTestAbi } {
+  return { address: getAddress(fx.protocol.deployment.contracts.trainingFactory), abi: trainingFactoryTestAbi }
+}
+
+/** Creates the training of an open task through the factory; returns the clone and the receipt. */
+export async function createTraining(
+  fx: ProtocolFixture,
+  proposer: PrivateKeyAccount,
+  taskId: bigint,
+  config: TrainingConfig,
+  initialModel: Hex = digestOf('initial model'),
+  codec: number = CODEC.raw,
+): Promise<{ training: Training; receipt: TransactionReceipt }> {
+  const factory = factoryOf(fx)
+  const receipt = await writeContract(fx.ledger, proposer, { ...factory, functionName: 'createTraining', args: [taskId, config, initialModel, codec] })
+  const [event] = parseEventLogs({ abi: trainingFactoryAbi, eventName: 'TrainingCreated', logs: receipt.logs })
+  if (event === undefined) throw new Error('createTraining emitted no TrainingCreated')
+  return { training: { address: event.args.training, abi: trainingTestAbi }, receipt }
+}
+
+/** Reads a view of a training clone. */
+export function roundInfo(fx: ProtocolFixture, training: Training, round: bigint) {
+  return fx.ledger.client.readContract({ ...training, functionName: 'roundInfo', args: [round] })
+}
+
+export function modelInfo(fx: ProtocolFixture, training: Training, round: bigint) {
+  return fx.ledger.client.readContract({ ...training, functionName: 'modelInfo', args: [round] })
+}
+
+/** Lets the training phase of the round end (validators may commit). */
+export async function toScoring(fx: ProtocolFixture, training: Training, round: bigint): Promise<void> {
+  await advancePast(fx, (await roundInfo(fx, training, round)).trainDeadline)
+}
+
+/** Lets the scoring phase end (validators may reveal). */
+export async function toReveal(fx: ProtocolFixture, training: Training, round: bigint): Promise<void> {
+  await advancePast(fx, (await roundInfo(fx, training, round)).scoreDeadline)
+}
+
+/** Lets the reveal phase end (the round may settle). */
+export async function toSettlement(fx: ProtocolFixture, training: Training, round: bigint): Promise<void> {
+  await advancePast(fx, (await roundInfo(fx, training, round)).revealDeadline)
+}
+
+/** keccak256(abi.encode(round, validator, scores, salt)), as `commitScores` expects. */
+export function scoreCommitment(round: bigint, validator: Address, scores: readonly number[], salt: Hex): Hex {
+  return keccak256(encodeAbiParameters(
+    [{ type: 'uint256' }, { type: 'address' }, { type: 'uint16[]' }, { type: 'bytes32' }],
+    [round, validator, scores, salt],
+  ))
+}
+
+/** A salt per validator and round (tests need no secrecy). */
+export function saltOf(round: bigint, validator: Address): Hex {
+  return bytes32Of(`score salt ${round} ${validator}`)
+}
+
+export function submitUpdate(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, digest: Hex, examples = 100, codec: number = CODEC.raw): Promise<TransactionReceipt> {
+  return writeContract(fx.ledger, key, { ...training, functionName: 'submitUpdate', args: [round, digest, codec, examples] })
+}
+
+export function commitScores(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, validator: Address, scores: readonly number[]): Promise<TransactionReceipt> {
+  return writeContract(fx.ledger, key, { ...training, functionName: 'commitScores', args: [round, scoreCommitment(round, validator, scores, saltOf(round, validator))] })
+}
+
+export function revealScores(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, validator: Address, scores: readonly number[]): Promise<TransactionReceipt> {
+  return writeContract(fx.ledger, key, { ...training, functionName: 'revealScores', args: [round, scores, saltOf(round, validator)] })
+}
+
+export function settleRound(fx: ProtocolFixture, training: Training, caller: PrivateKeyAccount, round: bigint, submissions: readonly Submission[]): Promise<TransactionReceipt> {
+  return writeContract(fx.ledger, caller, { ...training, functionName: 'settle', args: [round, submissions] })
+}
+
+export function postModel(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, digest: Hex, codec: number = CODEC.raw): Promise<TransactionReceipt> {
+  return writeContract(fx.ledger, key, { ...training, functionName: 'postModel', args: [round, digest, codec] })
+}
+
+/**
+ * The submissions of a round's latest opening, read back from the chain's logs the way an
+ * off-chain settler would: the UpdateSubmitted events after the round's last RoundOpened.
+ */
+export async function readSubmissions(fx: ProtocolFixture, training: Training, round: bigint): Promise<Submission[]> {
+  const opened = await fx.ledger.client.getContractEvents({ ...training, eventName: 'RoundOpened', args: { round }, fromBlock: 0n, strict: true })
+  const last = opened.at(-1)
+  if (last === undefined) return []
+  const events = await fx.ledger.client.getContractEvents({ ...training, eventName: 'UpdateSubmitted', args: { round }, fromBlock: last.blockNumber, strict: true })
+  return events
+    .filter((e) => e.blockNumber > last.blockNumber || (e.blockNumber === last.blockNumber && e.logIndex > last.logIndex))
+    .sort((a, b) => Number(a.args.index - b.args.index))
+    .map((e) => ({ trainer: e.args.trainer, digest: e.args.digest, codec: e.args.codec, examples: e.args.examples }))
+}
+
+/** What one validator does in a round: its key, the owner it works for, and its scores. */
+export type ValidatorPlan = { key: PrivateKeyAccount; owner?: Address; scores: readonly number[]; reveal?: boolean }
+
+/**
+ * Plays the scoring of a round after its training phase: every validator commits, the scoring
+ * phase ends, those that reveal (the default) reveal, and the reveal phase ends.
+ */
+export async function scoreRound(fx: ProtocolFixture, training: Training, round: bigint, plans: readonly ValidatorPlan[]): Promise<void> {
+  await toScoring(fx, training, round)
+  for (const p of plans) await commitScores(fx, training, p.key, round, p.owner ?? p.key.address, p.scores)
+  await toReveal(fx, training, round)
+  for (const p of plans) {
+    if (p.reveal ?? true) await revealScores(fx, training, p.key, round, p.owner ?? p.key.address, p.scores)
+  }
+  await toSettlement(fx, training, round)
+}
+
+/** Decoded logs of a training clone's receipt. */
+export function trainingEvents(receipt: TransactionReceipt) {
+  return parseEventLogs({ abi: trainingRoundsAbi, logs: receipt.logs })
+}
+
+/** Decoded StakeManager logs of a receipt (Slashed, RewardCredited...). */
+export function stakeEvents(fx: ProtocolFixture, receipt: TransactionReceipt) {
+  return parseEventLogs({ abi: fx.stakeManager.abi, logs: receipt.logs })
+}
+
+/** Approves the StakeManager for everything (lets tests stake repeatedly). */
+export async function approveStakes(fx: ProtocolFixture, owner: PrivateKeyAccount): Promise<void> {
+  await writeContract(fx.ledger, owner, { ...fx.token, functionName: 'approve', args: [fx.stakeManager.address, maxUint256] })
+}
