@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { formatEther } from 'viem'
 import { toJson } from '../shared/to-json.js'
 import type { RunReport } from './run-report.js'
@@ -8,7 +9,8 @@ let chartJs: string | undefined
 
 /** Chart.js, inlined so the report opens with no network. */
 function chartLibrary(): string {
-  chartJs ??= readFileSync(createRequire(import.meta.url).resolve('chart.js/dist/chart.umd.min.js'), 'utf8')
+  // The UMD build is not among the package's exports; find it beside the CommonJS entry.
+  chartJs ??= readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8')
   return chartJs
 }
 

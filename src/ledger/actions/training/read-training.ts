@@ -28,8 +28,7 @@ function fromBlock(training: Training): bigint {
   return BigInt(training.protocol.deployment.blockNumber)
 }
 
-/** The latest opening of `round` (a round re-opens after a successful model dispute). */
-export async function getRound(training: Training, round: bigint): Promise<RoundInfo> {
+async function latestOpening(training: Training, round: bigint) {
   const logs = await training.protocol.ledger.client.getContractEvents({
     address: training.address,
     abi: training.abi,
@@ -37,7 +36,12 @@ export async function getRound(training: Training, round: bigint): Promise<Round
     args: { round },
     fromBlock: fromBlock(training),
   })
-  const last = logs[logs.length - 1]
+  return logs[logs.length - 1]
+}
+
+/** The latest opening of `round` (a round re-opens after a successful model dispute). */
+export async function getRound(training: Training, round: bigint): Promise<RoundInfo> {
+  const last = await latestOpening(training, round)
   if (last === undefined) {
     throw new DeaiError('TRAINING_ROUND_NOT_OPEN', `round ${round} of task ${training.taskId} has not opened`, {
       fixes: ['wait for the previous round to settle and its model to be posted'],
@@ -55,14 +59,16 @@ export async function getRound(training: Training, round: bigint): Promise<Round
   }
 }
 
-/** Every update submitted in `round`, in submission order. */
+/** Every update submitted in the latest opening of `round`, in submission order. */
 export async function getSubmissions(training: Training, round: bigint): Promise<Submission[]> {
+  const opening = await latestOpening(training, round)
+  if (opening === undefined) return []
   const logs = await training.protocol.ledger.client.getContractEvents({
     address: training.address,
     abi: training.abi,
     eventName: 'UpdateSubmitted',
     args: { round },
-    fromBlock: fromBlock(training),
+    fromBlock: opening.blockNumber,
   })
   return logs
     .map((log) => ({
