@@ -151,3 +151,45 @@ export { VERIFIER_RULES } from './roles/verifier/verifier-rules.js'
 export { verifyAndVote } from './roles/verifier/verify-and-vote.js'
 
 export { main as runCli } from './cli/main.js'
+
+export { trainingAt } from './ledger/training.js'
+export type { Training } from './ledger/training.js'
+export { createTraining } from './ledger/actions/training/create-training.js'
+export type { TrainingConfig } from './ledger/actions/training/create-training.js'
+export { getJudgements, getRound, getSubmissions } from './ledger/actions/training/read-training.js'
+export type { RoundInfo, Submission, UpdateJudgement, ValidatorJudgement } from './ledger/actions/training/read-training.js'
+export {
+  commitScores,
+  disputeModel,
+  finishTraining,
+  postModel,
+  resolveDispute,
+  revealScores,
+  scoresCommitment,
+  settleRound,
+  submitUpdate,
+  voteDispute,
+} from './ledger/actions/training/write-training.js'
+export { fromOnChainDigest, toOnChainDigest } from './ledger/contracts/on-chain-digest.js'
+export { createTrainer } from './roles/trainer/trainer.js'
+export type { Trainer, TrainerInit, TrainerWork } from './roles/trainer/trainer.js'
+export { computeUpdate } from './roles/trainer/compute-update.js'
+export type { TrainerConduct } from './roles/trainer/compute-update.js'
+export { createValidator } from './roles/validator/validator.js'
+export type { Validator, ValidatorInit } from './roles/validator/validator.js'
+export { scoreUpdates } from './roles/validator/score-updates.js'
+export { acceptedUpdates, createAggregator, expectedModel } from './roles/aggregator/aggregator.js'
+export type { Aggregator } from './roles/aggregator/aggregator.js'
+export { nextGlobalModel } from './roles/aggregator/next-global-model.js'
+export type { AggregationSpec } from './roles/aggregator/next-global-model.js'
+
+export { scenarioSchema, TRAINER_BEHAVIOURS, VALIDATOR_BEHAVIOURS } from './scenario/scenario-schema.js'
+export type { Scenario, ScenarioInput, TrainerBehaviour, ValidatorBehaviour } from './scenario/scenario-schema.js'
+export { loadScenario, parseScenario } from './scenario/load-scenario.js'
+export { runScenario } from './scenario/run-scenario.js'
+export type { RunScenarioOptions } from './scenario/run-scenario.js'
+export type { AttackRecord, AuditEvent, RoundRecord, RunParticipant, RunReport } from './scenario/run-report.js'
+export { renderReportHtml } from './scenario/report-html.js'
+export { writeReport } from './scenario/write-report.js'
+export { auditTrail } from './scenario/audit-trail.js'
+export { toJson } from './shared/to-json.js'

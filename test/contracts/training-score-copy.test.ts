@@ -1,0 +1,96 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { parseEventLogs } from 'viem'
+import type { PrivateKeyAccount } from 'viem'
+import { writeContract } from '../../src/ledger/write-contract.js'
+import { revertName } from '../../src/ledger/contracts/contract-errors.js'
+import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
+import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
+import {
+  commitScores,
+  createTraining,
+  digestOf,
+  openTask,
+  readSubmissions,
+  revealScores,
+  saltOf,
+  scoreCommitment,
+  settleRound,
+  stakeAs,
+  stakeVerifiers,
+  submitUpdate,
+  toReveal,
+  toScoring,
+  toSettlement,
+  trainingConfig,
+  trainingTestAbi,
+} from '../helpers/training-flow.js'
+import type { Training } from '../helpers/training-flow.js'
+
+const E = 10n ** 18n
+
+async function reverted(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p
+    return undefined
+  } catch (error) {
+    return revertName(error)
+  }
+}
+
+/**
+ * Commit–reveal makes copying another validator's scores impossible: while commitments are
+ * open nothing but hashes is public, a commitment binds its validator's owner address, and after
+ * the reveals are public the commit phase is over.
+ */
+describe('a validator cannot copy revealed scores', () => {
+  let fx: ProtocolFixture
+  let training: Training
+  let honest: PrivateKeyAccount
+  let copycat: PrivateKeyAccount
+  let late: PrivateKeyAccount
+  const honestScores = [8123, 7750]
+
+  beforeAll(async () => {
+    fx = await createProtocolFixture({ accounts: 12, params: { tasks: { committeeSize: 3 } } })
+    const proposer = accountAt(fx, 1)
+    const verifiers = [2, 3, 4].map((i) => accountAt(fx, i))
+    const trainers = [5, 6].map((i) => accountAt(fx, i))
+    ;[honest, copycat, late] = [7, 8, 9].map((i) => accountAt(fx, i)) as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
+    await stakeVerifiers(fx, verifiers)
+    const taskId = await openTask(fx, proposer, verifiers)
+    for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
+    for (const v of [honest, copycat, late]) await stakeAs(fx, v, taskId, 'validator', 500n * E)
+    ;({ training } = await createTraining(fx, proposer, taskId, trainingConfig()))
+    await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('update a'))
+    await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('update b'))
+    await toScoring(fx, training, 1n)
+  })
+
+  test('copying the commitment hash does not let the copier reveal the scores it stands for', async () => {
+    await commitScores(fx, training, honest, 1n, honest.address, honestScores)
+    // All the copier can see during the commit phase is the honest validator's hash.
+    const honestHash = scoreCommitment(1n, honest.address, honestScores, saltOf(1n, honest.address))
+    await writeContract(fx.ledger, copycat, { ...training, functionName: 'commitScores', args: [1n, honestHash] })
+    await toReveal(fx, training, 1n)
+    const receipt = await revealScores(fx, training, honest, 1n, honest.address, honestScores)
+    // Once revealed, scores and salt are public; replaying them fails for anyone else.
+    const [revealedEvent] = parseEventLogs({ abi: trainingTestAbi, eventName: 'ScoresRevealed', logs: receipt.logs })
+    const stolen = [...revealedEvent!.args.scores]
+    const copy = writeContract(fx.ledger, copycat, { ...training, functionName: 'revealScores', args: [1n, stolen, saltOf(1n, honest.address)] })
+    expect(await reverted(copy)).toBe('CommitmentMismatch')
+  })
+
+  test('committing after the reveals are public is too late', async () => {
+    const copy = writeContract(fx.ledger, late, { ...training, functionName: 'commitScores', args: [1n, scoreCommitment(1n, late.address, honestScores, saltOf(1n, late.address))] })
+    expect(await reverted(copy)).toBe('CommitClosed')
+  })
+
+  test('the copier, having committed and not revealed, is slashed at settlement', async () => {
+    await toSettlement(fx, training, 1n)
+    const receipt = await settleRound(fx, training, honest, 1n, await readSubmissions(fx, training, 1n))
+    const judged = parseEventLogs({ abi: trainingTestAbi, eventName: 'ValidatorJudged', logs: receipt.logs })
+    const copier = judged.find((e) => e.args.validator === copycat.address)
+    expect(copier?.args).toMatchObject({ revealed: false, slashed: true, reward: 0n })
+    expect(judged.find((e) => e.args.validator === honest.address)?.args.reward).toBeGreaterThan(0n)
+  })
+})
