@@ -41,16 +41,16 @@ describe('the HTML report in a headless browser', () => {
       page.on('pageerror', (e) => void problems.push(String(e)))
       page.on('request', (r) => void (r.url().startsWith('file:') || requests.push(r.url())))
       await page.goto(pathToFileURL(html).href)
-      await page.waitForFunction(() => document.body.dataset['chartsDrawn'] !== undefined)
+      // Page code runs in the browser; written as strings so Node's types do not apply.
+      await page.waitForFunction('document.body.dataset.chartsDrawn !== undefined')
       expect(problems).toEqual([])
       expect(requests).toEqual([])
-      const canvases = await page.$$eval('canvas', (list) => list.map((c) => {
-        const ctx = (c as HTMLCanvasElement).getContext('2d')!
-        const { data } = ctx.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height)
+      const canvases = (await page.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
+        const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height)
         let inked = 0
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked++
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++
         return { id: c.id, inked }
-      }))
+      })`)) as { id: string; inked: number }[]
       expect(canvases.map((c) => c.id)).toEqual(['accuracy', 'rewards', 'participants', 'stake', 'metrics-stake', 'metrics-rewards', 'metrics-validationPower', 'gas', 'attacks'])
       for (const c of canvases) expect(c.inked, c.id).toBeGreaterThan(500)
       expect(await page.textContent('h1')).toContain('deai run')
