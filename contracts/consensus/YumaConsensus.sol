@@ -339,7 +339,7 @@ library YumaConsensus {
         uint256 operand = uint256(x < 0 ? -x : x);
         uint256 result;
         assembly ("memory-safe") {
-            // operand < 2^63 and every kept term ≤ I64::MAX, so term·operand < 2^126.
+            // operand < 2^63 and every kept term ≤ I64::MAX, so term·operand < 2^126 and the sum < 2^69.
             let limit := 0x7fffffffffffffff
             result := add(operand, 0x100000000)
             let term := operand
@@ -353,11 +353,9 @@ library YumaConsensus {
                 term := div(term, i)
                 if iszero(term) { break } // every later term is 0 too
                 result := add(result, term)
-                if gt(result, limit) {
-                    ok := 0
-                    break
-                }
             }
+            // The sum only grows, so it passed the bound at some step exactly when it ends past it.
+            if gt(result, limit) { ok := 0 }
         }
         if (!ok) return (0, false);
         if (x < 0) result = (uint256(1) << 64) / result;
@@ -743,22 +741,42 @@ library YumaConsensus {
         pure
         returns (uint256 sumEma)
     {
-        bool hasBonds = x.bonds.length != 0;
-        for (uint256 i; i < w.v; ++i) {
-            uint256 offset = i * w.stride + 2 * j;
-            uint256 wij = (_u16At(x.weights, offset) << 32) / _orOne(w.rowSum[i]);
-            uint256 clipped = wij > c ? c : wij;
-            w.trust[i] += clipped;
-            uint256 wb = wij - ((w.beta * (wij - clipped) + 0xffffffff) >> 32);
-            uint256 b = hasBonds ? (_u16At(x.bonds, offset) << 32) / 65_535 : 0;
+        uint256[] memory cur = w.cur;
+        uint256[] memory rowSum = w.rowSum;
+        uint256[] memory trust = w.trust;
+        uint256[] memory permitted = w.permitted;
+        bytes memory weights = x.weights;
+        bytes memory bonds = x.bonds;
+        uint256 hasBonds = bonds.length == 0 ? 0 : 1;
+        uint256 stride = w.stride;
+        uint256 beta = w.beta;
+        uint256 v = w.v;
+        for (uint256 i; i < v; ++i) {
+            uint256 wb;
+            uint256 b;
+            uint256 offset = i * stride + 2 * j;
+            assembly ("memory-safe") {
+                let slot := add(shl(5, i), 32)
+                let wij := div(shl(32, shr(240, mload(add(add(weights, 32), offset)))), mload(add(rowSum, slot)))
+                let clipped := wij
+                if gt(clipped, c) { clipped := c }
+                mstore(add(trust, slot), add(mload(add(trust, slot)), clipped))
+                wb := sub(wij, shr(32, add(mul(beta, sub(wij, clipped)), 0xffffffff)))
+                b := div(shl(32, mul(hasBonds, shr(240, mload(add(add(bonds, 32), offset))))), 65535)
+            }
             uint256 ema = _yuma3Ema(w, wb, b, c);
-            w.cur[i] = ema;
-            sumEma += ema;
-            if (w.permitted[i] != 0) _storeU16(outBonds, offset, propToU16(int256(ema)));
+            cur[i] = ema;
+            unchecked {
+                sumEma += ema;
+            }
+            if (permitted[i] != 0) _storeU16(outBonds, offset, propToU16(int256(ema)));
         }
         if (sumEma == 0) return 0;
-        for (uint256 i; i < w.v; ++i) {
-            w.dividends[i] += (((w.cur[i] << 32) / sumEma) * ij) >> 32;
+        uint256[] memory dividends = w.dividends;
+        for (uint256 i; i < v; ++i) {
+            unchecked {
+                dividends[i] += (((cur[i] << 32) / sumEma) * ij) >> 32;
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { decodeFunctionResult, encodeFunctionData } from 'viem'
 import type { Address, PrivateKeyAccount } from 'viem'
 import { yumaEpochAbi, yumaEpochBytecode } from '../../src/ledger/contracts/generated/YumaEpoch.js'
 import { fromYumaOutput, yumaClaimStruct, yumaEpochArgs } from '../../src/ledger/contracts/yuma-epoch-args.js'
@@ -13,7 +14,7 @@ import { assertErrorChecklist } from '../helpers/error-checklist.js'
 import { createPrng } from '../helpers/prng.js'
 import type { Prng } from '../helpers/prng.js'
 import { createRevertLog } from '../helpers/reverts.js'
-import { compileYumaMathLens, createUncappedChain, deployWith, randomYumaCase, show } from '../helpers/yuma-onchain.js'
+import { compileYumaMock, createUncappedChain, deployWith, randomYumaCase, show } from '../helpers/yuma-onchain.js'
 import type { UncappedChain, YumaCaseShape } from '../helpers/yuma-onchain.js'
 
 const SEED = 20_260_701
@@ -42,10 +43,11 @@ afterAll(async () => {
 /** Runs the on-chain epoch with eth_call on the embedded chain (or the uncapped one). */
 async function onChain(input: YumaDenseInput, params: YumaDenseParams, big = false): Promise<YumaOnChainResult> {
   const args = yumaEpochArgs(input, params)
-  const output = big
-    ? await uncapped.client.readContract({ address: uncappedAddress, abi: yumaEpochAbi, functionName: 'epoch', args, gas: uncapped.gas })
-    : await ledger.client.readContract({ address: epochAddress, abi: yumaEpochAbi, functionName: 'epoch', args })
-  return fromYumaOutput(output)
+  if (!big) return fromYumaOutput(await ledger.client.readContract({ address: epochAddress, abi: yumaEpochAbi, functionName: 'epoch', args }))
+  const data = encodeFunctionData({ abi: yumaEpochAbi, functionName: 'epoch', args })
+  const reply = await uncapped.client.call({ to: uncappedAddress, data, gas: uncapped.gas })
+  if (reply.data === undefined) throw new Error('the epoch call returned nothing')
+  return fromYumaOutput(decodeFunctionResult({ abi: yumaEpochAbi, functionName: 'epoch', data: reply.data }))
 }
 
 /** Every output the TypeScript epoch gives a round, in the on-chain shape. */
@@ -163,10 +165,10 @@ describe('YumaConsensus on chain gives the TypeScript epoch bit for bit', () => 
 })
 
 describe('YumaConsensus fixed-point helpers equal the TypeScript ones', () => {
-  let lens: { address: Address; abi: Awaited<ReturnType<typeof compileYumaMathLens>>['abi'] }
+  let lens: { address: Address; abi: Awaited<ReturnType<typeof compileYumaMock>>['abi'] }
 
   beforeAll(async () => {
-    const compiled = await compileYumaMathLens()
+    const compiled = await compileYumaMock('YumaMathLens')
     lens = { address: await deployWith(ledger.client, ledger.wallet(deployer), compiled), abi: compiled.abi }
   })
 

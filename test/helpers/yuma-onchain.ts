@@ -58,30 +58,39 @@ const outputSchema = z.object({
   contracts: z.record(z.string(), z.record(z.string(), z.object({ abi: z.array(z.unknown()), evm: z.object({ bytecode: z.object({ object: z.string() }) }) }))).optional(),
 })
 
-let lens: Promise<{ abi: Abi; bytecode: Hex }> | undefined
+/** Test-only contracts under test/contracts/mocks/ that the Yuma tests use. */
+export type YumaMockName = 'YumaMathLens' | 'EtherRefuser'
 
-/** Compiles test/contracts/mocks/YumaMathLens.sol (with the library it wraps) once per process. */
-export function compileYumaMathLens(): Promise<{ abi: Abi; bytecode: Hex }> {
-  lens ??= (async () => {
-    const read = (path: string) => readFile(fileURLToPath(new URL(path, import.meta.url)), 'utf8')
-    const lensName = 'test/contracts/mocks/YumaMathLens.sol'
-    const input = {
-      language: 'Solidity',
-      sources: {
-        'contracts/consensus/YumaConsensus.sol': { content: await read('../../contracts/consensus/YumaConsensus.sol') },
-        [lensName]: { content: await read('../contracts/mocks/YumaMathLens.sol') },
-      },
-      settings: { evmVersion: 'cancun', viaIR: true, optimizer: { enabled: true, runs: 200 }, outputSelection: { [lensName]: { '*': ['abi', 'evm.bytecode.object'] } } },
-    }
-    const output = outputSchema.parse(JSON.parse(String(solc.compile(JSON.stringify(input)))))
-    const problems = (output.errors ?? []).filter((e) => e.severity === 'error')
-    if (problems.length > 0) throw new Error(problems.map((e) => e.formattedMessage).join('\n'))
-    const contract = output.contracts?.[lensName]?.YumaMathLens
-    if (contract === undefined) throw new Error('YumaMathLens missing from the compiler output')
-    // solc's ABI output is an ABI by construction.
-    return { abi: contract.abi as Abi, bytecode: `0x${contract.evm.bytecode.object}` }
-  })()
-  return lens
+const mocks = new Map<YumaMockName, Promise<{ abi: Abi; bytecode: Hex }>>()
+
+/** Compiles test/contracts/mocks/<name>.sol, with the YumaConsensus library it may import, once per process. */
+export function compileYumaMock(name: YumaMockName): Promise<{ abi: Abi; bytecode: Hex }> {
+  let compiled = mocks.get(name)
+  if (compiled === undefined) {
+    compiled = compileMockWithLibrary(name)
+    mocks.set(name, compiled)
+  }
+  return compiled
+}
+
+async function compileMockWithLibrary(name: YumaMockName): Promise<{ abi: Abi; bytecode: Hex }> {
+  const read = (path: string) => readFile(fileURLToPath(new URL(path, import.meta.url)), 'utf8')
+  const source = `test/contracts/mocks/${name}.sol`
+  const input = {
+    language: 'Solidity',
+    sources: {
+      'contracts/consensus/YumaConsensus.sol': { content: await read('../../contracts/consensus/YumaConsensus.sol') },
+      [source]: { content: await read(`../contracts/mocks/${name}.sol`) },
+    },
+    settings: { evmVersion: 'cancun', viaIR: true, optimizer: { enabled: true, runs: 200 }, outputSelection: { [source]: { '*': ['abi', 'evm.bytecode.object'] } } },
+  }
+  const output = outputSchema.parse(JSON.parse(String(solc.compile(JSON.stringify(input)))))
+  const problems = (output.errors ?? []).filter((e) => e.severity === 'error')
+  if (problems.length > 0) throw new Error(problems.map((e) => e.formattedMessage).join('\n'))
+  const contract = output.contracts?.[source]?.[name]
+  if (contract === undefined) throw new Error(`${name} missing from the compiler output`)
+  // solc's ABI output is an ABI by construction.
+  return { abi: contract.abi as Abi, bytecode: `0x${contract.evm.bytecode.object}` }
 }
 
 /** Shape and flavour of one random case. */
