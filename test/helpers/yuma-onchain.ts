@@ -97,7 +97,7 @@ async function compileMockWithLibrary(name: YumaMockName): Promise<{ abi: Abi; b
 export type YumaCaseShape = { validators: number; miners: number; liquidAlpha?: boolean }
 
 /**
- * A random dense round: stakes (some zero, magnitudes from 1 rao to near 2^64), sparse to dense
+ * A random dense round: stakes (some zero; of one magnitude, or from 1 rao to near 2^64), sparse to dense
  * scores with zero rows and columns, mostly set permits and activity, and previous bonds that a
  * prior random epoch produced (or none, or arbitrary u16). Parameters vary around the defaults.
  */
@@ -107,14 +107,17 @@ export function randomYumaCase(random: Prng, shape: YumaCaseShape): { input: Yum
     const rows = Array.from({ length: v }, () => Array.from({ length: m }, () => (random.nextFloat() < density ? randomU16(random) : 0)))
     const zeroRows = random.nextFloat() < 0.3
     const zeroCols = random.nextFloat() < 0.3
-    for (let i = 0; i < v; i++) if (zeroRows && random.nextFloat() < 0.2) rows[i]!.fill(0)
+    for (let i = 0; i < v; i++) if (zeroRows && random.nextFloat() < 0.15) rows[i]!.fill(0)
     for (let j = 0; j < m; j++) if (zeroCols && random.nextFloat() < 0.2) for (const row of rows) row[j] = 0
     return rows
   }
-  const density = () => random.pick([0.05, 0.3, 0.7, 1, random.nextFloat()])
+  const density = () => random.pick([0.1, 0.3, 0.6, 0.9, 1, 1, random.nextFloat()])
   const allZeroStake = random.nextFloat() < 0.02
+  // Half the rounds have stakes of one magnitude, half of any (then one validator usually dominates).
+  const similar = random.nextFloat() < 0.5
   const stakes = Array.from({ length: v }, () => {
-    if (allZeroStake || random.nextFloat() < 0.15) return 0n
+    if (allZeroStake || random.nextFloat() < 0.1) return 0n
+    if (similar) return 10n ** 12n + random.nextBigInt(10n ** 15n)
     const bits = 1 + random.nextInt(64)
     return 1n + random.nextBigInt((1n << BigInt(bits)) - 1n)
   })
@@ -123,7 +126,7 @@ export function randomYumaCase(random: Prng, shape: YumaCaseShape): { input: Yum
   const params: YumaDenseParams = {
     yuma3,
     liquidAlpha: shape.liquidAlpha ?? (yuma3 && random.nextFloat() < 0.4),
-    kappa: random.pick([32_767, 32_767, randomU16(random), 0, 65_535]),
+    kappa: random.pick([32_767, 32_767, 32_767, 32_767, randomU16(random), 0, 65_535]),
     bondsPenalty: random.pick([65_535, 0, randomU16(random)]),
     bondsMovingAverage: BigInt(random.pick([900_000, 975_000, random.nextInt(1_000_001), 0, 1_000_000])),
     alphaLow: random.pick([45_875, randomU16(random)]),
