@@ -96,8 +96,9 @@ library YumaConsensus {
     int256 private constant I64_MAX = type(int64).max;
     int256 private constant I64_MIN = type(int64).min;
     uint256 private constant I128_MAX = (1 << 127) - 1;
-    /// @dev substrate-fixed's `E` (e floored to 23 fraction bits), widened to I32F32.
-    int256 private constant E_BITS = int256((uint256(0xadf85458a2bb4a9aafdc5620273d3cf1) >> 103) << 9);
+    /// @dev substrate-fixed's `E` (e floored to 23 fraction bits, `0xadf85458a2bb4a9aafdc5620273d3cf1 >> 103`),
+    /// widened to I32F32 (`<< 9`).
+    int256 private constant E_BITS = 0x2b7e15000;
     int256 private constant EXP_LIMIT = 20 << 32;
 
     /// @dev Liquid-alpha settings as I32F32 bits.
@@ -371,11 +372,38 @@ library YumaConsensus {
         return x <= 0 ? int256(0) : I64_MAX;
     }
 
-    /// @notice The liquid-alpha sigmoid core `1 ⊘sat (1 +sat exp_safe(t))`.
-    function sigmoid(int256 t) internal pure returns (int256) {
-        int256 denominator = ONE_I + expSafe(t);
-        if (denominator > I64_MAX) denominator = I64_MAX;
-        return saturatingDiv(ONE_I, denominator);
+    /// @notice The liquid-alpha sigmoid core `1 ⊘sat (1 +sat exp_safe(t))`: {expSafe} and the
+    /// division inlined, since liquid alpha evaluates it for almost every cell.
+    function sigmoid(int256 t) internal pure returns (int256 s) {
+        assembly ("memory-safe") {
+            let one := 0x100000000
+            let bound := 0x1400000000 // 20·ONE
+            let x := t
+            if sgt(x, bound) { x := bound }
+            if slt(x, sub(0, bound)) { x := sub(0, bound) }
+            let e := one
+            if x {
+                switch eq(x, one)
+                case 1 { e := E_BITS }
+                default {
+                    // With |x| ≤ 20 the checked steps of `exp` cannot fail: every term before its
+                    // division is below 20^21/20!·2^32 < 2^62 and the sum below e^20·2^32 < 2^61.
+                    let operand := x
+                    if slt(x, 0) { operand := sub(0, x) }
+                    let result := add(operand, one)
+                    let term := operand
+                    for { let i := 2 } lt(i, 32) { i := add(i, 1) } {
+                        term := div(shr(32, mul(term, operand)), i)
+                        if iszero(term) { break } // every later term is 0 too
+                        result := add(result, term)
+                    }
+                    e := result
+                    if slt(x, 0) { e := div(shl(64, 1), result) }
+                }
+            }
+            // 1 + e < 2^62: neither the saturating addition nor the division saturates.
+            s := div(shl(64, 1), add(one, e))
+        }
     }
 
     // ---------------------------------------------------------------- epoch stages
@@ -788,7 +816,10 @@ library YumaConsensus {
         // mat_ema_alpha_sparse keeps only the cells present in WB (WB > 0 here).
         if (wb == 0) return 0;
         uint256 a = uint256(_cellAlpha(int256(wb), int256(b), int256(c), w.liquid));
-        ema = (((ONE - a) * b) >> 32) + ((a * wb) >> 32);
+        unchecked {
+            // 0 ≤ α ≤ 1 (clamped between two u16 proportions), b, wb ≤ 1: no overflow.
+            ema = (((ONE - a) * b) >> 32) + ((a * wb) >> 32);
+        }
         if (ema > ONE) ema = ONE;
     }
 
@@ -831,13 +862,18 @@ library YumaConsensus {
     /// @dev `alpha_sigmoid(C_j, w, b)`: d = clamp(w − C, 0, 1) if w ≥ b, else clamp(b − w, 0, 1);
     /// α = clamp(α_low + sigmoid(slope ⊗ (d − ½)) ⊗ (α_high − α_low), α_low, α_high).
     function _cellAlpha(int256 wb, int256 b, int256 c, LiquidAlpha memory la) private pure returns (int256) {
-        int256 d = wb >= b ? _clamp(wb - c, 0, ONE_I) : _clamp(b - wb, 0, ONE_I);
-        if (d == 0) return la.atZero;
-        return _alphaOfSigmoid(sigmoid((la.slope * (d - HALF_I)) >> 32), la);
+        // Operands are I32F32 values below 2^34 in magnitude (the slope below 2^41): no overflow.
+        unchecked {
+            int256 d = wb >= b ? _clamp(wb - c, 0, ONE_I) : _clamp(b - wb, 0, ONE_I);
+            if (d == 0) return la.atZero;
+            return _alphaOfSigmoid(sigmoid((la.slope * (d - HALF_I)) >> 32), la);
+        }
     }
 
     function _alphaOfSigmoid(int256 s, LiquidAlpha memory la) private pure returns (int256) {
-        return _clamp(la.low + ((s * (la.high - la.low)) >> 32), la.low, la.high);
+        unchecked {
+            return _clamp(la.low + ((s * (la.high - la.low)) >> 32), la.low, la.high);
+        }
     }
 
     /// @dev `clamp_value`: at most `high`, then at least `low`.
