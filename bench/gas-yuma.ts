@@ -9,7 +9,9 @@
  *   `eth_estimateGas` for the epoch, and the receipts' `gasUsed` for the settlement transactions;
  * - an epoch beyond the transaction cap is sent as a transaction on a second EDR chain without
  *   the cap (hardfork prague, 2·10^9 gas blocks) and its receipt's `gasUsed` is reported.
- * Figures include the 21,000 base and the calldata.
+ * Figures include the 21,000 base and the calldata. The settlement transactions carry the round's
+ * inputs and claim (about 140 KiB at 64 × 256) and pay EIP-7623's calldata floor, which is larger
+ * than their execution.
  *
  * Run it with `npx tsx bench/gas-yuma.ts`.
  *
@@ -17,7 +19,7 @@
  */
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { createPublicClient, createWalletClient, custom, encodeDeployData, encodeFunctionData, parseEther } from 'viem'
+import { createPublicClient, createWalletClient, custom, encodeDeployData, encodeFunctionData, hexToBytes, parseEther } from 'viem'
 import type { Address, Chain, PrivateKeyAccount, PublicClient, Transport, WalletClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { yumaEpochAbi, yumaEpochBytecode } from '../src/ledger/contracts/generated/YumaEpoch.js'
@@ -43,6 +45,11 @@ export type YumaGasRow = {
   chain: 'osaka' | 'prague, no cap'
   fitsTransaction: boolean
   fitsBlock: boolean
+  /**
+   * EIP-7623's calldata floor for the transaction (21,000 + 10 per zero byte + 40 per other
+   * byte). When `gas` equals it, the execution costs less than the calldata alone.
+   */
+  calldataFloor: bigint
 }
 
 const SEED = 20_260_703
@@ -88,12 +95,12 @@ export async function benchYumaGas(init: BenchYumaGasInit = {}): Promise<YumaGas
         const base = { operation: 'epoch', validators, miners, variant: variant.name } as const
         try {
           const gas = await ledger.client.estimateGas({ account: proposer, to: epochAddress, data })
-          rows.push({ ...base, gas, method: 'eth_estimateGas', chain: 'osaka', ...fits(gas) })
+          rows.push({ ...base, gas, method: 'eth_estimateGas', chain: 'osaka', ...fits(gas), calldataFloor: calldataFloor(data) })
         } catch {
           // Beyond the per-transaction cap: run it where there is none.
           const hash = await uncapped.wallet.sendTransaction({ to: uncappedEpoch, data, gas: 1_500_000_000n })
           const { gasUsed } = await uncapped.client.waitForTransactionReceipt({ hash })
-          rows.push({ ...base, gas: gasUsed, method: 'receipt gasUsed', chain: 'prague, no cap', ...fits(gasUsed) })
+          rows.push({ ...base, gas: gasUsed, method: 'receipt gasUsed', chain: 'prague, no cap', ...fits(gasUsed), calldataFloor: calldataFloor(data) })
         }
       }
     }
@@ -111,7 +118,7 @@ export async function benchYumaGas(init: BenchYumaGasInit = {}): Promise<YumaGas
         const hash = await ledger.wallet(account).sendTransaction({ to: settlement, data, value })
         const receipt = await ledger.client.waitForTransactionReceipt({ hash })
         if (receipt.status !== 'success') throw new Error(`${operation} reverted`)
-        rows.push({ operation, validators, miners, variant: variant.name, gas: receipt.gasUsed, method: 'receipt gasUsed', chain: 'osaka', ...fits(receipt.gasUsed) })
+        rows.push({ operation, validators, miners, variant: variant.name, gas: receipt.gasUsed, method: 'receipt gasUsed', chain: 'osaka', ...fits(receipt.gasUsed), calldataFloor: calldataFloor(data) })
       }
       const [params, epochInput] = yumaEpochArgs(input, variant.params)
       const propose = (c: typeof claim, label: YumaGasRow['operation'] | null) => {
@@ -155,6 +162,13 @@ function fits(gas: bigint): { fitsTransaction: boolean; fitsBlock: boolean } {
   return { fitsTransaction: gas <= TRANSACTION_GAS_CAP, fitsBlock: gas <= BLOCK_GAS_LIMIT }
 }
 
+function calldataFloor(data: `0x${string}`): bigint {
+  const bytes = hexToBytes(data)
+  let tokens = 0n
+  for (const byte of bytes) tokens += byte === 0 ? 1n : 4n
+  return 21_000n + 10n * tokens
+}
+
 async function proposalCount(client: PublicClient<Transport, Chain>, settlement: Address): Promise<bigint> {
   return client.readContract({ address: settlement, abi: yumaSettlementAbi, functionName: 'proposalCount' })
 }
@@ -189,17 +203,18 @@ function mulberry32(seed: number): () => number {
 
 /** Formats rows as a fixed-width text table. */
 export function formatYumaGasTable(rows: readonly YumaGasRow[]): string {
-  const header = ['operation', 'size', 'variant', 'gas', 'fits', 'measured by']
+  const header = ['operation', 'size', 'variant', 'gas', 'calldata floor', 'fits', 'measured by']
   const cells = rows.map((r) => [
     r.operation,
     `${r.validators} × ${r.miners}`,
     r.variant,
     r.gas.toLocaleString('en-US'),
+    r.gas === r.calldataFloor ? `${r.calldataFloor.toLocaleString('en-US')} (paid)` : r.calldataFloor.toLocaleString('en-US'),
     r.fitsTransaction ? 'transaction' : r.fitsBlock ? 'block only' : 'neither',
     `${r.method} (${r.chain})`,
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)))
-  const line = (c: readonly string[]) => c.map((v, i) => (i === 3 ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number))).join('  ')
+  const line = (c: readonly string[]) => c.map((v, i) => (i === 3 || i === 4 ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number))).join('  ')
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n')
 }
 

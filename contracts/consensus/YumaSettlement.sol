@@ -4,8 +4,9 @@ pragma solidity ^0.8.24;
 import {YumaConsensus} from "./YumaConsensus.sol";
 
 /// @title YumaSettlement: optimistic settlement of Yuma epochs too large for one transaction
-/// @notice A full epoch over 64 validators × 256 miners costs about twice the 16.7M gas a
-/// transaction may use, so it is settled optimistically. A bonded proposer posts the round's inputs
+/// @notice A full epoch over 64 validators × 256 miners costs 31M (Yuma 3) to 35M gas (original
+/// Yuma), 87M with liquid alpha: more than the 16.7M a transaction may use, so it is settled
+/// optimistically. A bonded proposer posts the round's inputs
 /// and a {YumaConsensus.Claim}: the epoch's per-miner aggregates (consensus, rank and three bond
 /// column sums), per-validator aggregates (trust and raw dividends) and the new bonds, computed off
 /// chain (the TypeScript epoch gives them bit for bit). Both are kept as hashes; the data stays in

@@ -24,6 +24,8 @@ describe('benchYumaGas', () => {
     }
     for (const r of rows) {
       expect(r.gas, `${r.operation} ${r.variant}`).toBeGreaterThan(21_000n)
+      // A transaction pays at least EIP-7623's calldata floor.
+      expect(r.gas, `${r.operation} ${r.variant}`).toBeGreaterThanOrEqual(r.calldataFloor)
       // 16 × 64 fits a transaction, so everything ran on the capped chain.
       expect(r.chain).toBe('osaka')
       expect(r.fitsTransaction).toBe(true)
@@ -37,6 +39,6 @@ describe('benchYumaGas', () => {
   test('formats a table with one line per row', () => {
     const lines = formatYumaGasTable(rows).split('\n')
     expect(lines).toHaveLength(rows.length + 2)
-    expect(lines[2]).toMatch(/^epoch\s+16 × 64\s+original Yuma\s+[\d,]+\s+transaction\s/)
+    expect(lines[2]).toMatch(/^epoch\s+16 × 64\s+original Yuma\s+[\d,]+\s+[\d,]+\s+transaction\s/)
   })
 })
