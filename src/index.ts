@@ -193,3 +193,17 @@ export { renderReportHtml } from './scenario/report-html.js'
 export { writeReport } from './scenario/write-report.js'
 export { auditTrail } from './scenario/audit-trail.js'
 export { toJson } from './shared/to-json.js'
+
+export { yumaDenseEpoch } from './mechanisms/consensus/yuma/dense-epoch.js'
+export type { YumaDenseInput, YumaDenseParams, YumaDenseResult } from './mechanisms/consensus/yuma/dense-epoch.js'
+export { yumaDenseClaim } from './mechanisms/consensus/yuma/dense-claim.js'
+export type { YumaDenseClaim } from './mechanisms/consensus/yuma/dense-claim.js'
+export { packU16Matrix, unpackU16Matrix } from './mechanisms/consensus/yuma/packed-matrix.js'
+export { fromYumaOutput, yumaClaimStruct, yumaEpochArgs } from './ledger/contracts/yuma-epoch-args.js'
+export type {
+  YumaClaimStruct,
+  YumaInputStruct,
+  YumaOnChainResult,
+  YumaOutputStruct,
+  YumaParamsStruct,
+} from './ledger/contracts/yuma-epoch-args.js'
