@@ -69,5 +69,5 @@ export type RunReport = {
   gas: Record<string, { perRound: bigint; perParticipantPerRound: bigint; total: bigint }>
   chain: { chainId: number; contracts: Record<string, Address>; blocks: bigint }
   /** Wall-clock figures: the only part of the report that differs between identical runs. */
-  timing: { totalSeconds: number; stages: Record<string, number> }
+  timing: { totalSeconds: number; stages: Record<string, number>; rounds: number[]; roundsCpu: number[]; phases: Record<string, number>[] }
 }

@@ -217,14 +217,20 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let gasSeen = gasMeter.records.length
   const earned = new Map<string, bigint>()
   const roundSeconds: number[] = []
+  const roundCpuSeconds: number[] = []
+  const phases: Record<string, number>[] = []
 
   for (let r = 1; r <= rounds; r++) {
     const roundStarted = Date.now()
+    const cpuStarted = process.cpuUsage()
     const round = BigInt(r)
+    const phase = phaseClock()
     const info = await getRound(training, round)
     for (const t of trainers) await t.work(round)
+    phase('train')
     await ledger.clock.advance(info.trainDeadline - (await ledger.clock.now()) + 1n)
     for (const v of validators) await v.commit(round)
+    phase('score')
     await ledger.clock.advance(info.scoreDeadline - (await ledger.clock.now()) + 1n)
     for (const v of validators) await v.reveal(round)
     await ledger.clock.advance(info.revealDeadline - (await ledger.clock.now()) + 1n)
@@ -232,8 +238,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const submissions = await getSubmissions(training, round)
     await settleRound(training, aggregatorKey, round, submissions)
     const judged = await getJudgements(training, round)
+    phase('settle')
     const model = await aggregators[(r - 1) % aggregators.length]!.post(round)
+    phase('aggregate')
     const evaluation = await evaluate({ kind: scenario.task.model, weights: model.weights, data: data.test })
+    phases.push(phase('measure'))
 
     const gas: Record<string, bigint> = {}
     for (const record of gasMeter.records.slice(gasSeen)) {
@@ -271,6 +280,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       },
     })
     roundSeconds.push((Date.now() - roundStarted) / 1000)
+    const cpu = process.cpuUsage(cpuStarted)
+    roundCpuSeconds.push((cpu.user + cpu.system) / 1e6)
     const mean = roundSeconds.reduce((a, b) => a + b, 0) / roundSeconds.length
     log(`round ${r}/${rounds}: accuracy ${evaluation.accuracy.toFixed(4)}, accepted ${roundRecords.at(-1)!.accepted}, rejected ${roundRecords.at(-1)!.rejected} (${roundSeconds.at(-1)!.toFixed(1)} s; about ${Math.round(mean * (rounds - r))} s left)`)
   }
@@ -299,7 +310,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     auditTrail: await auditTrail(protocol, training),
     gas: gasByRole(roundRecords, members),
     chain: { chainId: ledger.chain.id, contracts: deployment.contracts, blocks: await ledger.client.getBlockNumber() },
-    timing: { totalSeconds: (Date.now() - started) / 1000, stages: stageTimes },
+    timing: { totalSeconds: (Date.now() - started) / 1000, stages: stageTimes, rounds: roundSeconds, roundsCpu: roundCpuSeconds, phases },
   }
   await content.close()
   await hub.close()
@@ -324,6 +335,18 @@ async function summarise(protocol: Protocol, members: readonly Member[]): Promis
     rewards: rewards.get(m.account.address.toLowerCase()) ?? 0n,
     slashed: slashes.get(m.account.address.toLowerCase()) ?? 0n,
   }))
+}
+
+/** Seconds spent in each named phase of a round (wall clock, for the report's timing). */
+function phaseClock(): (name: string) => Record<string, number> {
+  const spent: Record<string, number> = {}
+  let last = performance.now()
+  return (name) => {
+    const now = performance.now()
+    spent[name] = (now - last) / 1000
+    last = now
+    return spent
+  }
 }
 
 function attacksOf(rounds: readonly RoundRecord[], participants: readonly RunParticipant[]): AttackRecord[] {
