@@ -1,15 +1,22 @@
 /**
  * `npm run bench`: every benchmark, each printing its figures and the ratios measured in the
  * same run. Sections can be picked by name: `npm run bench -- aggregation yuma`.
+ * The long training experiments are separate: `npx tsx bench/training-experiments.ts`.
  */
 import { benchAggregation } from './aggregation.js'
 import { benchTaskGas, formatGasTable } from './gas-tasks.js'
+import { benchTrainingGas } from './gas-training.js'
+import { benchYumaGas, formatYumaGasTable } from './gas-yuma.js'
+import { benchProtocolOverhead } from './protocol-overhead.js'
 import { benchYuma } from './yuma.js'
 
 const sections: Record<string, () => Promise<void> | void> = {
   'gas-tasks': async () => console.log(formatGasTable(await benchTaskGas())),
+  'gas-training': async () => console.log(formatGasTable(await benchTrainingGas())),
+  'protocol-overhead': async () => void (await benchProtocolOverhead()),
   aggregation: () => void benchAggregation(),
   yuma: () => void benchYuma(),
+  'gas-yuma': async () => console.log(formatYumaGasTable(await benchYumaGas())),
 }
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))

@@ -208,7 +208,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     indices: data.validatorIndices[i]!, behaviour: validatorGroups[i]!.behaviour as ValidatorBehaviour, seed: deriveSeed(scenario.seed, 0x7b, i),
     colluders: attackers,
   }), { member: m }))
-  const aggregators = aggregatorMembers.map((m) => createAggregator({ training, content, key: m.account, aggregation }))
+  const aggregators = aggregatorMembers.map((m) => createAggregator({ training, content, key: m.account, aggregation, over: scenario.mechanisms.aggregateOver }))
 
   const roleOf = new Map(members.map((m) => [m.account.address.toLowerCase(), m.role]))
   const measure = async (cid: string) => evaluate({ kind: scenario.task.model, weights: await content.getTensor(cid), data: data.test })

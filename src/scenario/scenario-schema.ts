@@ -100,7 +100,13 @@ export const scenarioSchema = z.strictObject({
   mechanisms: z.strictObject({
     aggregation: aggregation.default({ rule: 'fedavg' }),
     consensus: consensus.default({ rule: 'flock' }),
-  }).default({ aggregation: { rule: 'fedavg' }, consensus: { rule: 'flock' } }),
+    /**
+     * Which updates the aggregation rule sees: those consensus accepted (the protocol), or every
+     * submission (an ablation that measures the aggregation rule alone as a defence).
+     * @default 'accepted'
+     */
+    aggregateOver: z.enum(['accepted', 'all']).default('accepted'),
+  }).default({ aggregation: { rule: 'fedavg' }, consensus: { rule: 'flock' }, aggregateOver: 'accepted' }),
   participants: z.strictObject({
     trainers: z.array(trainerGroup).min(1),
     validators: z.array(validatorGroup).min(1),

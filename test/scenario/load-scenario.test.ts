@@ -25,7 +25,7 @@ describe('scenario validation', () => {
   test('fills in the defaults of a minimal scenario', () => {
     const scenario = parseScenario(valid)
     expect(scenario.task).toMatchObject({ dataset: 'fashion-mnist', partition: { kind: 'iid' }, localEpochs: 1, batchSize: 32, learningRate: 0.05 })
-    expect(scenario.mechanisms).toEqual({ aggregation: { rule: 'fedavg' }, consensus: { rule: 'flock' } })
+    expect(scenario.mechanisms).toEqual({ aggregation: { rule: 'fedavg' }, consensus: { rule: 'flock' }, aggregateOver: 'accepted' })
     expect(scenario.participants.validators[0]!.behaviour).toBe('honest')
   })
 

@@ -13,10 +13,16 @@ export async function acceptedUpdates(training: Training, round: bigint): Promis
   return submissions.filter((s) => accepted.has(s.index)).map((s) => ({ cid: s.cid, examples: s.examples }))
 }
 
+/** Which updates the rule aggregates: the accepted ones (the protocol), or all (an ablation). */
+export type AggregateOver = 'accepted' | 'all'
+
 /** Computes the model that should follow `round` (what an honest aggregator posts). */
-export async function expectedModel(training: Training, content: ContentStore, round: bigint, spec: AggregationSpec): Promise<{ cid: string; weights: Float32Array }> {
+export async function expectedModel(training: Training, content: ContentStore, round: bigint, spec: AggregationSpec, over: AggregateOver = 'accepted'): Promise<{ cid: string; weights: Float32Array }> {
   const { modelCid } = await getRound(training, round)
-  const weights = await nextGlobalModel(content, modelCid, await acceptedUpdates(training, round), spec)
+  const updates = over === 'all'
+    ? (await getSubmissions(training, round)).map((s) => ({ cid: s.cid, examples: s.examples }))
+    : await acceptedUpdates(training, round)
+  const weights = await nextGlobalModel(content, modelCid, updates, spec)
   return { cid: await content.putTensor(weights), weights }
 }
 
@@ -24,10 +30,10 @@ export async function expectedModel(training: Training, content: ContentStore, r
  * The aggregator role: after a round settles, aggregate the accepted updates with the task's
  * rule, store the result by CID and post it, which opens the next round.
  */
-export function createAggregator(init: { training: Training; content: ContentStore; key: PrivateKeyAccount; aggregation: AggregationSpec }) {
+export function createAggregator(init: { training: Training; content: ContentStore; key: PrivateKeyAccount; aggregation: AggregationSpec; over?: AggregateOver }) {
   return {
     async post(round: bigint): Promise<{ cid: string; weights: Float32Array }> {
-      const model = await expectedModel(init.training, init.content, round, init.aggregation)
+      const model = await expectedModel(init.training, init.content, round, init.aggregation, init.over)
       await postModel(init.training, init.key, round, model.cid)
       return model
     },
