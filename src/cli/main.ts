@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { isDeaiError } from '../errors/base.js'
+import { registerAuditCommand } from './commands/audit.js'
 import { registerChainCommand } from './commands/chain.js'
 import { registerConsensusCommand } from './commands/consensus.js'
 import { registerContentCommand } from './commands/content.js'
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride()
   registerRunCommand(program, ctx)
+  registerAuditCommand(program, ctx)
   registerChainCommand(program, ctx)
   registerDeployCommand(program, ctx)
   registerTaskCommand(program, ctx)

@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem'
 import type { DecentralizationMetrics } from '../mechanisms/metrics/decentralization.js'
+import type { Deployment } from '../ledger/deploy/deployment.js'
 import type { Scenario } from './scenario-schema.js'
 
 /** One training round as the report shows it. */
@@ -67,7 +68,7 @@ export type RunReport = {
   auditTrail: AuditEvent[]
   /** Gas per role: mean per round, mean per participant per round, and the total. */
   gas: Record<string, { perRound: bigint; perParticipantPerRound: bigint; total: bigint }>
-  chain: { chainId: number; contracts: Record<string, Address>; blocks: bigint }
+  chain: { chainId: number; deployment: Deployment; blocks: bigint }
   /** Wall-clock figures: the only part of the report that differs between identical runs. */
   timing: { totalSeconds: number; stages: Record<string, number>; rounds: number[]; roundsCpu: number[]; phases: Record<string, number>[] }
 }

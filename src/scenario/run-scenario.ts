@@ -16,6 +16,7 @@ import { roleId } from '../ledger/contracts/roles.js'
 import { deployProtocol } from '../ledger/deploy/deploy-protocol.js'
 import { decentralization } from '../mechanisms/metrics/decentralization.js'
 import { createEmbeddedLedger } from '../ledger/embedded/create-embedded-ledger.js'
+import type { ChainJournal } from '../ledger/embedded/create-embedded-ledger.js'
 import { createGasMeter } from '../ledger/gas-meter.js'
 import { connectProtocol } from '../ledger/protocol.js'
 import type { Protocol } from '../ledger/protocol.js'
@@ -26,13 +27,13 @@ import { deriveSeed } from '../ml/random.js'
 import { evaluate } from '../ml/train/evaluate.js'
 import { createMemoryPeerHub } from '../peers/memory-peer-hub.js'
 import { createAggregator } from '../roles/aggregator/aggregator.js'
-import type { AggregationSpec } from '../roles/aggregator/next-global-model.js'
 import { createTrainer } from '../roles/trainer/trainer.js'
 import type { Trainer } from '../roles/trainer/trainer.js'
 import { createValidator } from '../roles/validator/validator.js'
 import type { Validator } from '../roles/validator/validator.js'
 import { verifyAndVote } from '../roles/verifier/verify-and-vote.js'
 import { buildTaskSpec } from '../tasks/build-task.js'
+import { aggregationSpec } from './aggregation-spec.js'
 import { prepareData } from './prepare-data.js'
 import type { AttackRecord, RoundRecord, RunParticipant, RunReport } from './run-report.js'
 import { auditTrail } from './audit-trail.js'
@@ -41,6 +42,10 @@ import type { Scenario, TrainerBehaviour, ValidatorBehaviour } from './scenario-
 export type RunScenarioOptions = {
   /** Progress lines (stage, round, estimate). */
   progress?: (line: string) => void
+  /** Keep the run's content (specs, every update and model) in this directory instead of memory. */
+  contentDir?: string
+  /** Receives the chain's journal at the end, from which `deai audit` can rebuild the chain. */
+  recordChain?: (journal: ChainJournal) => Promise<void> | void
 }
 
 const TRAIN_PERIOD = 600n
@@ -56,21 +61,6 @@ function deai(value: number | string): bigint {
 }
 
 type Member = { id: string; role: 'verifier' | 'trainer' | 'validator' | 'aggregator' | 'proposer'; behaviour: string; account: PrivateKeyAccount }
-
-function aggregationSpec(scenario: Scenario): { spec: AggregationSpec; param: number } {
-  const a = scenario.mechanisms.aggregation
-  switch (a.rule) {
-    case 'trimmed-mean':
-      return { spec: { rule: a.rule, beta: a.beta }, param: Math.round(a.beta * 10_000) }
-    case 'krum':
-    case 'bulyan':
-      return { spec: { rule: a.rule, f: a.f }, param: a.f ?? 0 }
-    case 'multi-krum':
-      return { spec: { rule: a.rule, f: a.f, k: a.k }, param: a.k ?? 0 }
-    default:
-      return { spec: { rule: a.rule }, param: 0 }
-  }
-}
 
 /**
  * Plays a scenario on one embedded chain, content store and peer hub: a task proposed and
@@ -115,7 +105,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   log('deploying the protocol on the embedded chain')
   const deployment = await deployProtocol(ledger, { deployer, fund: members.map((m) => m.account.address) })
   const protocol = await connectProtocol(ledger, deployment, { gasMeter })
-  const content = await createContentStore({ kind: 'memory' })
+  const content = await createContentStore(options.contentDir === undefined ? { kind: 'memory' } : { kind: 'fs', path: options.contentDir })
   const hub = createMemoryPeerHub()
   stage('setup')
 
@@ -309,9 +299,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     attacks: attacksOf(roundRecords, participants),
     auditTrail: await auditTrail(protocol, training),
     gas: gasByRole(roundRecords, members),
-    chain: { chainId: ledger.chain.id, contracts: deployment.contracts, blocks: await ledger.client.getBlockNumber() },
+    chain: { chainId: ledger.chain.id, deployment, blocks: await ledger.client.getBlockNumber() },
     timing: { totalSeconds: (Date.now() - started) / 1000, stages: stageTimes, rounds: roundSeconds, roundsCpu: roundCpuSeconds, phases },
   }
+  await options.recordChain?.(await ledger.journal())
   await content.close()
   await hub.close()
   await ledger.close()

@@ -46,3 +46,21 @@ describe('embedded ledger', () => {
     expect((await ledger.clock.now()) - before).toBeGreaterThanOrEqual(1000n)
   })
 })
+
+describe('chain journal', () => {
+  test('replaying the journal rebuilds the chain block for block; a tampered journal is refused', async () => {
+    const { replayChainJournal } = await import('../../src/ledger/embedded/create-embedded-ledger.js')
+    const ledger = await createEmbeddedLedger({ accounts: 3 })
+    const [a, b] = ledger.accounts
+    await ledger.wallet(a!).sendTransaction({ to: b!.address, value: 7n })
+    await ledger.clock.advance(500)
+    await ledger.wallet(b!).sendTransaction({ to: a!.address, value: 3n })
+    await ledger.clock.mine(2)
+    const journal = await ledger.journal()
+    expect(journal.entries.map((e) => e.method)).toEqual(['eth_sendRawTransaction', 'evm_increaseTime', 'evm_mine', 'eth_sendRawTransaction', 'evm_mine', 'evm_mine'])
+    const replayed = await replayChainJournal(JSON.parse(JSON.stringify(journal)))
+    expect(await replayed.client.getBalance({ address: b!.address })).toBe(await ledger.client.getBalance({ address: b!.address }))
+    const tampered = { ...journal, entries: journal.entries.filter((e) => e.method !== 'evm_increaseTime') }
+    await expect(replayChainJournal(tampered)).rejects.toSatisfy((e: unknown) => (e as { code?: string }).code === 'LEDGER_REPLAY_MISMATCH')
+  })
+})

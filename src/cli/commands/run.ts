@@ -1,14 +1,15 @@
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import { formatEther } from 'viem'
 import { loadScenario } from '../../scenario/load-scenario.js'
 import { runScenario } from '../../scenario/run-scenario.js'
-import { writeReport } from '../../scenario/write-report.js'
+import { reportName, writeReport } from '../../scenario/write-report.js'
+import type { ChainJournal } from '../../ledger/embedded/create-embedded-ledger.js'
 import type { CliContext } from '../shared/context.js'
 import { toJson } from '../../shared/to-json.js'
 
-type RunOptions = { json?: boolean; quiet?: boolean; out: string }
+type RunOptions = { json?: boolean; quiet?: boolean; out: string; keepContent?: boolean }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
   program
@@ -17,11 +18,18 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--out <dir>', 'where to write the report').default('reports'))
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
+    .option('--keep-content', 'keep every update and model by CID next to the report, so `deai audit` can recompute the models too')
     .action(async (file: string, options: RunOptions) => {
       const scenario = await loadScenario(resolve(ctx.cwd, file))
-      const progress = options.quiet === true ? undefined : (line: string) => ctx.stderr(`${line}\n`)
-      const report = await runScenario(scenario, progress === undefined ? {} : { progress })
-      const paths = await writeReport(report, resolve(ctx.cwd, options.out), file)
+      const out = resolve(ctx.cwd, options.out)
+      const name = reportName(file)
+      let journal: ChainJournal | undefined
+      const report = await runScenario(scenario, {
+        ...(options.quiet === true ? {} : { progress: (line: string) => ctx.stderr(`${line}\n`) }),
+        ...(options.keepContent === true ? { contentDir: join(out, `${name}.content`) } : {}),
+        recordChain: (j) => void (journal = j),
+      })
+      const paths = await writeReport(report, out, file, journal)
       const summary = {
         rounds: report.rounds.map((r) => ({ round: r.round, accuracy: r.accuracy, accepted: r.accepted, rejected: r.rejected })),
         final: report.final,

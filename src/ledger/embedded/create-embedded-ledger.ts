@@ -6,8 +6,31 @@ import type { Ledger } from '../ledger.js'
 import { createEdrProvider } from './edr-provider.js'
 import type { EdrProvider } from './edr-provider.js'
 import type { EIP1193RequestFn } from 'viem'
+import { DeaiError } from '../../errors/base.js'
+
+/** Genesis time of a virtual-time chain: 2026-01-01T00:00:00Z. */
+const VIRTUAL_GENESIS = 1_767_225_600n
 
 const BLOCK_PRODUCING = new Set(['eth_sendRawTransaction', 'eth_sendTransaction', 'evm_mine'])
+// What changes a virtual-time chain; replaying these in order rebuilds it block for block.
+const JOURNALED = new Set(['eth_sendRawTransaction', 'evm_mine'])
+
+/** One state-changing request, as the journal keeps it. */
+export type JournalEntry = { method: string; params: unknown[] }
+
+/**
+ * Everything needed to rebuild an embedded chain exactly: its genesis, the signed transactions
+ * and time steps in order, and the head it reached (to check the rebuild against).
+ */
+export type ChainJournal = {
+  format: 'deai-chain-journal/1'
+  chainId: number
+  genesisTime: string
+  /** Funded addresses and their genesis balance (wei, decimal). */
+  balances: { address: `0x${string}`; balance: string }[]
+  entries: JournalEntry[]
+  head: { number: string; hash: `0x${string}` }
+}
 
 /**
  * Pins every new block's timestamp to the previous one plus one second (plus any
@@ -15,7 +38,7 @@ const BLOCK_PRODUCING = new Set(['eth_sendRawTransaction', 'eth_sendTransaction'
  * The pin is set right after each block, so calls and gas estimates on the pending block see
  * the same time as the block that will be mined.
  */
-async function withVirtualTime(raw: EIP1193RequestFn): Promise<EIP1193RequestFn> {
+async function withVirtualTime(raw: EIP1193RequestFn, journal: JournalEntry[]): Promise<EIP1193RequestFn> {
   let pending = 0n
   const call = (method: string, params: unknown[] = []) => raw({ method, params } as never) as Promise<unknown>
   const pin = async () => {
@@ -28,10 +51,22 @@ async function withVirtualTime(raw: EIP1193RequestFn): Promise<EIP1193RequestFn>
     if (args.method === 'evm_increaseTime') {
       const [seconds] = (args.params ?? []) as [string | number]
       pending += BigInt(seconds)
+      journal.push({ method: 'evm_increaseTime', params: [`0x${BigInt(seconds).toString(16)}`] })
       await pin()
       return `0x${pending.toString(16)}`
     }
-    const result = await raw(args as never)
+    if (!JOURNALED.has(args.method)) return raw(args as never)
+    // A transaction that fails may still be mined (and must then be replayed): keep the entry
+    // unless the chain did not move.
+    const before = (await call('eth_blockNumber')) as string
+    journal.push({ method: args.method, params: (args.params ?? []) as unknown[] })
+    let result: unknown
+    try {
+      result = await raw(args as never)
+    } catch (error) {
+      if ((await call('eth_blockNumber')) === before) journal.pop()
+      throw error
+    }
     if (BLOCK_PRODUCING.has(args.method)) {
       pending = 0n
       await pin()
@@ -63,7 +98,15 @@ export type EmbeddedLedgerInit = {
 }
 
 /** An embedded ledger also exposes its raw provider, for serving it over HTTP. */
-export type EmbeddedLedger = Ledger & { readonly kind: 'embedded'; readonly provider: EdrProvider }
+export type EmbeddedLedger = Ledger & {
+  readonly kind: 'embedded'
+  readonly provider: EdrProvider
+  /**
+   * The chain's journal, from which `replayChainJournal` rebuilds it block for block (virtual
+   * time only: a wall-clock chain cannot be replayed).
+   */
+  journal(): Promise<ChainJournal>
+}
 
 /**
  * Starts an in-process EVM chain (Hardhat's EDR) with funded dev accounts.
@@ -78,16 +121,18 @@ export type EmbeddedLedger = Ledger & { readonly kind: 'embedded'; readonly prov
 export async function createEmbeddedLedger(init: EmbeddedLedgerInit = {}): Promise<EmbeddedLedger> {
   const keys = deriveDevKeys(init.accounts ?? 20, init.mnemonic ?? DEV_MNEMONIC)
   const balance = init.balance ?? parseEther('10000')
+  const balances = new Map(keys.map((key) => [privateKeyToAddress(key), balance]))
+  const chainId = init.chainId ?? 31337
+  // Virtual time starts at a fixed instant; wall time starts now, as anvil does.
+  const genesisTime = init.genesisTime ?? (init.time === 'wall' ? BigInt(Math.floor(Date.now() / 1000)) : VIRTUAL_GENESIS)
   const provider = await createEdrProvider({
-    chainId: init.chainId ?? 31337,
-    balances: new Map(keys.map((key) => [privateKeyToAddress(key), balance])),
-    // Virtual time starts at a fixed instant; wall time starts now, as anvil does.
-    ...(init.genesisTime !== undefined
-      ? { genesisTime: init.genesisTime }
-      : init.time === 'wall' ? { genesisTime: BigInt(Math.floor(Date.now() / 1000)) } : {}),
+    chainId,
+    balances,
+    genesisTime,
     ...(init.blockTimeMs === undefined ? {} : { blockTimeMs: init.blockTimeMs }),
   })
-  const request = init.time === 'wall' ? provider.request : await withVirtualTime(provider.request)
+  const entries: JournalEntry[] = []
+  const request = init.time === 'wall' ? provider.request : await withVirtualTime(provider.request, entries)
   const ledger = createLedger({
     kind: 'embedded',
     chainId: init.chainId ?? 31337,
@@ -96,5 +141,55 @@ export async function createEmbeddedLedger(init: EmbeddedLedgerInit = {}): Promi
     privateKeys: keys,
     pollingInterval: 1,
   })
-  return { ...ledger, kind: 'embedded', provider }
+  return {
+    ...ledger,
+    kind: 'embedded',
+    provider,
+    async journal() {
+      if (init.time === 'wall') {
+        throw new DeaiError('LEDGER_NOT_REPLAYABLE', 'a wall-clock chain has no journal', { fixes: ['create the embedded ledger with virtual time (the default)'] })
+      }
+      const head = await ledger.client.getBlock({ blockTag: 'latest' })
+      return {
+        format: 'deai-chain-journal/1',
+        chainId,
+        genesisTime: genesisTime.toString(),
+        balances: [...balances].map(([address, wei]) => ({ address, balance: wei.toString() })),
+        entries: [...entries],
+        head: { number: head.number.toString(), hash: head.hash },
+      }
+    },
+  }
+}
+
+/**
+ * Rebuilds an embedded chain from its journal and checks that it reaches the same head block
+ * hash, which proves every block, transaction, receipt and state root the same.
+ *
+ * @throws DeaiError `LEDGER_REPLAY_MISMATCH` if the rebuilt chain differs.
+ */
+export async function replayChainJournal(journal: ChainJournal): Promise<EmbeddedLedger> {
+  const provider = await createEdrProvider({
+    chainId: journal.chainId,
+    balances: new Map(journal.balances.map((b) => [b.address, BigInt(b.balance)])),
+    genesisTime: BigInt(journal.genesisTime),
+  })
+  const entries: JournalEntry[] = []
+  const request = await withVirtualTime(provider.request, entries)
+  for (const entry of journal.entries) await request({ method: entry.method, params: entry.params } as never)
+  const ledger = createLedger({
+    kind: 'embedded',
+    chainId: journal.chainId,
+    transport: custom({ request }, { retryCount: 0 }),
+    request,
+    privateKeys: [],
+    pollingInterval: 1,
+  })
+  const head = await ledger.client.getBlock({ blockTag: 'latest' })
+  if (head.hash !== journal.head.hash || head.number.toString() !== journal.head.number) {
+    throw new DeaiError('LEDGER_REPLAY_MISMATCH', `the replayed chain reached block ${head.number} ${head.hash}, the journal says ${journal.head.number} ${journal.head.hash}`, {
+      fixes: ['the journal was altered, or it was written by another version of the EVM'],
+    })
+  }
+  return { ...ledger, kind: 'embedded', provider, journal: async () => ({ ...journal, entries: [...entries] }) }
 }

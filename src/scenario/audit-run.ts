@@ -1,0 +1,152 @@
+import { isDeepStrictEqual } from 'node:util'
+import type { Address } from 'viem'
+import type { ContentStore } from '../content/content-store.js'
+import { DeaiError } from '../errors/base.js'
+import { getJudgements } from '../ledger/actions/training/read-training.js'
+import { roleId } from '../ledger/contracts/roles.js'
+import { fromOnChainDigest } from '../ledger/contracts/on-chain-digest.js'
+import { parseDeployment } from '../ledger/deploy/deployment.js'
+import type { Ledger } from '../ledger/ledger.js'
+import { connectProtocol } from '../ledger/protocol.js'
+import { trainingAt } from '../ledger/training.js'
+import { decentralization } from '../mechanisms/metrics/decentralization.js'
+import { evaluate } from '../ml/train/evaluate.js'
+import { expectedModel } from '../roles/aggregator/aggregator.js'
+import { toJson } from '../shared/to-json.js'
+import { auditTrail } from './audit-trail.js'
+import { parseScenario } from './load-scenario.js'
+import { prepareData } from './prepare-data.js'
+import { aggregationSpec } from './aggregation-spec.js'
+
+/** One recomputed figure and whether the report agrees. */
+export type AuditCheck = { check: string; ok: boolean; detail?: string }
+
+export type AuditResult = { ok: boolean; checks: AuditCheck[] }
+
+export type AuditRunInit = {
+  /** The report as read from its JSON file. */
+  report: unknown
+  /** The chain the run left (replayed from its journal, or over JSON-RPC). */
+  ledger: Ledger
+  /** The run's content; when given, every posted model is recomputed and re-evaluated. */
+  content?: ContentStore
+}
+
+type ReportJson = {
+  scenario: unknown
+  task: { id: string; trainingContract: Address }
+  rounds: { round: number; accuracy: number; loss: number; modelCid: string; accepted: number; rejected: number; updates: unknown; validators: unknown; stake: Record<string, string>; metrics: unknown }[]
+  final: { accuracy: number; modelCid: string }
+  participants: { id: string; role: string; behaviour: string; address: Address; rewards: string; slashed: string }[]
+  auditTrail: unknown
+  chain: { deployment: unknown }
+}
+
+/** Compares as the report's JSON has it (bigints as decimal strings). */
+function same(recomputed: unknown, reported: unknown): boolean {
+  return isDeepStrictEqual(JSON.parse(toJson(recomputed)), reported)
+}
+
+function firstDifference(recomputed: unknown, reported: unknown, path = ''): string {
+  const a = JSON.parse(toJson(recomputed)) as unknown
+  if (typeof a !== 'object' || a === null || typeof reported !== 'object' || reported === null) {
+    return `${path || 'value'}: chain says ${JSON.stringify(a)}, report says ${JSON.stringify(reported)}`
+  }
+  for (const key of new Set([...Object.keys(a), ...Object.keys(reported)])) {
+    const x = (a as Record<string, unknown>)[key]
+    const y = (reported as Record<string, unknown>)[key]
+    if (!isDeepStrictEqual(x, y)) return firstDifference(x, y, `${path}${Array.isArray(a) ? `[${key}]` : `.${key}`}`)
+  }
+  return path
+}
+
+/**
+ * Recomputes a run report's key figures from the chain alone (and, given the content, from the
+ * content by CID): every round's judgements, rewards and slashes per participant, stake and
+ * decentralization per round, the model lineage and the audit trail; with content also every
+ * posted model (re-aggregated from the accepted updates) and its test accuracy. Says, figure by
+ * figure, whether the report agrees.
+ */
+export async function auditRun(init: AuditRunInit): Promise<AuditResult> {
+  const report = init.report as ReportJson
+  if (typeof report !== 'object' || report === null || !Array.isArray(report.rounds) || !Array.isArray(report.participants)) {
+    throw new DeaiError('AUDIT_BAD_REPORT', 'this is not a deai run report', { fixes: ['pass the .json file `deai run` wrote'] })
+  }
+  const scenario = parseScenario(report.scenario, 'report.scenario')
+  const deployment = parseDeployment(report.chain.deployment, 'report.chain.deployment')
+  const protocol = await connectProtocol(init.ledger, deployment)
+  const taskId = BigInt(report.task.id)
+  const training = trainingAt(protocol, taskId, report.task.trainingContract)
+  const client = init.ledger.client
+  const checks: AuditCheck[] = []
+  const check = (name: string, recomputed: unknown, reported: unknown) => {
+    const ok = same(recomputed, reported)
+    checks.push(ok ? { check: name, ok } : { check: name, ok, detail: firstDifference(recomputed, reported) })
+  }
+
+  const created = await client.getContractEvents({ ...protocol.trainingFactory, eventName: 'TrainingCreated', args: { taskId }, fromBlock: BigInt(deployment.blockNumber) })
+  checks.push({ check: 'training contract of the task', ok: created[0]?.args.training?.toLowerCase() === training.address.toLowerCase() })
+
+  const idOf = new Map(report.participants.map((p) => [p.address.toLowerCase(), p.id]))
+  const name = (address: Address) => idOf.get(address.toLowerCase()) ?? address
+  const posted = await client.getContractEvents({ address: training.address, abi: training.abi, eventName: 'ModelPosted', fromBlock: BigInt(deployment.blockNumber) })
+  const earned = new Map<string, bigint>()
+  const workers = report.participants.filter((p) => p.role === 'trainer' || p.role === 'validator')
+  const staked = report.participants.filter((p) => p.role === 'trainer' || p.role === 'validator' || p.role === 'aggregator')
+  const data = init.content === undefined ? undefined : await prepareData(scenario, report.participants.filter((p) => p.role === 'trainer').length, report.participants.filter((p) => p.role === 'validator').length)
+  const { spec } = aggregationSpec(scenario)
+
+  for (const reported of report.rounds) {
+    const round = BigInt(reported.round)
+    const judged = await getJudgements(training, round)
+    const updates = judged.updates.map((u) => ({ trainer: name(u.trainer), accepted: u.accepted, consensusScore: u.consensusScore, reward: u.reward }))
+    const validators = judged.validators.map((v) => ({ validator: name(v.validator), revealed: v.revealed, deviationBps: v.deviationBps, reward: v.reward, slashed: v.slashed }))
+    check(`round ${reported.round}: judgements of the updates`, updates, reported.updates)
+    check(`round ${reported.round}: judgements of the validators`, validators, reported.validators)
+    check(`round ${reported.round}: accepted and rejected`, { accepted: updates.filter((u) => u.accepted).length, rejected: updates.filter((u) => !u.accepted).length }, { accepted: reported.accepted, rejected: reported.rejected })
+
+    const post = posted.filter((e) => e.args.round === round).at(-1)
+    const modelCid = post === undefined ? '(none)' : fromOnChainDigest(post.args.digest!, post.args.codec!)
+    check(`round ${reported.round}: model posted on chain`, modelCid, reported.modelCid)
+
+    // Stake and decentralization as they stood when the round's model was posted.
+    const stake: Record<string, bigint> = {}
+    for (const p of staked) {
+      const position = await client.readContract({ ...protocol.stakeManager, functionName: 'positionOf', args: [taskId, roleId(p.role as 'trainer'), p.address], ...(post === undefined ? {} : { blockNumber: post.blockNumber }) })
+      stake[p.id] = position.active
+    }
+    check(`round ${reported.round}: stake per participant`, stake, reported.stake)
+    for (const u of updates) earned.set(u.trainer, (earned.get(u.trainer) ?? 0n) + u.reward)
+    for (const v of validators) earned.set(v.validator, (earned.get(v.validator) ?? 0n) + v.reward)
+    const revealed = new Set(validators.filter((v) => v.revealed).map((v) => v.validator))
+    check(`round ${reported.round}: decentralization of stake, rewards and validation power`, {
+      stake: decentralization(workers.map((p) => stake[p.id] ?? 0n)),
+      rewards: decentralization(workers.map((p) => earned.get(p.id) ?? 0n)),
+      validationPower: decentralization(workers.filter((p) => p.role === 'validator').map((p) => (revealed.has(p.id) ? stake[p.id] ?? 0n : 0n))),
+    }, reported.metrics)
+
+    if (init.content !== undefined && data !== undefined) {
+      const model = await expectedModel(training, init.content, round, spec, scenario.mechanisms.aggregateOver)
+      checks.push({ check: `round ${reported.round}: model recomputed from the accepted updates by CID`, ok: model.cid === modelCid, ...(model.cid === modelCid ? {} : { detail: `recomputed ${model.cid}, posted ${modelCid}` }) })
+      const evaluation = await evaluate({ kind: scenario.task.model, weights: model.weights, data: data.test })
+      check(`round ${reported.round}: test accuracy of the posted model`, { accuracy: evaluation.accuracy, loss: evaluation.loss }, { accuracy: reported.accuracy, loss: reported.loss })
+    }
+  }
+  const last = report.rounds.at(-1)
+  if (last !== undefined) check('final model', last.modelCid, report.final.modelCid)
+
+  const from = BigInt(deployment.blockNumber)
+  const credited = await client.getContractEvents({ ...protocol.stakeManager, eventName: 'RewardCredited', fromBlock: from })
+  const slashed = await client.getContractEvents({ ...protocol.stakeManager, eventName: 'Slashed', fromBlock: from })
+  const participants = report.participants.map((p) => ({
+    id: p.id,
+    role: p.role,
+    behaviour: p.behaviour,
+    address: p.address,
+    rewards: credited.filter((e) => e.args.owner!.toLowerCase() === p.address.toLowerCase()).reduce((s, e) => s + e.args.amount!, 0n),
+    slashed: slashed.filter((e) => e.args.owner!.toLowerCase() === p.address.toLowerCase()).reduce((s, e) => s + e.args.amount!, 0n),
+  }))
+  check('rewards and slashes per participant', participants, report.participants)
+  check('audit trail (every event, in order)', await auditTrail(protocol, training), report.auditTrail)
+  return { ok: checks.every((c) => c.ok), checks }
+}
