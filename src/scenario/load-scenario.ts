@@ -46,6 +46,22 @@ export function parseScenario(value: unknown, source = 'scenario'): Scenario {
   return scenario
 }
 
+/**
+ * The scenarios a file describes: itself, or one per variant (its mechanisms replaced field by
+ * field by the variant's), each named `<variant>`.
+ */
+export function expandVariants(scenario: Scenario): { name: string | undefined; scenario: Scenario }[] {
+  if (scenario.variants === undefined || scenario.variants.length === 0) return [{ name: undefined, scenario }]
+  const names = new Set<string>()
+  return scenario.variants.map((v) => {
+    if (names.has(v.name)) throw new DeaiError('SCENARIO_INVALID', `variants: the name "${v.name}" is used twice`)
+    names.add(v.name)
+    const { variants: _variants, ...base } = scenario
+    const mechanisms = { ...base.mechanisms, ...Object.fromEntries(Object.entries(v.mechanisms).filter(([, x]) => x !== undefined)) }
+    return { name: v.name, scenario: { ...base, name: `${base.name ?? 'scenario'} / ${v.name}`, mechanisms } as Scenario }
+  })
+}
+
 /** Reads a scenario file (YAML or JSON) and validates it. */
 export async function loadScenario(path: string): Promise<Scenario> {
   let text: string

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { formatEther } from 'viem'
 import { toJson } from '../shared/to-json.js'
+import type { VariantSummary } from './comparison.js'
 import type { RunReport } from './run-report.js'
 
 let chartJs: string | undefined
@@ -92,6 +93,32 @@ table { border-collapse: collapse; width: 100%; font-size: 12px; } td, th { bord
 code { font-size: 12px; } .muted { color: #666; } .kpi { display: flex; gap: 2rem; flex-wrap: wrap; } .kpi div { font-size: 1.6rem; font-weight: 600; } .kpi span { display: block; font-size: 0.8rem; color: #666; font-weight: 400; }
 details { margin-top: 1rem; }
 `
+
+/** Renders a side-by-side comparison of variants as one self-contained HTML page. */
+export function renderComparisonHtml(title: string, variants: readonly VariantSummary[]): string {
+  const rows = variants.map((v) => `<tr><td><a href="${escapeHtml(v.report.split('/').pop() ?? '')}">${escapeHtml(v.variant)}</a></td><td>${v.aggregation}</td><td>${v.consensus}</td><td>${v.aggregateOver}</td><td>${v.finalAccuracy.toFixed(4)}</td><td>${v.attacksCaught} / ${v.attacksAttempted}</td><td>${(v.adversaryRewardShare * 100).toFixed(2)}%</td><td>${v.adversariesSlashed.toFixed(2)}</td><td>${v.honestSlashed.toFixed(2)}</td></tr>`).join('')
+  const data = { labels: variants.map((v) => v.variant), final: variants.map((v) => v.finalAccuracy), curves: variants.map((v) => v.accuracy) }
+  const script = `
+const data = JSON.parse(document.getElementById('chart-data').textContent);
+const palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04'];
+const common = { animation: false, responsive: true, maintainAspectRatio: false };
+new Chart(document.getElementById('final'), { type: 'bar', data: { labels: data.labels, datasets: [{ label: 'final test accuracy', data: data.final, backgroundColor: palette[0] }] }, options: { ...common, scales: { y: { min: 0, max: 1 } } } });
+new Chart(document.getElementById('curves'), { type: 'line', data: { labels: data.curves[0].map((_, i) => i + 1), datasets: data.curves.map((c, i) => ({ label: data.labels[i], data: c, borderColor: palette[i % palette.length] })) }, options: { ...common, scales: { y: { min: 0, max: 1 } } } });
+document.body.dataset.chartsDrawn = String(Object.keys(Chart.instances).length);
+`
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body><h1>${escapeHtml(title)}</h1>
+<p class="muted">The same participants, data and seed under each variant's mechanisms. Each variant's full report is linked.</p>
+<table><thead><tr><th>variant</th><th>aggregation</th><th>consensus</th><th>aggregates</th><th>final accuracy</th><th>attacks caught</th><th>adversaries' reward share</th><th>adversaries slashed (DEAI)</th><th>honest slashed (DEAI)</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Final accuracy</h2><div class="chart"><canvas id="final"></canvas></div>
+<h2>Accuracy per round</h2><div class="chart"><canvas id="curves"></canvas></div>
+<script id="chart-data" type="application/json">${scriptJson(data)}</script>
+<script>${chartLibrary()}</script>
+<script>${script}</script>
+</body></html>
+`
+}
 
 /**
  * Renders the run report as one self-contained HTML page (Chart.js inlined, no network):

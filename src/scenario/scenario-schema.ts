@@ -107,6 +107,18 @@ export const scenarioSchema = z.strictObject({
      */
     aggregateOver: z.enum(['accepted', 'all']).default('accepted'),
   }).default({ aggregation: { rule: 'fedavg' }, consensus: { rule: 'flock' }, aggregateOver: 'accepted' }),
+  /**
+   * Optional side-by-side comparison: the same participants and data under other mechanisms.
+   * `deai run` plays the scenario once per variant and writes a comparison beside the reports.
+   */
+  variants: z.array(z.strictObject({
+    name: z.string().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
+    mechanisms: z.strictObject({
+      aggregation: aggregation.optional(),
+      consensus: consensus.optional(),
+      aggregateOver: z.enum(['accepted', 'all']).optional(),
+    }),
+  })).max(20).optional(),
   participants: z.strictObject({
     trainers: z.array(trainerGroup).min(1),
     validators: z.array(validatorGroup).min(1),

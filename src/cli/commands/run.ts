@@ -1,15 +1,50 @@
+import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import { formatEther } from 'viem'
-import { loadScenario } from '../../scenario/load-scenario.js'
+import type { ChainJournal } from '../../ledger/embedded/create-embedded-ledger.js'
+import { compareVariants } from '../../scenario/comparison.js'
+import { expandVariants, loadScenario } from '../../scenario/load-scenario.js'
+import { renderComparisonHtml } from '../../scenario/report-html.js'
+import type { RunReport } from '../../scenario/run-report.js'
 import { runScenario } from '../../scenario/run-scenario.js'
 import { reportName, writeReport } from '../../scenario/write-report.js'
-import type { ChainJournal } from '../../ledger/embedded/create-embedded-ledger.js'
-import type { CliContext } from '../shared/context.js'
 import { toJson } from '../../shared/to-json.js'
+import type { CliContext } from '../shared/context.js'
 
 type RunOptions = { json?: boolean; quiet?: boolean; out: string; keepContent?: boolean }
+
+/** What `--json` prints for one run (the public contract in the README). */
+function summaryOf(report: RunReport, paths: { html: string; json: string }) {
+  return {
+    rounds: report.rounds.map((r) => ({ round: r.round, accuracy: r.accuracy, accepted: r.accepted, rejected: r.rejected })),
+    final: report.final,
+    participants: report.participants.map(({ id, role, behaviour, rewards, slashed }) => ({ id, role, behaviour, rewards, slashed })),
+    gas: report.gas,
+    report: paths.html,
+    json: paths.json,
+  }
+}
+
+function describe(report: RunReport, paths: { html: string; json: string }): string {
+  const byBehaviour = new Map<string, { rewards: bigint; slashed: bigint; n: number }>()
+  for (const p of report.participants.filter((p) => p.role === 'trainer' || p.role === 'validator')) {
+    const key = `${p.role} ${p.behaviour}`
+    const entry = byBehaviour.get(key) ?? { rewards: 0n, slashed: 0n, n: 0 }
+    entry.rewards += p.rewards
+    entry.slashed += p.slashed
+    entry.n++
+    byBehaviour.set(key, entry)
+  }
+  const caught = report.attacks.reduce((n, a) => n + a.caught, 0)
+  const attempted = report.attacks.reduce((n, a) => n + a.attempted, 0)
+  return [
+    `final test accuracy ${report.final.accuracy.toFixed(4)} after ${report.rounds.length} rounds (from ${report.initialAccuracy.toFixed(4)}); attacks caught ${caught} of ${attempted}`,
+    ...[...byBehaviour].map(([key, e]) => `  ${key.padEnd(26)} x${String(e.n).padEnd(4)} rewards ${Number(formatEther(e.rewards)).toFixed(2).padStart(10)} DEAI   slashed ${Number(formatEther(e.slashed)).toFixed(2).padStart(8)} DEAI`),
+    `report: ${paths.html} (JSON: ${paths.json})`,
+  ].join('\n')
+}
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
   program
@@ -19,43 +54,42 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
     .option('--keep-content', 'keep every update and model by CID next to the report, so `deai audit` can recompute the models too')
+    .addHelpText('after', '\nWrites <out>/<name>.json, <name>.html and <name>.chain.json (for `deai audit`). A scenario with\n`variants` is played once per variant, and <name>.comparison.html compares them.')
     .action(async (file: string, options: RunOptions) => {
       const scenario = await loadScenario(resolve(ctx.cwd, file))
       const out = resolve(ctx.cwd, options.out)
-      const name = reportName(file)
-      let journal: ChainJournal | undefined
-      const report = await runScenario(scenario, {
-        ...(options.quiet === true ? {} : { progress: (line: string) => ctx.stderr(`${line}\n`) }),
-        ...(options.keepContent === true ? { contentDir: join(out, `${name}.content`) } : {}),
-        recordChain: (j) => void (journal = j),
-      })
-      const paths = await writeReport(report, out, file, journal)
-      const summary = {
-        rounds: report.rounds.map((r) => ({ round: r.round, accuracy: r.accuracy, accepted: r.accepted, rejected: r.rejected })),
-        final: report.final,
-        participants: report.participants.map(({ id, role, behaviour, rewards, slashed }) => ({ id, role, behaviour, rewards, slashed })),
-        gas: report.gas,
-        report: paths.html,
-        json: paths.json,
+      const runs = expandVariants(scenario)
+      const results: { name: string; report: RunReport; paths: { html: string; json: string } }[] = []
+      for (const [i, run] of runs.entries()) {
+        const name = run.name === undefined ? reportName(file) : `${reportName(file)}-${run.name}`
+        if (run.name !== undefined && options.quiet !== true) ctx.stderr(`variant ${i + 1}/${runs.length}: ${run.name}\n`)
+        let journal: ChainJournal | undefined
+        const report = await runScenario(run.scenario, {
+          ...(options.quiet === true ? {} : { progress: (line: string) => ctx.stderr(`${line}\n`) }),
+          ...(options.keepContent === true ? { contentDir: join(out, `${name}.content`) } : {}),
+          recordChain: (j) => void (journal = j),
+        })
+        results.push({ name: run.name ?? name, report, paths: await writeReport(report, out, `${name}.yaml`, journal) })
       }
-      if (options.json === true) {
-        ctx.stdout(toJson(summary) + '\n')
+      if (results.length === 1) {
+        const [{ report, paths }] = results as [(typeof results)[number]]
+        ctx.stdout(options.json === true ? toJson(summaryOf(report, paths)) + '\n' : describe(report, paths) + '\n')
         return
       }
-      const byBehaviour = new Map<string, { rewards: bigint; slashed: bigint; n: number }>()
-      for (const p of report.participants.filter((p) => p.role === 'trainer' || p.role === 'validator')) {
-        const key = `${p.role} ${p.behaviour}`
-        const entry = byBehaviour.get(key) ?? { rewards: 0n, slashed: 0n, n: 0 }
-        entry.rewards += p.rewards
-        entry.slashed += p.slashed
-        entry.n++
-        byBehaviour.set(key, entry)
+      const variants = compareVariants(results.map((r) => ({ name: r.name, report: r.report, path: r.paths.html })))
+      const comparison = join(out, `${reportName(file)}.comparison.html`)
+      await writeFile(comparison, renderComparisonHtml(`deai run: ${scenario.name ?? reportName(file)}, ${variants.length} variants`, variants))
+      await writeFile(join(out, `${reportName(file)}.comparison.json`), toJson(variants) + '\n')
+      if (options.json === true) {
+        ctx.stdout(toJson({ variants: results.map((r) => ({ name: r.name, ...summaryOf(r.report, r.paths) })), comparison }) + '\n')
+        return
       }
       ctx.stdout([
-        `final test accuracy ${report.final.accuracy.toFixed(4)} after ${report.rounds.length} rounds (from ${report.initialAccuracy.toFixed(4)})`,
-        ...[...byBehaviour].map(([key, e]) => `  ${key.padEnd(26)} x${String(e.n).padEnd(4)} rewards ${Number(formatEther(e.rewards)).toFixed(2).padStart(10)} DEAI   slashed ${Number(formatEther(e.slashed)).toFixed(2).padStart(8)} DEAI`),
-        `report: ${paths.html} (JSON: ${paths.json})`,
+        `${'variant'.padEnd(18)}${'aggregation'.padEnd(14)}${'consensus'.padEnd(14)}${'final acc'.padStart(10)}${'caught'.padStart(10)}${'adv. share'.padStart(12)}`,
+        ...variants.map((v) => `${v.variant.padEnd(18)}${`${v.aggregation}${v.aggregateOver === 'all' ? '*' : ''}`.padEnd(14)}${v.consensus.padEnd(14)}${v.finalAccuracy.toFixed(4).padStart(10)}${`${v.attacksCaught}/${v.attacksAttempted}`.padStart(10)}${`${(v.adversaryRewardShare * 100).toFixed(2)}%`.padStart(12)}`),
+        variants.some((v) => v.aggregateOver === 'all') ? '(* aggregates every submission, not only those consensus accepted)' : '',
+        `comparison: ${comparison}`,
         '',
-      ].join('\n'))
+      ].filter((l) => l !== '').join('\n') + '\n')
     })
 }
