@@ -84,7 +84,7 @@ contract InferenceLog {
     error NotPending(uint256 requestId, Status status);
     error NotProvider(address caller, address provider);
     error ResultTooLate(uint64 deadline);
-    error NotExpired(uint64 deadline);
+    error TooEarlyToRefund(uint64 deadline);
 
     constructor(ModelRegistry models_, StakeManager stakes_, uint64 resultWindow_) {
         if (address(models_) == address(0) || address(stakes_) == address(0)) revert ZeroAddress();
@@ -144,7 +144,7 @@ contract InferenceLog {
     /// @notice After the deadline of an unanswered request, returns its fee to the requester. Anyone may call it.
     function refund(uint256 requestId) external {
         Request storage r = _pending(requestId);
-        if (block.timestamp <= r.deadline) revert NotExpired(r.deadline);
+        if (block.timestamp <= r.deadline) revert TooEarlyToRefund(r.deadline);
         uint256 fee = r.fee;
         address requester = r.requester;
         r.status = Status.Refunded;
