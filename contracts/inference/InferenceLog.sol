@@ -55,9 +55,10 @@ contract InferenceLog {
     /// @notice Seconds a provider has to answer a request.
     uint64 public immutable resultWindow;
 
+    // One slot: every request writes both.
     /// @notice Fees held for pending requests.
-    uint256 public escrowed;
-    uint256 public requestCount;
+    uint128 public escrowed;
+    uint128 public requestCount;
     mapping(uint256 requestId => Request) private _requests;
 
     event InferenceRequested(
@@ -80,6 +81,7 @@ contract InferenceLog {
     error ModelNotPublished(uint256 taskId);
     error ZeroDigest();
     error ZeroFee();
+    error FeeTooLarge(uint256 fee);
     error UnknownRequest(uint256 requestId);
     error NotPending(uint256 requestId, Status status);
     error NotProvider(address caller, address provider);
@@ -105,6 +107,7 @@ contract InferenceLog {
         if (provider == address(0)) revert ZeroAddress();
         if (inputDigest == bytes32(0)) revert ZeroDigest();
         if (fee == 0) revert ZeroFee();
+        if (fee > type(uint128).max - escrowed) revert FeeTooLarge(fee);
         if (!models.isPublished(taskId)) revert ModelNotPublished(taskId);
         requestId = ++requestCount;
         uint64 deadline = uint64(block.timestamp) + resultWindow;
@@ -117,7 +120,7 @@ contract InferenceLog {
         r.taskId = uint64(taskId); // published tasks have a training, whose ids fit in 64 bits
         r.fee = fee;
         r.inputDigest = inputDigest;
-        escrowed += fee;
+        escrowed += uint128(fee);
         emit InferenceRequested(requestId, msg.sender, provider, taskId, inputDigest, inputCodec, fee, deadline);
         token.safeTransferFrom(msg.sender, address(this), fee);
     }
@@ -136,7 +139,7 @@ contract InferenceLog {
         r.resultDigest = resultDigest;
         r.resultCodec = resultCodec;
         r.outputClass = outputClass;
-        escrowed -= fee;
+        escrowed -= uint128(fee);
         emit InferenceAnswered(requestId, provider, resultDigest, resultCodec, outputClass, fee);
         token.safeTransfer(provider, fee);
     }
@@ -148,7 +151,7 @@ contract InferenceLog {
         uint256 fee = r.fee;
         address requester = r.requester;
         r.status = Status.Refunded;
-        escrowed -= fee;
+        escrowed -= uint128(fee);
         emit InferenceRefunded(requestId, requester, fee);
         token.safeTransfer(requester, fee);
     }
