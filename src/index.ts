@@ -207,3 +207,36 @@ export type {
   YumaOutputStruct,
   YumaParamsStruct,
 } from './ledger/contracts/yuma-epoch-args.js'
+
+// Later stages: data shards and grants, the model record and its lineage, inference (simple form).
+export { registerShard } from './ledger/actions/data/register-shard.js'
+export type { RegisterShardParameters, RegisterShardReturnType } from './ledger/actions/data/register-shard.js'
+export { grantShard } from './ledger/actions/data/grant-shard.js'
+export type { GrantShardParameters } from './ledger/actions/data/grant-shard.js'
+export { listShards } from './ledger/actions/data/list-shards.js'
+export type { DataShard } from './ledger/actions/data/list-shards.js'
+export { getGrantedShards } from './ledger/actions/data/get-granted-shards.js'
+export { buildLineage } from './ledger/actions/market/build-lineage.js'
+export { publishModel } from './ledger/actions/market/publish-model.js'
+export type { PublishModelParameters, PublishModelReturnType } from './ledger/actions/market/publish-model.js'
+export { getModelRecord } from './ledger/actions/market/get-model-record.js'
+export type { ModelRecord } from './ledger/actions/market/get-model-record.js'
+export { verifyModelRecord } from './ledger/actions/market/verify-model-record.js'
+export type { ModelRecordMismatch, VerifyModelRecordReturnType } from './ledger/actions/market/verify-model-record.js'
+export {
+  contributionProof,
+  encodeLineage,
+  lineageCid,
+  lineageContributions,
+  lineageRoot,
+  parseLineage,
+  shardsHash,
+} from './ledger/contracts/lineage.js'
+export type { Contribution, Lineage, LineageRound, LineageShard, LineageUpdate } from './ledger/contracts/lineage.js'
+export { requestInference } from './ledger/actions/inference/request-inference.js'
+export type { RequestInferenceParameters, RequestInferenceReturnType } from './ledger/actions/inference/request-inference.js'
+export { INFERENCE_NO_CLASS, postInferenceResult } from './ledger/actions/inference/post-inference-result.js'
+export type { PostInferenceResultParameters } from './ledger/actions/inference/post-inference-result.js'
+export { refundInference } from './ledger/actions/inference/refund-inference.js'
+export { getInferenceRequest } from './ledger/actions/inference/get-inference-request.js'
+export type { InferenceRequest, InferenceStatus } from './ledger/actions/inference/get-inference-request.js'

@@ -1,5 +1,8 @@
 import { DeaiError } from '../errors/base.js'
+import { dataRegistryAbi } from './contracts/generated/DataRegistry.js'
 import { deaiTokenAbi } from './contracts/generated/DeaiToken.js'
+import { inferenceLogAbi } from './contracts/generated/InferenceLog.js'
+import { modelRegistryAbi } from './contracts/generated/ModelRegistry.js'
 import { stakeManagerAbi } from './contracts/generated/StakeManager.js'
 import { taskRegistryAbi } from './contracts/generated/TaskRegistry.js'
 import { trainingFactoryAbi } from './contracts/generated/TrainingFactory.js'
@@ -16,6 +19,9 @@ export type Protocol = {
   readonly stakeManager: { readonly address: `0x${string}`; readonly abi: typeof stakeManagerAbi }
   readonly taskRegistry: { readonly address: `0x${string}`; readonly abi: typeof taskRegistryAbi }
   readonly trainingFactory: { readonly address: `0x${string}`; readonly abi: typeof trainingFactoryAbi }
+  readonly dataRegistry: { readonly address: `0x${string}`; readonly abi: typeof dataRegistryAbi }
+  readonly modelRegistry: { readonly address: `0x${string}`; readonly abi: typeof modelRegistryAbi }
+  readonly inferenceLog: { readonly address: `0x${string}`; readonly abi: typeof inferenceLogAbi }
 }
 
 export type ConnectProtocolOptions = {
@@ -53,5 +59,8 @@ export async function connectProtocol(ledger: Ledger, deployment: Deployment, op
     stakeManager: { address: deployment.contracts.stakeManager, abi: stakeManagerAbi },
     taskRegistry: { address: deployment.contracts.taskRegistry, abi: taskRegistryAbi },
     trainingFactory: { address: deployment.contracts.trainingFactory, abi: trainingFactoryAbi },
+    dataRegistry: { address: deployment.contracts.dataRegistry, abi: dataRegistryAbi },
+    modelRegistry: { address: deployment.contracts.modelRegistry, abi: modelRegistryAbi },
+    inferenceLog: { address: deployment.contracts.inferenceLog, abi: inferenceLogAbi },
   }
 }

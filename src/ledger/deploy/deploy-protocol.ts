@@ -1,6 +1,9 @@
 import type { Abi, Address, Hex, PrivateKeyAccount } from 'viem'
 import { DeaiError } from '../../errors/base.js'
+import { dataRegistryAbi, dataRegistryBytecode } from '../contracts/generated/DataRegistry.js'
 import { deaiTokenAbi, deaiTokenBytecode } from '../contracts/generated/DeaiToken.js'
+import { inferenceLogAbi, inferenceLogBytecode } from '../contracts/generated/InferenceLog.js'
+import { modelRegistryAbi, modelRegistryBytecode } from '../contracts/generated/ModelRegistry.js'
 import { stakeManagerAbi, stakeManagerBytecode } from '../contracts/generated/StakeManager.js'
 import { taskRegistryAbi, taskRegistryBytecode } from '../contracts/generated/TaskRegistry.js'
 import { trainingFactoryAbi, trainingFactoryBytecode } from '../contracts/generated/TrainingFactory.js'
@@ -49,9 +52,9 @@ async function deploy(ledger: Ledger, account: PrivateKeyAccount, name: string, 
 }
 
 /**
- * Deploys DEAI, StakeManager, TaskRegistry and the training contracts (TrainingSettlement, the
- * TrainingRounds implementation and TrainingFactory), wires their roles and (on dev networks)
- * funds accounts with DEAI.
+ * Deploys DEAI, StakeManager, TaskRegistry, the training contracts (TrainingSettlement, the
+ * TrainingRounds implementation and TrainingFactory) and the later stages (DataRegistry,
+ * ModelRegistry, InferenceLog), wires their roles and (on dev networks) funds accounts with DEAI.
  *
  * @returns the deployment record that other commands read.
  * @example
@@ -119,6 +122,22 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
     deployer.address,
   ], gasMeter)
   log(`TrainingFactory ${trainingFactory.address}`)
+  // The later stages need no role anywhere: they read the registry, the stakes and the trainings,
+  // and move only the fees their own callers escrow.
+  const dataRegistry = await deploy(ledger, deployer, 'DataRegistry', dataRegistryAbi, dataRegistryBytecode, [
+    taskRegistry.address,
+    stakeManager.address,
+    params.minDataProviderStake,
+  ], gasMeter)
+  log(`DataRegistry  ${dataRegistry.address}`)
+  const modelRegistry = await deploy(ledger, deployer, 'ModelRegistry', modelRegistryAbi, modelRegistryBytecode, [trainingFactory.address], gasMeter)
+  log(`ModelRegistry ${modelRegistry.address}`)
+  const inferenceLog = await deploy(ledger, deployer, 'InferenceLog', inferenceLogAbi, inferenceLogBytecode, [
+    modelRegistry.address,
+    stakeManager.address,
+    params.inferenceResultWindow,
+  ], gasMeter)
+  log(`InferenceLog  ${inferenceLog.address}`)
 
   const sm = { address: stakeManager.address, abi: stakeManagerAbi } as const
   const slasher = await ledger.client.readContract({ ...sm, functionName: 'SLASHER_ROLE' })
@@ -151,6 +170,9 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
       stakeManager: stakeManager.address,
       taskRegistry: taskRegistry.address,
       trainingFactory: trainingFactory.address,
+      dataRegistry: dataRegistry.address,
+      modelRegistry: modelRegistry.address,
+      inferenceLog: inferenceLog.address,
     },
   }
 }

@@ -18,6 +18,9 @@ const deploymentSchema = z.object({
     stakeManager: address,
     taskRegistry: address,
     trainingFactory: address,
+    dataRegistry: address,
+    modelRegistry: address,
+    inferenceLog: address,
   }),
 })
 
@@ -35,6 +38,12 @@ export type Deployment = {
     taskRegistry: Address
     /** Creates one TrainingRounds clone per task (its `implementation()` is the shared code). */
     trainingFactory: Address
+    /** Data stage: dataset shards per task and the trainers granted each. */
+    dataRegistry: Address
+    /** Marketplace stage (simplest form): one record per task of its final model and lineage. */
+    modelRegistry: Address
+    /** Inference stage (simple form): requests, results and escrowed fees against published models. */
+    inferenceLog: Address
   }
 }
 

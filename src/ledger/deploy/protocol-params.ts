@@ -36,6 +36,10 @@ export type ProtocolParams = {
   operatorDelay: bigint
   /** Minimum active stake of a verifier (wei). */
   minVerifierStake: bigint
+  /** Active stake a data provider needs in (task, DATA_PROVIDER) to register a shard (wei; 0: none). */
+  minDataProviderStake: bigint
+  /** Seconds an inference provider has to answer a request before the fee can be refunded. */
+  inferenceResultWindow: bigint
   tasks: TaskRules
 }
 
@@ -45,6 +49,8 @@ export const DEFAULT_PROTOCOL_PARAMS: ProtocolParams = {
   unbondingDelay: 7n * 24n * 3600n,
   operatorDelay: 24n * 3600n,
   minVerifierStake: parseEther('100'),
+  minDataProviderStake: parseEther('10'),
+  inferenceResultWindow: 3600n,
   tasks: {
     committeeSize: 5,
     quorumBps: 6000,
@@ -67,6 +73,8 @@ const overridesSchema = z.strictObject({
   unbondingDelay: uint.optional(),
   operatorDelay: uint.optional(),
   minVerifierStake: uint.optional(),
+  minDataProviderStake: uint.optional(),
+  inferenceResultWindow: uint.refine((v) => v > 0n && v <= 30n * 24n * 3600n, 'must be between 1 second and 30 days').optional(),
   tasks: z.strictObject({
     committeeSize: int(32).optional(),
     quorumBps: int(10_000).optional(),
