@@ -2,6 +2,8 @@ import { isDeepStrictEqual } from 'node:util'
 import type { Address } from 'viem'
 import type { ContentStore } from '../content/content-store.js'
 import { DeaiError } from '../errors/base.js'
+import { getInferenceRequest } from '../ledger/actions/inference/get-inference-request.js'
+import { verifyModelRecord } from '../ledger/actions/market/verify-model-record.js'
 import { getJudgements } from '../ledger/actions/training/read-training.js'
 import { roleId } from '../ledger/contracts/roles.js'
 import { fromOnChainDigest } from '../ledger/contracts/on-chain-digest.js'
@@ -40,6 +42,8 @@ type ReportJson = {
   participants: { id: string; role: string; behaviour: string; address: Address; rewards: string; slashed: string }[]
   auditTrail: unknown
   chain: { deployment: unknown }
+  model?: { cid: string; lineageCid: string; lineageRoot: string }
+  inference?: { results: { requestId: string; inputCid: string; resultCid: string; outputClass: number }[] }
 }
 
 /** Compares as the report's JSON has it (bigints as decimal strings). */
@@ -147,6 +151,16 @@ export async function auditRun(init: AuditRunInit): Promise<AuditResult> {
     slashed: slashed.filter((e) => e.args.owner!.toLowerCase() === p.address.toLowerCase()).reduce((s, e) => s + e.args.amount!, 0n),
   }))
   check('rewards and slashes per participant', participants, report.participants)
+
+  const record = await verifyModelRecord(protocol, taskId)
+  checks.push({ check: 'model record: lineage rebuilt from the chain matches the published record', ok: record.valid, ...(record.valid ? {} : { detail: record.mismatches.map((m) => m.field).join(', ') }) })
+  check('model record: model, lineage CID and root', { cid: record.record.modelCid, lineageCid: record.record.lineageCid, lineageRoot: record.record.lineageRoot }, report.model === undefined ? null : { cid: report.model.cid, lineageCid: report.model.lineageCid, lineageRoot: report.model.lineageRoot })
+  const answers = []
+  for (const r of report.inference?.results ?? []) {
+    const request = await getInferenceRequest(protocol, BigInt(r.requestId))
+    answers.push({ requestId: r.requestId, inputCid: request.inputCid, resultCid: request.resultCid ?? null, outputClass: request.outputClass ?? null })
+  }
+  check('inference: every request and result as recorded on chain', answers, (report.inference?.results ?? []).map((r) => ({ requestId: r.requestId, inputCid: r.inputCid, resultCid: r.resultCid, outputClass: r.outputClass })))
   check('audit trail (every event, in order)', await auditTrail(protocol, training), report.auditTrail)
   return { ok: checks.every((c) => c.ok), checks }
 }

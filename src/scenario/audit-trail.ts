@@ -14,6 +14,9 @@ export async function auditTrail(protocol: Protocol, training?: Training): Promi
     { name: 'StakeManager', ...protocol.stakeManager },
     { name: 'TaskRegistry', ...protocol.taskRegistry },
     { name: 'TrainingFactory', ...protocol.trainingFactory },
+    { name: 'DataRegistry', ...protocol.dataRegistry },
+    { name: 'ModelRegistry', ...protocol.modelRegistry },
+    { name: 'InferenceLog', ...protocol.inferenceLog },
     ...(training === undefined ? [] : [{ name: `TrainingRounds(task ${training.taskId})`, address: training.address, abi: training.abi as Abi }]),
   ]
   const logs = await protocol.ledger.client.getLogs({

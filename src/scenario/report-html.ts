@@ -149,6 +149,10 @@ task ${report.task.id} (spec <code>${report.task.specCid}</code>), training cont
 <div>${caught} / ${attempted}<span>attacks caught</span></div>
 <div>${report.participants.length}<span>participants</span></div>
 </div>
+<h2>Lifecycle</h2>
+<table><thead><tr><th>stage</th><th>form</th><th>what ran</th></tr></thead><tbody>${report.stages.map((st) => `<tr><td>${escapeHtml(st.stage)}</td><td>${st.form === 'full' ? 'full' : '<b>simplest honest form</b>'}</td><td>${escapeHtml(st.detail)}</td></tr>`).join('')}</tbody></table>
+<p>Data: ${report.data.shards.length} shards registered by CID. Model record: <code>${report.model.cid}</code> (round ${report.model.finalRound}), lineage <code>${report.model.lineageCid}</code>, root <code>${report.model.lineageRoot}</code>, ${report.model.verified ? 'verified against the chain' : '<b>does not match the chain</b>'}.
+Inference: ${report.inference.answered} of ${report.inference.requests} requests answered from the published model, ${report.inference.correct} correct.</p>
 <h2>Accuracy per round</h2><div class="chart"><canvas id="accuracy"></canvas></div>
 <h2>Rewards and slashes</h2>
 <div class="grid"><div class="chart"><canvas id="rewards"></canvas></div><div class="chart tall"><canvas id="participants"></canvas></div></div>

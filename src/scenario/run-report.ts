@@ -59,6 +59,18 @@ export type RunReport = {
     committee: { member: string; approve: boolean; reasonsCid: string }[]
     trainingContract: Address
   }
+  /** Which lifecycle stages ran in their full form and which in their simplest honest form. */
+  stages: { stage: string; form: 'full' | 'simple'; detail: string }[]
+  data: { shards: { cid: string; shardId: bigint; provider: string }[] }
+  /** The model record published on chain (marketplace stage). */
+  model: { cid: string; lineageCid: string; lineageRoot: Hex; finalRound: number; verified: boolean }
+  inference: {
+    requests: number
+    answered: number
+    /** Answers that match the test label. */
+    correct: number
+    results: { requestId: bigint; provider: string; inputCid: string; resultCid: string; outputClass: number; label: number }[]
+  }
   initialAccuracy: number
   rounds: RoundRecord[]
   final: { accuracy: number; modelCid: string }

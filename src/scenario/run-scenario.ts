@@ -3,6 +3,19 @@ import type { Address, PrivateKeyAccount } from 'viem'
 import { createContentStore } from '../content/create-content-store.js'
 import { DeaiError } from '../errors/base.js'
 import { claimRewards } from '../ledger/actions/claim-rewards.js'
+import { grantShard } from '../ledger/actions/data/grant-shard.js'
+import { registerShard } from '../ledger/actions/data/register-shard.js'
+import { postInferenceResult } from '../ledger/actions/inference/post-inference-result.js'
+import { requestInference } from '../ledger/actions/inference/request-inference.js'
+import { buildLineage } from '../ledger/actions/market/build-lineage.js'
+import { publishModel } from '../ledger/actions/market/publish-model.js'
+import { verifyModelRecord } from '../ledger/actions/market/verify-model-record.js'
+import type { ContentStore } from '../content/content-store.js'
+import { decodeImageSet, encodeImageSet } from '../ml/datasets/image-set-bytes.js'
+import { selectExamples } from '../ml/datasets/image-set.js'
+import type { ImageSet } from '../ml/datasets/image-set.js'
+import { createRandom } from '../ml/random.js'
+import { predict } from '../ml/train/predict.js'
 import { drawCommittee } from '../ledger/actions/draw-committee.js'
 import { getTask } from '../ledger/actions/get-task.js'
 import { proposeTask } from '../ledger/actions/propose-task.js'
@@ -60,7 +73,7 @@ function deai(value: number | string): bigint {
   return parseEther(String(value))
 }
 
-type Member = { id: string; role: 'verifier' | 'trainer' | 'validator' | 'aggregator' | 'proposer'; behaviour: string; account: PrivateKeyAccount }
+type Member = { id: string; role: 'verifier' | 'trainer' | 'validator' | 'aggregator' | 'proposer' | 'data-provider' | 'inference-provider'; behaviour: string; account: PrivateKeyAccount }
 
 /**
  * Plays a scenario on one embedded chain, content store and peer hub: a task proposed and
@@ -88,7 +101,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const data = await prepareData(scenario, trainerGroups.length, validatorGroups.length)
 
   // Accounts: deployer, proposer, then every participant in a fixed order.
-  const accountCount = 2 + verifierCount + trainerGroups.length + validatorGroups.length + aggregatorCount
+  const providerCount = scenario.participants.dataProviders
+  const inferenceCount = scenario.participants.inferenceProviders
+  const accountCount = 2 + verifierCount + trainerGroups.length + validatorGroups.length + aggregatorCount + providerCount + inferenceCount
   const ledger = await createEmbeddedLedger({ accounts: accountCount })
   const accounts = [...ledger.accounts]
   const take = () => accounts.shift()!
@@ -99,7 +114,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const trainerMembers = trainerGroups.map((g, i) => ({ id: `trainer-${i + 1}`, role: 'trainer' as const, behaviour: g.behaviour as string, account: take() }))
   const validatorMembers = validatorGroups.map((g, i) => ({ id: `validator-${i + 1}`, role: 'validator' as const, behaviour: g.behaviour as string, account: take() }))
   const aggregatorMembers = Array.from({ length: aggregatorCount }, (_, i) => ({ id: `aggregator-${i + 1}`, role: 'aggregator' as const, behaviour: 'honest', account: take() }))
-  members.push(...verifiers, ...trainerMembers, ...validatorMembers, ...aggregatorMembers)
+  const providerMembers = Array.from({ length: providerCount }, (_, i) => ({ id: `data-provider-${i + 1}`, role: 'data-provider' as const, behaviour: 'honest', account: take() }))
+  const inferenceMembers = Array.from({ length: inferenceCount }, (_, i) => ({ id: `inference-provider-${i + 1}`, role: 'inference-provider' as const, behaviour: 'honest', account: take() }))
+  members.push(...verifiers, ...trainerMembers, ...validatorMembers, ...aggregatorMembers, ...providerMembers, ...inferenceMembers)
 
   const gasMeter = createGasMeter()
   log('deploying the protocol on the embedded chain')
@@ -142,6 +159,20 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   log(`task ${taskId} approved by ${verdicts.filter((v) => v.approve).length} of ${committee.length} committee members`)
   stage('task')
 
+  // Data: providers put each trainer's shard in the content store, register it on chain and
+  // grant it to the trainer, who reads its data back by CID.
+  log(`data: ${providerMembers.length} provider(s) register ${trainerMembers.length} shards`)
+  for (const p of providerMembers) await stake(protocol, p.account, { role: 'data-provider', taskId, amount: deai(100) })
+  const shards: { cid: string; shardId: bigint; provider: string }[] = []
+  for (const [t, trainer] of trainerMembers.entries()) {
+    const provider = providerMembers[t % providerMembers.length]!
+    const cid = await content.putBytes(encodeImageSet(selectExamples(data.trainPool, data.trainerIndices[t]!)))
+    const { shardId } = await registerShard(protocol, provider.account, { taskId, shardCid: cid, examples: data.trainerIndices[t]!.length })
+    await grantShard(protocol, provider.account, { taskId, shardId, trainer: trainer.account.address })
+    shards.push({ cid, shardId, provider: provider.id })
+  }
+  stage('data')
+
   // Staking for the training stage.
   for (const t of trainerMembers) await stake(protocol, t.account, { role: 'trainer', taskId, amount: deai(trainerGroups[trainerMembers.indexOf(t)]!.stake ?? 100) })
   for (const v of validatorMembers) await stake(protocol, v.account, { role: 'validator', taskId, amount: deai(validatorGroups[validatorMembers.indexOf(v)]!.stake ?? 1000) })
@@ -179,6 +210,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
   // Roles.
   const attackers = new Set<Address>(trainerMembers.filter((t) => t.behaviour !== 'honest').map((t) => t.account.address))
+  const shardData: ImageSet[] = []
+  for (const shard of shards) shardData.push(decodeImageSet(await content.getBytes(shard.cid), `shard ${shard.shardId}`))
   const trainers: (Trainer & { member: Member })[] = trainerMembers.map((m, i) => {
     const g = trainerGroups[i]!
     const conduct = g.behaviour === 'copier'
@@ -186,7 +219,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       : { behaviour: g.behaviour as Exclude<TrainerBehaviour, 'copier'>, ...(g.scale === undefined ? {} : { scale: g.scale }), ...(g.sigma === undefined ? {} : { sigma: g.sigma }), ...(g.target === undefined ? {} : { target: g.target }), ...(g.poisonFraction === undefined ? {} : { poisonFraction: g.poisonFraction }) }
     const trainer = createTrainer({
       training, content, peers: hub.connect({ peerId: m.id }), key: m.account, owner: m.account.address, kind: scenario.task.model,
-      data: data.trainPool, indices: data.trainerIndices[i]!, epochs: scenario.task.localEpochs, batchSize: scenario.task.batchSize,
+      data: shardData[i]!, indices: Array.from({ length: shardData[i]!.count }, (_, k) => k), epochs: scenario.task.localEpochs, batchSize: scenario.task.batchSize,
       learningRate: scenario.task.learningRate, seed: deriveSeed(scenario.seed, 0x7a, i), conduct,
     })
     return Object.assign(trainer, { member: m })
@@ -281,6 +314,22 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   // everyone claims.
   await ledger.clock.advance(DISPUTE_PERIOD + 1n)
   await finishTraining(training, proposer)
+  stage('training settlement')
+
+  // Marketplace (simple form): the proposer publishes the final model with its lineage.
+  const lineage = await buildLineage(protocol, training)
+  const published = await publishModel(protocol, proposer, { taskId, lineage, store: content })
+  const verifiedRecord = await verifyModelRecord(protocol, taskId)
+  log(`model published: ${lineage.model}, lineage ${published.lineageCid} (${verifiedRecord.valid ? 'verified against the chain' : 'DOES NOT match the chain'})`)
+
+  // Inference (simple form): requests answered from the published model, results on chain.
+  const inference = await serveInference(protocol, content, {
+    taskId, requester: proposer, providers: inferenceMembers, modelCid: lineage.model, kind: scenario.task.model,
+    test: data.test, requests: scenario.task.inferenceRequests, seed: scenario.seed,
+  })
+  if (inference.requests > 0) log(`inference: ${inference.answered} of ${inference.requests} requests answered, ${inference.correct} correct`)
+  stage('post-training')
+
   const participants = await summarise(protocol, members)
   for (const m of members) {
     const unclaimed = await ledger.client.readContract({ ...protocol.stakeManager, functionName: 'rewardsOf', args: [m.account.address] })
@@ -292,6 +341,17 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     format: 'deai-run/1',
     scenario,
     task: { id: taskId, specCid, committee: verdicts, trainingContract: training.address },
+    stages: [
+      { stage: 'task proposing', form: 'full', detail: 'stake-drawn committee, commit–reveal votes, rewards and slashing' },
+      { stage: 'data', form: 'simple', detail: 'shards registered by CID with provenance events and per-trainer grants; no data market or proof of contribution yet' },
+      { stage: 'compute', form: 'simple', detail: 'every participant brings its own compute; no compute market yet' },
+      { stage: 'training', form: 'full', detail: 'update commitments, score commit–reveal, consensus, rewards and slashing, model posting with disputes' },
+      { stage: 'marketplace', form: 'simple', detail: 'a model record with its lineage (CID and Merkle root), checkable against the chain; no licences or revenue split yet' },
+      { stage: 'inference', form: 'simple', detail: 'requests and results recorded with an escrowed fee; results are not verified or challengeable yet' },
+    ],
+    data: { shards },
+    model: { cid: lineage.model, lineageCid: published.lineageCid, lineageRoot: published.lineageRoot, finalRound: lineage.finalRound, verified: verifiedRecord.valid },
+    inference,
     initialAccuracy: initial.accuracy,
     rounds: roundRecords,
     final: { accuracy: roundRecords.at(-1)?.accuracy ?? initial.accuracy, modelCid: roundRecords.at(-1)?.modelCid ?? initialCid },
@@ -338,6 +398,30 @@ function phaseClock(): (name: string) => Record<string, number> {
     last = now
     return spent
   }
+}
+
+/** Test images sent as inference requests and answered by the providers in turn. */
+async function serveInference(protocol: Protocol, content: ContentStore, o: {
+  taskId: bigint; requester: PrivateKeyAccount; providers: readonly Member[]; modelCid: string; kind: Scenario['task']['model']; test: ImageSet; requests: number; seed: number
+}): Promise<RunReport['inference']> {
+  const results: RunReport['inference']['results'] = []
+  if (o.requests === 0 || o.providers.length === 0) return { requests: 0, answered: 0, correct: 0, results }
+  const order = Array.from({ length: o.test.count }, (_, i) => i)
+  createRandom(deriveSeed(o.seed, 0x1f)).shuffle(order)
+  const weights = await content.getTensor(o.modelCid)
+  for (let k = 0; k < o.requests; k++) {
+    const image = selectExamples(o.test, [order[k % order.length]!])
+    const provider = o.providers[k % o.providers.length]!
+    const inputCid = await content.putBytes(encodeImageSet({ ...image, labels: new Uint8Array(1) }))
+    const { requestId } = await requestInference(protocol, o.requester, { taskId: o.taskId, inputCid, provider: provider.account.address, fee: deai(1) })
+    // The provider fetches the model and the input by CID and answers.
+    const input = decodeImageSet(await content.getBytes(inputCid), `request ${requestId}`)
+    const { classes, confidence } = await predict({ kind: o.kind, weights, data: input })
+    const resultCid = await content.putJson({ format: 'deai-inference/1', model: o.modelCid, input: inputCid, class: classes[0]!, confidence: Math.round(confidence[0]! * 10_000) / 10_000 })
+    await postInferenceResult(protocol, provider.account, { requestId, resultCid, outputClass: classes[0]! })
+    results.push({ requestId, provider: provider.id, inputCid, resultCid, outputClass: classes[0]!, label: image.labels[0]! })
+  }
+  return { requests: o.requests, answered: results.length, correct: results.filter((r) => r.outputClass === r.label).length, results }
 }
 
 function attacksOf(rounds: readonly RoundRecord[], participants: readonly RunParticipant[]): AttackRecord[] {

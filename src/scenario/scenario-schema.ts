@@ -96,6 +96,8 @@ export const scenarioSchema = z.strictObject({
     testExamples: positive.max(10_000).default(10_000),
     /** DEAI the proposer escrows for the whole task (verification fee and every round's emission). @default 10000 */
     budget: amount.default(10_000),
+    /** Inference requests answered from the published model after training (test images). @default 10 */
+    inferenceRequests: z.number().int().min(0).max(1000).default(10),
   }),
   mechanisms: z.strictObject({
     aggregation: aggregation.default({ rule: 'fedavg' }),
@@ -126,6 +128,10 @@ export const scenarioSchema = z.strictObject({
     verifiers: positive.max(64).default(5),
     /** Staked aggregators posting the next global model; they take turns. @default 1 */
     aggregators: positive.max(16).default(1),
+    /** Data providers registering the trainers' shards on chain; they take turns. @default 1 */
+    dataProviders: positive.max(64).default(1),
+    /** Providers answering inference requests from the published model. @default 1 */
+    inferenceProviders: positive.max(16).default(1),
   }),
 })
 
