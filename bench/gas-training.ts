@@ -274,6 +274,9 @@ export const LARGE_SETTLEMENTS: readonly SettlementCase[] = [
   { updates: 256, validators: 8, consensus: 'median-score', scores: 'credit' },
   { updates: 32, validators: 64, consensus: 'flock', scores: 'slash' },
   { updates: 32, validators: 64, consensus: 'median-score', scores: 'credit' },
+  { updates: 64, validators: 64, consensus: 'flock', scores: 'slash' },
+  { updates: 64, validators: 64, consensus: 'median-score', scores: 'credit' },
+  { updates: 256, validators: 16, consensus: 'median-score', scores: 'credit' },
 ]
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)

@@ -157,7 +157,7 @@ interface ITrainingRounds {
     /// @notice A validator's operator key commits keccak256(abi.encode(round, validatorOwner, scores, salt)),
     /// after the train deadline and until the score deadline, when the round has submissions. The
     /// owner's active stake in (task, VALIDATOR) must be positive and at least `minValidatorStake`;
-    /// at most `validatorCap(round)` validators commit per round (2,048 scores / submissions, at most 64).
+    /// at most `validatorCap(round)` validators commit per round (4,096 scores / submissions, at most 64).
     /// Whoever commits is judged at settlement: not revealing is slashed.
     function commitScores(uint256 round, bytes32 commitment) external;
 
@@ -211,7 +211,7 @@ interface ITrainingRounds {
 
     function hasRevealed(uint256 round, address validator) external view returns (bool);
 
-    /// @notice How many validators may commit in `round`: min(64, 2,048 / its submissions).
+    /// @notice How many validators may commit in `round`: min(64, 4,096 / its submissions).
     function validatorCap(uint256 round) external view returns (uint256);
 
     /// @notice The owners that committed scores in the current round's latest opening, in commit

@@ -31,7 +31,7 @@ abstract contract TrainingStorage {
     uint256 public constant MAX_VALIDATORS = 64;
     /// @notice Scores one round may hold (committing validators x submissions): bounds settlement
     /// gas well under a transaction's gas cap (EIP-7825) whatever the scores are.
-    uint256 public constant MAX_SCORES = 2048;
+    uint256 public constant MAX_SCORES = 4096;
     uint64 public constant MAX_PERIOD = 365 days;
 
     struct Round {

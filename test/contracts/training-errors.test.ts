@@ -283,16 +283,16 @@ describe('rounds', () => {
     expect(await log.expectRevert(commitScores(fx, other.training, validators[2]!, 1n, validators[2]!.address, [1]), 'CommitClosed')).toEqual([scoreDeadline])
   })
 
-  test('a round holds at most 2,048 scores: with 64 submissions, 32 validators may commit', async () => {
-    // A chain of its own with enough accounts: 64 trainers and 33 validators.
-    const big = await createProtocolFixture({ accounts: 102, params: { tasks: { committeeSize: 3 } } })
+  test('a round holds at most 4,096 scores: with 128 submissions, 32 validators may commit', async () => {
+    // A chain of its own with enough accounts: 128 trainers and 33 validators.
+    const big = await createProtocolFixture({ accounts: 166, params: { tasks: { committeeSize: 3 } } })
     const [owner, ...rest] = big.accounts.slice(1)
     const checkers = rest.slice(0, 3)
-    const bigTrainers = rest.slice(3, 67)
-    const bigValidators = rest.slice(67, 100)
+    const bigTrainers = rest.slice(3, 131)
+    const bigValidators = rest.slice(131, 164)
     await stakeVerifiers(big, checkers)
     const taskId = await openTask(big, owner!, checkers)
-    const { training } = await createTraining(big, owner!, taskId, trainingConfig({ maxUpdates: 64 }))
+    const { training } = await createTraining(big, owner!, taskId, trainingConfig({ maxUpdates: 128 }))
     for (const [i, t] of bigTrainers.entries()) {
       await stakeAs(big, t, taskId, 'trainer', 10n * E)
       await submitUpdate(big, training, t, 1n, digestOf(`big ${i}`))
@@ -448,7 +448,7 @@ test('checklist: every error TrainingRounds declares is raised by a test', () =>
       CommitNotOpen: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
       CommitClosed: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
       AlreadyCommitted: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
-      TooManyValidators: 'a round holds at most 2,048 scores: with 64 submissions, 32 validators may commit',
+      TooManyValidators: 'a round holds at most 4,096 scores: with 128 submissions, 32 validators may commit',
       RevealNotOpen: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
       RevealClosed: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
       NoCommitment: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
