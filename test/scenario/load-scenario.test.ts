@@ -58,6 +58,6 @@ describe('scenario validation', () => {
   })
 
   test('the examples are valid', async () => {
-    for (const file of ['quickstart.yaml', 'attacks.yaml']) await loadScenario(join(import.meta.dirname, '../../examples', file))
+    for (const file of ['quickstart.yaml', 'attacks.yaml', 'scale.yaml']) await loadScenario(join(import.meta.dirname, '../../examples', file))
   })
 })
