@@ -3,6 +3,7 @@
  * same run. Sections can be picked by name: `npm run bench -- aggregation yuma`.
  */
 import { benchAggregation } from './aggregation.js'
+import { evaluateCabal, evaluateWeightCopying, formatCabalTable, formatCopyingTable } from './consensus-evaluation.js'
 import { benchTaskGas, formatGasTable } from './gas-tasks.js'
 import { benchYuma } from './yuma.js'
 
@@ -10,6 +11,10 @@ const sections: Record<string, () => Promise<void> | void> = {
   'gas-tasks': async () => console.log(formatGasTable(await benchTaskGas())),
   aggregation: () => void benchAggregation(),
   yuma: () => void benchYuma(),
+  consensus: () => {
+    console.log(formatCabalTable(evaluateCabal()))
+    console.log(`\n${formatCopyingTable(evaluateWeightCopying())}`)
+  },
 }
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
