@@ -10,7 +10,8 @@ pragma solidity ^0.8.24;
 /// their private validation shard, commit a hash of the scores, then reveal them. Anyone settles
 /// after the reveal deadline: the configured consensus rule accepts or rejects each update, the
 /// round's emission is split among accepted trainers by consensus score and among validators by
-/// agreement with consensus, and rejected trainers and deviating or silent validators are slashed
+/// agreement with consensus (under Yuma: by incentive and by dividends, with bonds carried from
+/// round to round), and rejected trainers and deviating or silent validators are slashed
 /// with the reason on chain. A staked aggregator then posts the next global model (the configured
 /// aggregation rule over the accepted updates), which opens the next round; any staked validator
 /// may dispute it, and validators decide the dispute by stake-weighted vote.

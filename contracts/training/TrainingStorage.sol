@@ -107,7 +107,8 @@ abstract contract TrainingStorage {
     /// @dev Yuma: trainer uids assigned so far (uids are 0.._trainerUids - 1).
     uint256 internal _trainerUids;
     /// @dev Yuma: each validator owner's bond row, one u16 per trainer uid, 16 per word,
-    /// big-endian (uid 16w + k in bits 255 - 16k .. 240 - 16k of word w), as the epoch packs rows.
+    /// big-endian (uid 16w + k in bits 255 - 16k .. 240 - 16k of word w), as the epoch packs rows;
+    /// MAX_YUMA_TRAINERS / 16 words.
     mapping(address validator => uint256[4]) internal _bondWords;
 
     error ZeroAddress();

@@ -34,8 +34,13 @@ import {TrainingStorage} from "./TrainingStorage.sol";
 ///    score below the floor) is measured as Flock measures a validator that fails every update:
 ///    floor(10000 * accepted / judged). Its weight in the validators' pot is its dividends, or its
 ///    stake when every dividend is 0 (no update has consensus; subtensor then pays by stake);
-///  - the new bonds are stored for the revealed validators. Validators that did not reveal keep
-///    their bonds unchanged, as do all validators in a round with no consensus or nothing judged.
+///  - the new bonds are stored for the revealed validators (all zero for one whose stake weight is
+///    0: it has no permit, and subtensor clears the bonds of a uid without one). Validators that
+///    did not reveal keep their bonds unchanged, as do all validators in a round with no consensus
+///    or nothing judged.
+/// Trainer uids are never reused: a training takes at most MAX_YUMA_TRAINERS distinct trainers
+/// (a submission that would need one more is refused), uids given in an opening later cancelled
+/// by a dispute included.
 abstract contract TrainingYuma is TrainingStorage {
     uint16 internal constant YUMA_KAPPA = 32_767;
     uint16 internal constant YUMA_BONDS_PENALTY = 65_535;
