@@ -27,7 +27,7 @@ import { writeContract } from '../src/ledger/write-contract.js'
 import { formatGasTable } from './gas-tasks.js'
 import type { GasRow } from './gas-tasks.js'
 
-export type ConsensusName = 'flock' | 'median-score'
+export type ConsensusName = 'flock' | 'median-score' | 'yuma'
 
 export type BenchTrainingGasInit = {
   /** Trainers, each submitting one update per round. @default 10 */
@@ -42,7 +42,7 @@ export type BenchTrainingGasInit = {
 
 const COMMITTEE = 3
 const PERIOD = 3600n
-const CONSENSUS_ID: Record<ConsensusName, number> = { flock: 0, 'median-score': 1 }
+const CONSENSUS_ID: Record<ConsensusName, number> = { flock: 0, 'median-score': 1, yuma: 2 }
 
 type Submission = { trainer: Address; digest: Hex; codec: number; examples: number }
 
@@ -220,9 +220,11 @@ export type SettlementCase = {
    * `honest`: validators agree, one bad update. `slash`: every update rejected (every trainer
    * slashed) and every validator but the largest deviating (slashed). `credit`: every update
    * accepted and every validator paid, each credited for the first time (fresh storage). The
-   * last two are the most StakeManager work a settlement can do. @default 'honest'
+   * last two are the most StakeManager work a settlement can do. `credit-spread`: as `credit`,
+   * with every validator's scores different (medians do the most work), and under Yuma every
+   * bond written for the first time: the most a Yuma settlement does. @default 'honest'
    */
-  scores?: 'honest' | 'slash' | 'credit'
+  scores?: 'honest' | 'slash' | 'credit' | 'credit-spread'
 }
 
 /**
@@ -241,9 +243,11 @@ export async function measureSettlement(c: SettlementCase): Promise<bigint> {
   // but hold less than half the stake, so every update is rejected and they all deviate.
   const slash: ScoreOf = (validator) => (validator === last ? 1000 : 9000)
   const passAll: ScoreOf = () => 9000
+  const passSpread: ScoreOf = (validator, update) => 6000 + ((validator * 211 + update * 97) % 4000)
   const failAll: ScoreOf = () => 1000
-  const first = c.scores === 'credit' ? failAll : honestScores(c.updates)
-  const second = c.scores === 'slash' ? slash : c.scores === 'credit' ? passAll : honestScores(c.updates)
+  const fresh = c.scores === 'credit' || c.scores === 'credit-spread'
+  const first = fresh ? failAll : honestScores(c.updates)
+  const second = c.scores === 'slash' ? slash : c.scores === 'credit' ? passAll : c.scores === 'credit-spread' ? passSpread : honestScores(c.updates)
   await playRound(b, 1n, first, ' (round 1)')
   await writeContract(b.ledger, b.aggregator, { ...b.training, functionName: 'postModel', args: [1n, digestOf('model 1'), 0] })
   await playRound(b, 2n, second, ' (measured)')
@@ -277,6 +281,12 @@ export const LARGE_SETTLEMENTS: readonly SettlementCase[] = [
   { updates: 64, validators: 64, consensus: 'flock', scores: 'slash' },
   { updates: 64, validators: 64, consensus: 'median-score', scores: 'credit' },
   { updates: 256, validators: 16, consensus: 'median-score', scores: 'credit' },
+  { updates: 16, validators: 4, consensus: 'yuma', scores: 'honest' },
+  { updates: 64, validators: 16, consensus: 'yuma', scores: 'honest' },
+  { updates: 64, validators: 16, consensus: 'yuma', scores: 'slash' },
+  { updates: 64, validators: 16, consensus: 'yuma', scores: 'credit-spread' },
+  { updates: 32, validators: 32, consensus: 'yuma', scores: 'credit-spread' },
+  { updates: 16, validators: 64, consensus: 'yuma', scores: 'credit-spread' },
 ]
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)

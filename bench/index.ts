@@ -4,6 +4,7 @@
  * The long training experiments are separate: `npx tsx bench/training-experiments.ts`.
  */
 import { benchAggregation } from './aggregation.js'
+import { evaluateCabal, evaluateWeightCopying, formatCabalTable, formatCopyingTable } from './consensus-evaluation.js'
 import { benchTaskGas, formatGasTable } from './gas-tasks.js'
 import { benchTrainingGas } from './gas-training.js'
 import { benchYumaGas, formatYumaGasTable } from './gas-yuma.js'
@@ -17,6 +18,10 @@ const sections: Record<string, () => Promise<void> | void> = {
   aggregation: () => void benchAggregation(),
   yuma: () => void benchYuma(),
   'gas-yuma': async () => console.log(formatYumaGasTable(await benchYumaGas())),
+  consensus: () => {
+    console.log(formatCabalTable(evaluateCabal()))
+    console.log(`\n${formatCopyingTable(evaluateWeightCopying())}`)
+  },
 }
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))

@@ -240,3 +240,28 @@ export type { PostInferenceResultParameters } from './ledger/actions/inference/p
 export { refundInference } from './ledger/actions/inference/refund-inference.js'
 export { getInferenceRequest } from './ledger/actions/inference/get-inference-request.js'
 export type { InferenceRequest, InferenceStatus } from './ledger/actions/inference/get-inference-request.js'
+
+export { getTaskDistributions } from './ledger/actions/task-distributions.js'
+export type { TaskDistribution, TaskDistributions } from './ledger/actions/task-distributions.js'
+export { acceptanceBar, lowerMedian, stakeWeightedMedian } from './mechanisms/consensus/training/acceptance.js'
+export type { RoundJudgement, RoundScores } from './mechanisms/consensus/training/judgement.js'
+export { flockJudgement } from './mechanisms/consensus/training/flock.js'
+export { medianScoreJudgement } from './mechanisms/consensus/training/median-score.js'
+export {
+  EMPTY_YUMA_BOND_STATE,
+  MAX_YUMA_TRAINERS,
+  TRAINING_YUMA_PARAMS,
+  assignTrainerUids,
+  yumaJudgement,
+} from './mechanisms/consensus/training/yuma-round.js'
+export type { YumaBondState, YumaRoundInput, YumaRoundResult } from './mechanisms/consensus/training/yuma-round.js'
+export { settleTrainingRound } from './mechanisms/consensus/training/settle-round.js'
+export type {
+  SettleTrainingRoundOptions,
+  TrainingConsensusRule,
+  TrainingRoundInput,
+  TrainingRoundOutcome,
+  UpdateFate,
+} from './mechanisms/consensus/training/settle-round.js'
+export { simulateTrainingRounds } from './mechanisms/consensus/training/simulate-rounds.js'
+export type { PlayedRound, SimulatedRound, SimulatedTrainingConfig, SimulationResult } from './mechanisms/consensus/training/simulate-rounds.js'

@@ -10,7 +10,8 @@ pragma solidity ^0.8.24;
 /// their private validation shard, commit a hash of the scores, then reveal them. Anyone settles
 /// after the reveal deadline: the configured consensus rule accepts or rejects each update, the
 /// round's emission is split among accepted trainers by consensus score and among validators by
-/// agreement with consensus, and rejected trainers and deviating or silent validators are slashed
+/// agreement with consensus (under Yuma: by incentive and by dividends, with bonds carried from
+/// round to round), and rejected trainers and deviating or silent validators are slashed
 /// with the reason on chain. A staked aggregator then posts the next global model (the configured
 /// aggregation rule over the accepted updates), which opens the next round; any staked validator
 /// may dispute it, and validators decide the dispute by stake-weighted vote.
@@ -21,7 +22,7 @@ interface ITrainingRounds {
     enum Consensus {
         Flock, // per update: stake-weighted accept/reject votes (a validator accepts if its score clears the acceptance bar)
         MedianScore, // per update: stake-weighted median of scores, accepted if it clears the acceptance bar
-        Yuma // Bittensor's Yuma over the validators' normalised scores
+        Yuma // Bittensor's Yuma 3 over the validators' normalised scores, bonds kept across rounds (see TrainingYuma)
     }
 
     enum Aggregation {
@@ -54,7 +55,7 @@ interface ITrainingRounds {
         uint16 slashTrainerBps; // share of a rejected trainer's task stake slashed
         uint16 slashValidatorBps; // share of a deviating or silent validator's task stake slashed
         uint16 slashAggregatorBps; // share of an aggregator's stake slashed for a wrong model
-        uint16 maxUpdates; // submissions accepted per round (bounds settlement gas)
+        uint16 maxUpdates; // submissions accepted per round (bounds settlement gas; at most 64 under Yuma)
         Consensus consensus;
         Aggregation aggregation;
         uint16 aggregationParam; // trimmed mean: beta in bps; Krum/Bulyan: f; Multi-Krum: k
@@ -151,13 +152,15 @@ interface ITrainingRounds {
 
     /// @notice A trainer's operator key submits an update for the open round, until its train
     /// deadline: one per trainer (owner) per round, at most `maxUpdates`; the owner's active stake
-    /// in (task, TRAINER) must be positive and at least `minTrainerStake`.
+    /// in (task, TRAINER) must be positive and at least `minTrainerStake`. Under Yuma a trainer's
+    /// first submission assigns it the next uid (at most 64 per training: MAX_YUMA_TRAINERS).
     function submitUpdate(uint256 round, bytes32 digest, Codec codec, uint32 examples) external;
 
     /// @notice A validator's operator key commits keccak256(abi.encode(round, validatorOwner, scores, salt)),
     /// after the train deadline and until the score deadline, when the round has submissions. The
     /// owner's active stake in (task, VALIDATOR) must be positive and at least `minValidatorStake`;
-    /// at most `validatorCap(round)` validators commit per round (4,096 scores / submissions, at most 64).
+    /// at most `validatorCap(round)` validators commit per round (4,096 scores / submissions, under
+    /// Yuma 1,024 / trainer uids; at most 64).
     /// Whoever commits is judged at settlement: not revealing is slashed.
     function commitScores(uint256 round, bytes32 commitment) external;
 
@@ -211,7 +214,8 @@ interface ITrainingRounds {
 
     function hasRevealed(uint256 round, address validator) external view returns (bool);
 
-    /// @notice How many validators may commit in `round`: min(64, 4,096 / its submissions).
+    /// @notice How many validators may commit in `round`: min(64, 4,096 / its submissions), or
+    /// under Yuma min(64, 1,024 / the trainer uids assigned), since its epoch spans every uid.
     function validatorCap(uint256 round) external view returns (uint256);
 
     /// @notice The owners that committed scores in the current round's latest opening, in commit
@@ -221,6 +225,17 @@ interface ITrainingRounds {
     /// @notice A validator's revealed scores while they are stored (the round's latest opening,
     /// until the next round reuses the slots); empty otherwise. Older scores are in the events.
     function revealedScores(uint256 round, address validator) external view returns (uint16[] memory);
+
+    /// @notice Yuma: how many trainer uids the training has assigned (one per trainer owner, at
+    /// its first submission, in order; at most 64). 0 under the other rules.
+    function yumaUids() external view returns (uint256);
+
+    /// @notice Yuma: the uid of a trainer owner, if it has one.
+    function trainerUid(address trainer) external view returns (bool assigned, uint256 uid);
+
+    /// @notice Yuma: a validator owner's stored bonds (u16, Yuma 3's absolute units: 65535 is 1),
+    /// one per trainer uid; all 0 before its first settled round.
+    function bondsOf(address validator) external view returns (uint16[] memory);
 
     /// @notice keccak256(abi.encode(round, validator, scores, salt)): what `commitScores` takes.
     function scoreCommitment(uint256 round, address validator, uint16[] calldata scores, bytes32 salt)

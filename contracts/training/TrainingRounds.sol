@@ -69,6 +69,12 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         uint16 index = r.submissions;
         uint16 maxUpdates = _config.maxUpdates;
         if (index >= maxUpdates) revert RoundFull(maxUpdates);
+        if (_config.consensus == Consensus.Yuma && _trainerUid[trainer] == 0) {
+            uint256 uids = _trainerUids;
+            if (uids >= MAX_YUMA_TRAINERS) revert TrainerUidsExhausted(MAX_YUMA_TRAINERS);
+            _trainerUids = uids + 1;
+            _trainerUid[trainer] = uids + 1;
+        }
         _submitted[trainer] = stamp;
         r.submissions = index + 1;
         r.runningHash = keccak256(abi.encode(r.runningHash, trainer, digest, codec, examples));
@@ -338,6 +344,27 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
     }
 
     /// @inheritdoc ITrainingRounds
+    function yumaUids() external view returns (uint256) {
+        return _trainerUids;
+    }
+
+    /// @inheritdoc ITrainingRounds
+    function trainerUid(address trainer) external view returns (bool assigned, uint256 uid) {
+        uint256 stored = _trainerUid[trainer];
+        return stored == 0 ? (false, 0) : (true, stored - 1);
+    }
+
+    /// @inheritdoc ITrainingRounds
+    function bondsOf(address validator) external view returns (uint16[] memory bonds) {
+        uint256 n = _trainerUids;
+        bonds = new uint16[](n);
+        uint256[4] storage words = _bondWords[validator];
+        for (uint256 u = 0; u < n; u++) {
+            bonds[u] = uint16(words[u >> 4] >> (240 - 16 * (u & 15)));
+        }
+    }
+
+    /// @inheritdoc ITrainingRounds
     function scoreCommitment(uint256 round, address validator, uint16[] calldata scores, bytes32 salt)
         external
         pure
@@ -368,7 +395,7 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         if (c.slashValidatorBps > BPS) revert InvalidConfig("slashValidatorBps");
         if (c.slashAggregatorBps > BPS) revert InvalidConfig("slashAggregatorBps");
         if (c.maxUpdates == 0 || c.maxUpdates > MAX_UPDATES) revert InvalidConfig("maxUpdates");
-        if (c.consensus == Consensus.Yuma) revert ConsensusNotSupported(c.consensus);
+        if (c.consensus == Consensus.Yuma && c.maxUpdates > MAX_YUMA_TRAINERS) revert InvalidConfig("maxUpdates");
         uint256 param = c.aggregationParam;
         bool badParam = (c.aggregation == Aggregation.TrimmedMean && param >= BPS / 2)
             || ((c.aggregation == Aggregation.Krum || c.aggregation == Aggregation.MultiKrum) && param > c.maxUpdates)

@@ -6,6 +6,7 @@ import {TaskRegistry} from "../tasks/TaskRegistry.sol";
 import {ITrainingRounds} from "./ITrainingRounds.sol";
 import {TrainingConsensus} from "./TrainingConsensus.sol";
 import {TrainingStorage} from "./TrainingStorage.sol";
+import {TrainingYuma} from "./TrainingYuma.sol";
 
 /// @title TrainingSettlement: how a training clone settles a round
 /// @notice Runs only by DELEGATECALL from TrainingRounds.settle, on the clone's storage and as the
@@ -19,11 +20,13 @@ import {TrainingStorage} from "./TrainingStorage.sol";
 ///     "judged"; auto-rejected updates take no part in the consensus nor in any median.
 ///  3. The consensus set is the validators that committed and revealed, each weighted by its
 ///     active stake in (task, VALIDATOR), the smaller of that at commit time and at settlement.
-///     The configured rule (TrainingConsensus for Flock and MedianScore) gives each judged
-///     update a consensus score c_j and accept or reject, and each validator a deviation and a
-///     weight (stake * (10000 - deviation)).
+///     The configured rule (TrainingConsensus for Flock and MedianScore, TrainingYuma for Yuma)
+///     gives each judged update a consensus score c_j, a pay share p_j and accept or reject, and
+///     each validator a deviation and a weight. Flock and MedianScore: p_j = c_j and the weight is
+///     stake * (10000 - deviation); Yuma: p_j is the update's incentive and the weight the
+///     validator's dividends (see TrainingYuma).
 ///  4. Trainers' pot = floor(emission * trainerShareBps / 10000); each accepted update gets
-///     floor(pot * c_j / sum of accepted c). Validators' pot = emission - trainers' pot; each
+///     floor(pot * p_j / sum of accepted p). Validators' pot = emission - trainers' pot; each
 ///     revealed validator with deviation <= deviationBoundBps gets floor(pot * weight / sum of
 ///     those validators' weights). Rewards are credited in StakeManager (claimed there);
 ///     unpaid shares and division remainders stay in the clone.
@@ -32,7 +35,7 @@ import {TrainingStorage} from "./TrainingStorage.sol";
 ///     and validators deviating more than deviationBoundBps (slashValidatorBps).
 ///  6. With no revealed stake there is no consensus: nothing is accepted or paid, and only the
 ///     validators that committed without revealing are slashed.
-contract TrainingSettlement is TrainingStorage {
+contract TrainingSettlement is TrainingYuma {
     uint8 private constant JUDGED = 0;
     uint8 private constant FREE_RIDING = 1;
     uint8 private constant COPIED = 2;
@@ -45,6 +48,7 @@ contract TrainingSettlement is TrainingStorage {
         uint8[] fate; // per update: JUDGED, FREE_RIDING or COPIED
         bool consensus; // some revealed validator has stake
         uint16[] score; // per update: consensus score (0 unless judged)
+        uint256[] share; // per update: its weight in the trainers' pot (0 unless judged)
         bool[] accepted;
         address[] validators; // committers, in commit order
         bool[] revealed;
@@ -83,24 +87,6 @@ contract TrainingSettlement is TrainingStorage {
         emit ITrainingRounds.RoundSettled(round, accepted, n - accepted, paidTrainers + paidValidators);
     }
 
-    // ---------------------------------------------------------------- consensus hook
-
-    /// @dev Where on-chain Yuma plugs in. Receives the round, the revealed validators (owners, in
-    /// commit order), the judged updates' trainers, the score matrix scores[v][j] (bps) and the
-    /// validators' stakes (their sum is positive); returns, per update, the consensus score and
-    /// acceptance and, per validator, a deviation (compared with deviationBoundBps for slashing)
-    /// and a weight in the validators' pot. It may keep state across rounds (e.g. bonds) in
-    /// TrainingStorage. Not implemented yet: `initialize` refuses Yuma, so this is never reached.
-    function _yumaConsensus(
-        uint256, /* round */
-        address[] memory, /* validators */
-        address[] memory, /* trainers */
-        uint16[][] memory, /* scores */
-        uint256[] memory /* stakes */
-    ) internal virtual returns (TrainingConsensus.Outcome memory) {
-        revert ConsensusNotSupported(ITrainingRounds.Consensus.Yuma);
-    }
-
     // ---------------------------------------------------------------- steps
 
     /// @dev Marks free riders (digest = the round's global model) and copies (digest seen earlier
@@ -114,6 +100,7 @@ contract TrainingSettlement is TrainingStorage {
         s.trainers = new address[](n);
         s.fate = new uint8[](n);
         s.score = new uint16[](n);
+        s.share = new uint256[](n);
         s.accepted = new bool[](n);
         uint256 size = 2;
         while (size < 2 * n) size <<= 1;
@@ -212,6 +199,7 @@ contract TrainingSettlement is TrainingStorage {
         }
 
         TrainingConsensus.Outcome memory o;
+        uint256[] memory share;
         ITrainingRounds.Consensus rule = _config.consensus;
         if (rule == ITrainingRounds.Consensus.Flock) {
             o = TrainingConsensus.flock(matrix, weights, total, _config.acceptFloorBps, _config.acceptRelativeBps);
@@ -222,10 +210,11 @@ contract TrainingSettlement is TrainingStorage {
             for (uint256 c = 0; c < columnCount; c++) {
                 trainers[c] = s.trainers[columns[c]];
             }
-            o = _yumaConsensus(s.round, validators, trainers, matrix, weights);
+            (o, share) = _yumaConsensus(validators, trainers, matrix, weights);
         }
         for (uint256 c = 0; c < columnCount; c++) {
             s.score[columns[c]] = o.consensus[c];
+            s.share[columns[c]] = share.length == 0 ? o.consensus[c] : share[c];
             s.accepted[columns[c]] = o.accepted[c];
         }
         for (uint256 k = 0; k < rowCount; k++) {
@@ -234,14 +223,14 @@ contract TrainingSettlement is TrainingStorage {
         }
     }
 
-    /// @dev Pays accepted updates pro rata to consensus score, slashes the rejected (when there
+    /// @dev Pays accepted updates pro rata to their share, slashes the rejected (when there
     /// was a consensus) and emits UpdateJudged for every update.
     function _payTrainers(Settlement memory s, uint256 pot) private returns (uint256 accepted, uint256 paid) {
         uint256 n = s.trainers.length;
-        uint256 scoreSum;
+        uint256 shareSum;
         for (uint256 j = 0; j < n; j++) {
             if (s.accepted[j]) {
-                scoreSum += s.score[j];
+                shareSum += s.share[j];
                 accepted++;
             }
         }
@@ -252,7 +241,7 @@ contract TrainingSettlement is TrainingStorage {
         for (uint256 j = 0; j < n; j++) {
             uint256 reward;
             if (s.accepted[j]) {
-                if (scoreSum > 0) reward = (pot * s.score[j]) / scoreSum;
+                if (shareSum > 0) reward = (pot * s.share[j]) / shareSum;
                 owners[k] = s.trainers[j];
                 amounts[k] = reward;
                 k++;

@@ -33,6 +33,12 @@ abstract contract TrainingStorage {
     /// gas well under a transaction's gas cap (EIP-7825) whatever the scores are.
     uint256 public constant MAX_SCORES = 4096;
     uint64 public constant MAX_PERIOD = 365 days;
+    /// @notice Yuma: trainer uids one training may assign (the bond matrix has one column per uid).
+    uint256 public constant MAX_YUMA_TRAINERS = 64;
+    /// @notice Yuma: the epoch's cells one round may hold (committing validators x trainer uids):
+    /// an epoch cell, with its bond written for the first time, costs several times a score of
+    /// the other rules, so the bound is a quarter of MAX_SCORES.
+    uint256 public constant MAX_YUMA_SCORES = 1024;
 
     struct Round {
         uint64 trainDeadline;
@@ -96,11 +102,18 @@ abstract contract TrainingStorage {
     /// @dev A validator's revealed scores, 16 per slot, reused every round.
     mapping(address validator => uint256[16]) internal _scoreWords;
     mapping(uint256 round => mapping(uint32 dispute => mapping(address validator => bool))) internal _voted;
+    /// @dev Yuma: each trainer owner's uid plus one (0: none yet), assigned at its first submission.
+    mapping(address trainer => uint256) internal _trainerUid;
+    /// @dev Yuma: trainer uids assigned so far (uids are 0.._trainerUids - 1).
+    uint256 internal _trainerUids;
+    /// @dev Yuma: each validator owner's bond row, one u16 per trainer uid, 16 per word,
+    /// big-endian (uid 16w + k in bits 255 - 16k .. 240 - 16k of word w), as the epoch packs rows;
+    /// MAX_YUMA_TRAINERS / 16 words.
+    mapping(address validator => uint256[4]) internal _bondWords;
 
     error ZeroAddress();
     error ModuleMismatch();
     error InvalidConfig(string field);
-    error ConsensusNotSupported(ITrainingRounds.Consensus consensus);
     error ZeroDigest();
     error WrongRound(uint256 round, uint256 current);
     error RoundNotOpen(uint256 round, ITrainingRounds.RoundStatus status);
@@ -108,6 +121,7 @@ abstract contract TrainingStorage {
     error NotStaked(bytes32 role, address owner, uint256 stake, uint256 minimum);
     error AlreadySubmitted(address trainer);
     error RoundFull(uint256 maxUpdates);
+    error TrainerUidsExhausted(uint256 maximum);
     error CommitNotOpen(uint64 trainDeadline);
     error CommitClosed(uint64 scoreDeadline);
     error NothingToScore();
@@ -152,10 +166,12 @@ abstract contract TrainingStorage {
         taskId_ = _taskId;
     }
 
-    /// @dev How many validators may commit to score `submissions` updates (> 0):
-    /// min(MAX_VALIDATORS, MAX_SCORES / submissions).
-    function _validatorCap(uint256 submissions) internal pure returns (uint256) {
-        uint256 cap = MAX_SCORES / submissions;
+    /// @dev How many validators may commit to score a round with `submissions` updates (> 0):
+    /// min(MAX_VALIDATORS, MAX_SCORES / submissions), or under Yuma
+    /// min(MAX_VALIDATORS, MAX_YUMA_SCORES / trainer uids), since its epoch runs over the whole
+    /// bond matrix, absent trainers included.
+    function _validatorCap(uint256 submissions) internal view returns (uint256) {
+        uint256 cap = _config.consensus == ITrainingRounds.Consensus.Yuma ? MAX_YUMA_SCORES / _trainerUids : MAX_SCORES / submissions;
         return cap < MAX_VALIDATORS ? cap : MAX_VALIDATORS;
     }
 

@@ -6,6 +6,9 @@ import { scenarioSchema } from './scenario-schema.js'
 import type { Scenario } from './scenario-schema.js'
 
 const TRAINING_EXAMPLES = 60_000
+/** TrainingStorage's MAX_YUMA_TRAINERS and MAX_YUMA_SCORES. */
+const MAX_YUMA_TRAINERS = 64
+const MAX_YUMA_SCORES = 1024
 
 function describeIssues(error: ZodError, source: string): DeaiError {
   const lines = error.issues.slice(0, 10).map((issue) => {
@@ -39,6 +42,20 @@ export function parseScenario(value: unknown, source = 'scenario'): Scenario {
     throw new DeaiError('SCENARIO_INVALID', `${source}: task.examplesPerTrainer: ${trainers} trainers and ${validators} validators need ${needed} training examples; Fashion-MNIST has ${TRAINING_EXAMPLES}`, {
       fixes: ['lower task.examplesPerTrainer or task.validationExamples'],
     })
+  }
+  if (scenario.mechanisms.consensus.rule === 'yuma') {
+    // The training contract gives each trainer a Yuma uid (at most 64) and bounds a round's epoch
+    // at 1,024 cells: validators x trainer uids.
+    if (trainers > MAX_YUMA_TRAINERS) {
+      throw new DeaiError('SCENARIO_INVALID', `${source}: participants.trainers: Yuma takes at most ${MAX_YUMA_TRAINERS} trainers, not ${trainers}`, {
+        fixes: ['use fewer trainers, or consensus flock or median-score'],
+      })
+    }
+    if (validators * trainers > MAX_YUMA_SCORES) {
+      throw new DeaiError('SCENARIO_INVALID', `${source}: participants.validators: under Yuma, validators x trainers may be at most ${MAX_YUMA_SCORES} (${validators} x ${trainers})`, {
+        fixes: ['use fewer validators or trainers'],
+      })
+    }
   }
   if (scenario.participants.trainers.some((g) => g.behaviour === 'copier') && trainers < 2) {
     throw new DeaiError('SCENARIO_INVALID', `${source}: participants.trainers: a copier needs another trainer to copy from`)

@@ -55,4 +55,11 @@ describe('measureSettlement', () => {
     expect(gas).toBeLessThan(14_000_000n)
     expect(gas).toBeLessThan(TRANSACTION_GAS_CAP)
   })
+
+  test('the largest Yuma rounds (64 trainer uids x 16 validators, 16 x 64), every bond and credit written for the first time, settle well within a transaction', async () => {
+    for (const [updates, validators] of [[64, 16], [16, 64]] as const) {
+      const gas = await measureSettlement({ updates, validators, consensus: 'yuma', scores: 'credit-spread' })
+      expect(gas, `${updates} x ${validators}`).toBeLessThan(9_000_000n)
+    }
+  })
 })

@@ -14,6 +14,14 @@ import type { EmbeddedLedger } from '../../src/ledger/embedded/create-embedded-l
 import { serveJsonRpc } from '../../src/ledger/server/serve-json-rpc.js'
 import type { JsonRpcServer } from '../../src/ledger/server/serve-json-rpc.js'
 import { buildTaskSpec } from '../../src/tasks/build-task.js'
+import { stake } from '../../src/ledger/actions/stake.js'
+import { createTraining } from '../../src/ledger/actions/training/create-training.js'
+import { getSubmissions } from '../../src/ledger/actions/training/read-training.js'
+import { commitScores, revealScores, settleRound, submitUpdate } from '../../src/ledger/actions/training/write-training.js'
+import { connectProtocol } from '../../src/ledger/protocol.js'
+import type { Deployment } from '../../src/ledger/deploy/deployment.js'
+import { decentralization } from '../../src/mechanisms/metrics/decentralization.js'
+import { parseEther } from 'viem'
 
 type Run = { code: number; out: string; err: string }
 
@@ -97,18 +105,41 @@ describe('deai CLI', () => {
     expect(bad.code).toBe(1)
     expect(bad.out).toMatch(/FAIL/)
   })
+
+  test('metrics over a distribution from --values or a file, as a table or JSON', async () => {
+    const run = cli(dir)
+    const table = await run('metrics', '--values', '5,3,2')
+    expect(table.code).toBe(0)
+    const [header, , row] = table.out.trim().split('\n')
+    expect(header).toMatch(/^distribution\s+entities\s+holders\s+nakamoto 1\/3\s+nakamoto 1\/2\s+gini\s+hhi\s+entropy\s+top-1\s+top-5$/)
+    // 5 : 3 : 2: one holder has a third, two have a majority; HHI 0.25 + 0.09 + 0.04.
+    expect(row!.split(/\s+/)).toEqual(['values', '3', '3', '1', '2', '0.2000', '0.3800', '0.9372', '0.5000', '1.0000'])
+    await writeFile(join(dir, 'stake.json'), JSON.stringify({ alice: 70, bob: '20', carol: 10, dave: 0 }))
+    const json = await run('metrics', '--file', 'stake.json', '--json')
+    expect(json.code).toBe(0)
+    expect(JSON.parse(json.out).metrics).toEqual(JSON.parse(JSON.stringify(decentralization([70n, 20n, 10n, 0n]))))
+    expect(JSON.parse(json.out).metrics).toMatchObject({ entities: 4, holders: 3, nakamotoOneHalf: 1, top1Share: 0.7 })
+    const none = await run('metrics')
+    expect(none.code).toBe(1)
+    expect(none.err).toContain('CLI_USAGE')
+    expect((await run('metrics', '--values', '5,-3')).err).toContain('CLI_BAD_ARGUMENT')
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ alice: 'lots' }))
+    expect((await run('metrics', '--file', 'bad.json')).err).toContain('CLI_BAD_ARGUMENT')
+  })
 })
 
 describe('deai CLI against a served chain', () => {
   let dir: string
   let ledger: EmbeddedLedger
   let server: JsonRpcServer
+  let deployment: Deployment
+  let taskId: bigint
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'deai-cli-chain-'))
     ledger = await createEmbeddedLedger({ accounts: 9, time: 'wall' })
     server = await serveJsonRpc({ handle: ledger.provider.handle, port: 0 })
-    const deployment = await deployProtocol(ledger, { params: DEV_CHAIN_PARAMS, fund: ledger.accounts.map((a) => a.address) })
+    deployment = await deployProtocol(ledger, { params: DEV_CHAIN_PARAMS, fund: ledger.accounts.map((a) => a.address) })
     await writeDeployment(deployment, join(dir, '.deai/deployment.json'))
   })
   afterAll(async () => {
@@ -135,6 +166,7 @@ describe('deai CLI against a served chain', () => {
     const proposed = await run('task', 'propose', '--spec', 'spec.json', '--budget', '1000', '--dev-account', '1', '--json', ...rpc)
     expect(proposed.code, proposed.err).toBe(0)
     const task = JSON.parse(proposed.out) as { id: string; status: string; committee: string[] }
+    taskId = BigInt(task.id)
     expect(task.status).toBe('voting')
     const members = task.committee.map((m) => ledger.accounts.findIndex((a) => a.address === m))
 
@@ -156,5 +188,63 @@ describe('deai CLI against a served chain', () => {
     const claim = await run('claim', '--dev-account', String(members[0]), '--json', ...rpc)
     expect(claim.code).toBe(0)
     expect(BigInt((JSON.parse(claim.out) as { amount: string }).amount)).toBe(2n * 10n ** 18n) // 10 DEAI fee / 5
+  })
+
+  test('metrics --task reads the task\'s stake pools, rewards and validation power from the chain', async () => {
+    // A Yuma training round on the served chain (the SDK, as a node would): trainers 2-4,
+    // validators 5-6 (stakes 300 and 100), aggregator 7.
+    const protocol = await connectProtocol(ledger, deployment)
+    const [, proposer, ...others] = ledger.accounts
+    const [t1, t2, t3, v1, v2, aggregator] = others
+    const store = await createContentStore({ kind: 'memory' })
+    const cid = (label: string) => store.putJson({ label })
+    const config = {
+      rounds: 1, trainPeriod: 60n, scorePeriod: 60n, revealPeriod: 60n, disputePeriod: 60n, emissionPerRound: parseEther('100'),
+      trainerShareBps: 7000, acceptFloorBps: 1000, acceptRelativeBps: 5000, deviationBoundBps: 5000, slashTrainerBps: 1000,
+      slashValidatorBps: 1000, slashAggregatorBps: 1000, maxUpdates: 8, consensus: 2, aggregation: 0, aggregationParam: 0,
+      minTrainerStake: 1n, minValidatorStake: 1n, minAggregatorStake: 1n,
+    }
+    const training = await createTraining(protocol, proposer!, taskId, config, await cid('initial'))
+    for (const t of [t1, t2, t3]) await stake(protocol, t!, { role: 'trainer', taskId, amount: parseEther('10') })
+    await stake(protocol, v1!, { role: 'validator', taskId, amount: parseEther('300') })
+    await stake(protocol, v2!, { role: 'validator', taskId, amount: parseEther('100') })
+    await stake(protocol, aggregator!, { role: 'aggregator', taskId, amount: parseEther('50') })
+    for (const [i, t] of [t1, t2, t3].entries()) await submitUpdate(training, t!, 1n, await cid(`update ${i}`), 100)
+    await store.close()
+    await ledger.clock.advance(61)
+    const scores = [9000, 6000, 3000]
+    for (const v of [v1, v2]) await commitScores(training, v!, v!.address, 1n, scores)
+    await ledger.clock.advance(60)
+    for (const v of [v1, v2]) await revealScores(training, v!, 1n, scores)
+    await ledger.clock.advance(60)
+    await settleRound(training, proposer!, 1n, await getSubmissions(training, 1n))
+
+    const run = cli(dir)
+    const result = await run('metrics', '--task', String(taskId), '--rpc', server.url, '--json')
+    expect(result.code, result.err).toBe(0)
+    type Row = { kind: string; of: string; entries: { owner: string; amount: string }[]; metrics: { entities: number; nakamotoOneHalf: number; top1Share: number } }
+    const report = JSON.parse(result.out) as { taskId: string; training: string; distributions: Row[] }
+    expect(report.training).toBe(training.address)
+    const names = report.distributions.map((d) => `${d.kind}: ${d.of}`)
+    expect(names).toEqual(['stake: trainer', 'stake: validator', 'stake: aggregator', 'rewards: all', 'rewards: verifier', 'rewards: trainer', 'rewards: validator', 'validation power: validator'])
+    const row = (name: string) => report.distributions[names.indexOf(name)]!
+    expect(row('stake: validator').entries).toEqual([{ owner: v1!.address, amount: parseEther('300').toString() }, { owner: v2!.address, amount: parseEther('100').toString() }])
+    expect(row('validation power: validator').metrics).toMatchObject({ entities: 2, nakamotoOneHalf: 1, top1Share: 0.75 })
+    // The committee's five verifiers were paid for the vote; the training paid its trainers (by
+    // incentive: the best update most) and both validators.
+    expect(row('rewards: verifier').entries).toHaveLength(5)
+    const trainers = row('rewards: trainer').entries
+    expect(trainers.map((e) => e.owner)).toEqual([t1!.address, t2!.address, t3!.address])
+    expect(trainers.reduce((sum, e) => sum + BigInt(e.amount), 0n)).toBeLessThanOrEqual(parseEther('70'))
+    expect(row('rewards: validator').entries.map((e) => e.owner)).toEqual([v1!.address, v2!.address])
+    // Owners paid in several roles (the verifiers here also train and validate) count once in all.
+    const paid = new Set(['rewards: verifier', 'rewards: trainer', 'rewards: validator'].flatMap((n) => row(n).entries.map((e) => e.owner)))
+    expect(row('rewards: all').entries.map((e) => e.owner).sort()).toEqual([...paid].sort())
+    const text = await run('metrics', '--task', String(taskId), '--rpc', server.url)
+    expect(text.out).toContain(`task ${taskId}, training ${training.address}`)
+    expect(text.out).toMatch(/\nvalidation power: validator\s+2\s+2\s+1\s+1\s/)
+    const missing = await run('metrics', '--task', '99', '--rpc', server.url)
+    expect(missing.code).toBe(1)
+    expect(missing.err).toContain('UnknownTask')
   })
 })

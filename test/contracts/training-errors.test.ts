@@ -145,7 +145,7 @@ describe('construction', () => {
 })
 
 describe('createTraining', () => {
-  test('createTraining checks the config field by field and refuses Yuma for now', async () => {
+  test('createTraining checks the config field by field (Yuma takes at most 64 updates a round)', async () => {
     const taskId = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}` })
     const factory = factoryOf(fx)
     const create = (overrides: Partial<TrainingConfig>, digest: Hex = digestOf('initial')) =>
@@ -171,6 +171,7 @@ describe('createTraining', () => {
       [{ slashAggregatorBps: 10_001 }, 'slashAggregatorBps'],
       [{ maxUpdates: 0 }, 'maxUpdates'],
       [{ maxUpdates: 257 }, 'maxUpdates'],
+      [{ consensus: CONSENSUS.yuma, maxUpdates: 65 }, 'maxUpdates'],
       [{ aggregation: AGGREGATION.trimmedMean, aggregationParam: 5000 }, 'aggregationParam'],
       [{ aggregation: AGGREGATION.krum, aggregationParam: 11 }, 'aggregationParam'],
       [{ aggregation: AGGREGATION.multiKrum, aggregationParam: 11 }, 'aggregationParam'],
@@ -179,7 +180,6 @@ describe('createTraining', () => {
     for (const [overrides, field] of cases) {
       expect(await log.expectRevert(create(overrides), 'InvalidConfig'), field).toEqual([field])
     }
-    expect(await log.expectRevert(create({ consensus: CONSENSUS.yuma }), 'ConsensusNotSupported')).toEqual([CONSENSUS.yuma])
     await log.expectRevert(create({}, zeroHash), 'ZeroDigest')
     // The edges themselves are fine.
     const { training } = await createTraining(fx, proposer, taskId, trainingConfig({
@@ -302,6 +302,41 @@ describe('rounds', () => {
     expect(await big.ledger.client.readContract({ ...training, functionName: 'validatorCap', args: [1n] })).toBe(32n)
     for (const v of bigValidators.slice(0, 32)) await commitScores(big, training, v, 1n, v.address, [])
     expect(await log.expectRevert(commitScores(big, training, bigValidators[32]!, 1n, bigValidators[32]!.address, []), 'TooManyValidators')).toEqual([32n])
+    await big.ledger.close()
+  })
+
+  test('Yuma: a training assigns at most 64 trainer uids, and the validator cap counts every uid', async () => {
+    // A chain of its own: 65 trainers and 17 validators.
+    const big = await createProtocolFixture({ accounts: 88, params: { tasks: { committeeSize: 3 } } })
+    const [owner, ...rest] = big.accounts.slice(1)
+    const checkers = rest.slice(0, 3)
+    const bigTrainers = rest.slice(3, 68)
+    const bigValidators = rest.slice(68, 85)
+    const bigAggregator = rest[85]!
+    await stakeVerifiers(big, checkers)
+    const taskId = await openTask(big, owner!, checkers)
+    const { training } = await createTraining(big, owner!, taskId, trainingConfig({ consensus: CONSENSUS.yuma, maxUpdates: 64 }))
+    for (const t of bigTrainers) await stakeAs(big, t, taskId, 'trainer', 10n * E)
+    for (const v of bigValidators) await stakeAs(big, v, taskId, 'validator', 100n * E)
+    await stakeAs(big, bigAggregator, taskId, 'aggregator', 100n * E)
+    const read = <T>(functionName: string, args: readonly unknown[] = []) =>
+      big.ledger.client.readContract({ ...training, functionName, args } as never) as Promise<T>
+    // Round 1: 64 trainers take the 64 uids, in submission order.
+    for (const [i, t] of bigTrainers.slice(0, 64).entries()) await submitUpdate(big, training, t, 1n, digestOf(`yuma ${i}`))
+    expect(await read<bigint>('yumaUids')).toBe(64n)
+    expect(await read<[boolean, bigint]>('trainerUid', [bigTrainers[63]!.address])).toEqual([true, 63n])
+    expect(await read<[boolean, bigint]>('trainerUid', [bigTrainers[64]!.address])).toEqual([false, 0n])
+    await toSettlement(big, training, 1n)
+    await settleRound(big, training, owner!, 1n, await readSubmissions(big, training, 1n))
+    await postModel(big, training, bigAggregator, 1n, digestOf('yuma model 1'))
+    // Round 2: a known trainer submits again; a new one finds no uid left.
+    await submitUpdate(big, training, bigTrainers[5]!, 2n, digestOf('yuma again'))
+    expect(await log.expectRevert(submitUpdate(big, training, bigTrainers[64]!, 2n, digestOf('yuma new')), 'TrainerUidsExhausted')).toEqual([64n])
+    // One submission, yet the epoch spans all 64 uids: 1,024 / 64 = 16 validators.
+    await toScoring(big, training, 2n)
+    expect(await read<bigint>('validatorCap', [2n])).toBe(16n)
+    for (const v of bigValidators.slice(0, 16)) await commitScores(big, training, v, 2n, v.address, [])
+    expect(await log.expectRevert(commitScores(big, training, bigValidators[16]!, 2n, bigValidators[16]!.address, []), 'TooManyValidators')).toEqual([16n])
     await big.ledger.close()
   })
 
@@ -436,8 +471,7 @@ test('checklist: every error TrainingRounds declares is raised by a test', () =>
       ZeroAddress: 'constructors reject zero addresses and a settlement module or implementation built for other contracts',
       ModuleMismatch: 'constructors reject zero addresses and a settlement module or implementation built for other contracts',
       InvalidInitialization: 'initialize runs once per clone and never on the implementation',
-      InvalidConfig: 'createTraining checks the config field by field and refuses Yuma for now',
-      ConsensusNotSupported: 'createTraining checks the config field by field and refuses Yuma for now',
+      InvalidConfig: 'createTraining checks the config field by field (Yuma takes at most 64 updates a round)',
       ZeroDigest: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
       WrongRound: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
       NotStaked: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
@@ -449,6 +483,7 @@ test('checklist: every error TrainingRounds declares is raised by a test', () =>
       CommitClosed: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
       AlreadyCommitted: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
       TooManyValidators: 'a round holds at most 4,096 scores: with 128 submissions, 32 validators may commit',
+      TrainerUidsExhausted: 'Yuma: a training assigns at most 64 trainer uids, and the validator cap counts every uid',
       RevealNotOpen: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
       RevealClosed: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
       NoCommitment: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
@@ -503,5 +538,8 @@ test('checklist: every error TrainingFactory declares is raised by a test', () =
 
 test('the settlement module raises only errors the clone\'s ABI declares, so every revert decodes', () => {
   const clone = declaredErrors(trainingRoundsAbi)
-  expect(declaredErrors(trainingSettlementAbi).filter((name) => !clone.includes(name))).toEqual([])
+  // YumaConsensus checks its input's shape and parameters; TrainingYuma builds both itself (at
+  // least one row and one column, at most 64 x 64, fixed parameters), so neither can fail.
+  const unreachable = ['YumaShapeInvalid', 'YumaMovingAverageTooLarge']
+  expect(declaredErrors(trainingSettlementAbi).filter((name) => !clone.includes(name) && !unreachable.includes(name))).toEqual([])
 })

@@ -31,16 +31,20 @@ import {
   trainingConfig,
 } from '../helpers/training-flow.js'
 import type { Submission, Training, TrainingConfig } from '../helpers/training-flow.js'
-import { referenceSettlement } from '../helpers/training-reference.js'
-import type { ConsensusRule } from '../helpers/training-reference.js'
+import { settleTrainingRound } from '../../src/mechanisms/consensus/training/settle-round.js'
+import type { TrainingConsensusRule } from '../../src/mechanisms/consensus/training/settle-round.js'
+import { EMPTY_YUMA_BOND_STATE, assignTrainerUids } from '../../src/mechanisms/consensus/training/yuma-round.js'
+import type { YumaBondState } from '../../src/mechanisms/consensus/training/yuma-round.js'
 
 /**
  * A seeded run of several multi-round trainings with random participants, stakes, scores, free
  * riders, copies, silent validators, unstaking, disputes and reopened rounds. After every
  * transaction the clone's token balance must equal its books (funded + slashed in - credited -
  * refunded), and the books must equal the same sums read from the chain's events. Every
- * settlement is predicted by a TypeScript restatement of the rules (training-reference.ts) to the
- * wei, slashes included. Each training ends with `finish`, after which the clone holds nothing.
+ * settlement is predicted by the TypeScript restatement of the rules (settleTrainingRound) to the
+ * wei, slashes included; under Yuma the restatement carries the trainer uids and the bonds from
+ * round to round, and the bonds the clone stores must equal its prediction after every round.
+ * Each training ends with `finish`, after which the clone holds nothing.
  */
 
 const SEED = 90_210
@@ -52,18 +56,22 @@ const REASONS: Record<string, Hex> = {
   silent: keccak256(stringToBytes('TRAINING_NO_REVEAL')),
   deviating: keccak256(stringToBytes('TRAINING_SCORE_DEVIATION')),
 }
-const TRAININGS: readonly { rule: ConsensusRule; rounds: number }[] = [
+const TRAININGS: readonly { rule: TrainingConsensusRule; rounds: number }[] = [
   { rule: 'flock', rounds: 6 },
   { rule: 'median-score', rounds: 6 },
+  { rule: 'yuma', rounds: 6 },
   { rule: 'flock', rounds: 5 },
   { rule: 'median-score', rounds: 5 },
+  { rule: 'yuma', rounds: 5 },
   { rule: 'flock', rounds: 4 },
   { rule: 'median-score', rounds: 4 },
+  { rule: 'yuma', rounds: 4 },
 ]
 /** Paths the run must have taken at least once, or it tested less than it claims. */
 const PATHS = [
   'accepted', 'rejected', 'free-riding', 'copied', 'silent', 'deviating', 'no consensus', 'nothing accepted', 'not staked',
-  'unbonding slashed', 'stake changed before settlement', 'dispute wrong', 'dispute right', 'reopened',
+  'unbonding slashed', 'stake changed before settlement', 'dispute wrong', 'dispute right', 'reopened', 'bonds',
+  'yuma accepted', 'yuma rejected', 'yuma deviating', 'yuma absent trainer', 'yuma silent validator keeps bonds',
 ] as const
 type Path = (typeof PATHS)[number]
 
@@ -92,7 +100,9 @@ type Run = {
   taskId: bigint
   training: Training
   config: TrainingConfig
-  rule: ConsensusRule
+  rule: TrainingConsensusRule
+  /** Yuma's trainer uids and bonds as the restatement predicts them. */
+  yuma: YumaBondState
   events: Books
   checks: number
   settlements: number
@@ -143,7 +153,7 @@ async function stakeStep(run: Run, who: PrivateKeyAccount, functionName: 'stake'
   await check(run, `${functionName} ${who.address}`)
 }
 
-function randomConfig(random: Prng, rule: ConsensusRule, rounds: number): TrainingConfig {
+function randomConfig(random: Prng, rule: TrainingConsensusRule, rounds: number): TrainingConfig {
   return trainingConfig({
     rounds,
     trainPeriod: 7200n,
@@ -159,7 +169,7 @@ function randomConfig(random: Prng, rule: ConsensusRule, rounds: number): Traini
     slashValidatorBps: random.nextInt(3001),
     slashAggregatorBps: random.nextInt(5001),
     maxUpdates: 6,
-    consensus: rule === 'flock' ? CONSENSUS.flock : CONSENSUS.medianScore,
+    consensus: rule === 'flock' ? CONSENSUS.flock : rule === 'median-score' ? CONSENSUS.medianScore : CONSENSUS.yuma,
   })
 }
 
@@ -195,6 +205,7 @@ async function submitSome(run: Run, random: Prng, round: bigint, list: Submissio
     }
     await call
     list.push({ trainer: t.address, digest, codec: 0, examples })
+    if (run.rule === 'yuma') run.yuma = assignTrainerUids(run.yuma, [t.address])
   }
 }
 
@@ -297,7 +308,7 @@ async function scoreAndSettle(run: Run, random: Prng, round: bigint, list: Submi
   const stakes = now.map((s, i) => (s < committed[i]!.stakeAtCommit ? s : committed[i]!.stakeAtCommit))
   const trainerPositions = await Promise.all(list.map((s) => position(run.taskId, TRAINER, s.trainer)))
   const validatorPositions = await Promise.all(committed.map((c) => position(run.taskId, VALIDATOR, c.owner)))
-  const expected = referenceSettlement({
+  const expected = settleTrainingRound({
     rule: run.rule,
     acceptFloorBps: run.config.acceptFloorBps,
     acceptRelativeBps: run.config.acceptRelativeBps,
@@ -307,7 +318,9 @@ async function scoreAndSettle(run: Run, random: Prng, round: bigint, list: Submi
     modelDigest: (await roundInfo(fx, run.training, round)).modelDigest,
     submissions: list,
     validators: committed.map((c, i) => ({ owner: c.owner, stake: stakes[i]!, ...(c.reveal ? { scores: c.scores } : {}) })),
-  })
+  }, { yuma: run.yuma })
+  if (run.rule === 'yuma') yumaPaths(run, list, committed, expected)
+  run.yuma = expected.yuma
 
   const receipt = await step(run, random.pick([proposer, ...trainers]), 'settle', [round, list])
   run.settlements++
@@ -345,13 +358,51 @@ async function scoreAndSettle(run: Run, random: Prng, round: bigint, list: Submi
     return (await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'positionOf', args: [run.taskId, role, owner as Address] })).unbonding
   }))
   if (unbonding.some((u) => u > 0n)) run.paths.add('unbonding slashed')
+  if (run.rule === 'yuma') await checkBonds(run)
 }
 
-async function playTraining(random: Prng, rule: ConsensusRule, rounds: number, index: number): Promise<Run> {
+/** Notes the Yuma situations a round exercised. */
+function yumaPaths(
+  run: Run,
+  list: readonly Submission[],
+  committed: readonly { owner: Address; reveal: boolean }[],
+  expected: ReturnType<typeof settleTrainingRound>,
+): void {
+  if (!expected.validators.some((v) => v.revealed)) return
+  if (expected.updates.some((u) => u.fate === 'judged' && u.accepted)) run.paths.add('yuma accepted')
+  if (expected.updates.some((u) => u.fate === 'judged' && !u.accepted)) run.paths.add('yuma rejected')
+  if (expected.validators.some((v) => v.revealed && v.slashed)) run.paths.add('yuma deviating')
+  const present = new Set(list.map((s) => s.trainer))
+  const absent = run.yuma.trainers.flatMap((t, u) => (present.has(t as Address) ? [] : [u]))
+  if (absent.some((u) => [...run.yuma.bonds.values()].some((row) => (row[u] ?? 0) > 0))) run.paths.add('yuma absent trainer')
+  for (const c of committed) {
+    const before = run.yuma.bonds.get(c.owner)
+    if (!c.reveal && before !== undefined && before.some((b) => b > 0)) {
+      expect(expected.yuma.bonds.get(c.owner)).toEqual(before)
+      run.paths.add('yuma silent validator keeps bonds')
+    }
+  }
+}
+
+/** The clone's trainer uids and stored bonds are what the restatement predicts. */
+async function checkBonds(run: Run): Promise<void> {
+  const read = (functionName: 'yumaUids' | 'trainerUid' | 'bondsOf', args: readonly unknown[]) =>
+    fx.ledger.client.readContract({ ...run.training, functionName, args } as never) as Promise<unknown>
+  expect(await read('yumaUids', [])).toBe(BigInt(run.yuma.trainers.length))
+  for (const [uid, trainer] of run.yuma.trainers.entries()) expect(await read('trainerUid', [trainer])).toEqual([true, BigInt(uid)])
+  for (const v of validators) {
+    const predicted = run.yuma.bonds.get(v.address) ?? []
+    const bonds = await read('bondsOf', [v.address])
+    expect(bonds, `bonds of ${v.address}`).toEqual(run.yuma.trainers.map((_, u) => predicted[u] ?? 0))
+    if (predicted.some((b) => b > 0)) run.paths.add('bonds')
+  }
+}
+
+async function playTraining(random: Prng, rule: TrainingConsensusRule, rounds: number, index: number): Promise<Run> {
   const taskId = await openTask(fx, proposer, verifiers, { label: `invariant ${SEED} ${index}` })
   const config = randomConfig(random, rule, rounds)
   const { training, receipt } = await createTraining(fx, proposer, taskId, config)
-  const run: Run = { taskId, training, config, rule, events: { funded: 0n, slashedIn: 0n, credited: 0n, refunded: 0n }, checks: 0, settlements: 0, paths: new Set() }
+  const run: Run = { taskId, training, config, rule, yuma: EMPTY_YUMA_BOND_STATE, events: { funded: 0n, slashedIn: 0n, credited: 0n, refunded: 0n }, checks: 0, settlements: 0, paths: new Set() }
   absorb(run, receipt)
   await check(run, 'createTraining')
   for (const t of trainers) await stakeStep(run, t, 'stake', TRAINER, config.minTrainerStake + random.nextBigInt(200n * E))

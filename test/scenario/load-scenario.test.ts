@@ -42,6 +42,8 @@ describe('scenario validation', () => {
     ['Krum with f as large as the trainer count', { ...valid, mechanisms: { aggregation: { rule: 'krum', f: 4 } } }, /mechanisms\.aggregation\.f/],
     ['a string where a number belongs', { ...valid, seed: 'one' }, /seed/],
     ['more data than the dataset has', { ...valid, task: { ...valid.task, examplesPerTrainer: 20_000 } }, /task\.examplesPerTrainer/],
+    ['Yuma with more than 64 trainers', { ...valid, mechanisms: { consensus: { rule: 'yuma' } }, task: { ...valid.task, examplesPerTrainer: 100 }, participants: { ...valid.participants, trainers: [{ count: 65 }] } }, /participants\.trainers: Yuma takes at most 64/],
+    ['Yuma with more than 1,024 validator-trainer cells', { ...valid, mechanisms: { consensus: { rule: 'yuma' } }, task: { ...valid.task, examplesPerTrainer: 100, validationExamples: 100 }, participants: { trainers: [{ count: 32 }], validators: [{ count: 33 }] } }, /participants\.validators: under Yuma/],
   ])('names the field for %s', (_name, value, pattern) => {
     expect(mistake(value)).toMatch(pattern)
   })

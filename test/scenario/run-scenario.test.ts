@@ -49,4 +49,27 @@ describe('deai run, a small scenario end to end', () => {
     const second = await runScenario(small)
     expect(withoutTiming(second)).toBe(withoutTiming(first))
   })
+
+  test('with Yuma consensus: the attackers get no consensus and are slashed, honest trainers and validators are paid by incentive and dividends', async () => {
+    const yuma = await runScenario({ ...small, mechanisms: { ...small.mechanisms, consensus: { rule: 'yuma' } } })
+    expect(yuma.rounds).toHaveLength(2)
+    expect(yuma.final.accuracy).toBeGreaterThan(yuma.initialAccuracy + 0.3)
+    for (const round of yuma.rounds) {
+      expect(round.updates.filter((u) => !u.accepted).map((u) => u.trainer).sort()).toEqual(['trainer-4', 'trainer-5'])
+      // Consensus is in bps of a validator's unit of weight: three honest updates share it.
+      for (const u of round.updates.filter((u) => u.accepted)) expect(u.consensusScore).toBeGreaterThan(2500)
+    }
+    const byId = new Map(yuma.participants.map((p) => [p.id, p]))
+    for (const id of ['trainer-4', 'trainer-5']) {
+      expect(byId.get(id)!.rewards).toBe(0n)
+      expect(byId.get(id)!.slashed).toBeGreaterThan(0n)
+    }
+    for (const id of ['trainer-1', 'trainer-2', 'trainer-3', 'validator-1', 'validator-2']) {
+      expect(byId.get(id)!.rewards).toBeGreaterThan(0n)
+      expect(byId.get(id)!.slashed).toBe(0n)
+    }
+    // The lazy validator's random scores are clipped to consensus: it earns less than either honest one.
+    expect(byId.get('validator-3')!.rewards).toBeLessThan(byId.get('validator-1')!.rewards)
+    expect(byId.get('validator-3')!.rewards).toBeLessThan(byId.get('validator-2')!.rewards)
+  })
 })
