@@ -13,6 +13,8 @@ export type RoundInfo = {
   trainDeadline: bigint
   scoreDeadline: bigint
   revealDeadline: bigint
+  /** Updates submitted so far in this opening. */
+  submissionCount: number
 }
 
 /** One trainer's submission, as `settle` takes it back. */
@@ -28,49 +30,44 @@ function fromBlock(training: Training): bigint {
   return BigInt(training.protocol.deployment.blockNumber)
 }
 
-async function latestOpening(training: Training, round: bigint) {
-  const logs = await training.protocol.ledger.client.getContractEvents({
-    address: training.address,
-    abi: training.abi,
-    eventName: 'RoundOpened',
-    args: { round },
-    fromBlock: fromBlock(training),
-  })
-  return logs[logs.length - 1]
-}
-
-/** The latest opening of `round` (a round re-opens after a successful model dispute). */
+/**
+ * The round's latest opening (a round re-opens after a successful model dispute), read from the
+ * contract's view: one call, however long the chain.
+ */
 export async function getRound(training: Training, round: bigint): Promise<RoundInfo> {
-  const last = await latestOpening(training, round)
-  if (last === undefined) {
+  const info = await training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'roundInfo', args: [round] })
+  if (info.status === 0) {
     throw new DeaiError('TRAINING_ROUND_NOT_OPEN', `round ${round} of task ${training.taskId} has not opened`, {
       fixes: ['wait for the previous round to settle and its model to be posted'],
     })
   }
-  const a = last.args
   return {
     round,
-    modelCid: fromOnChainDigest(a.modelDigest!, a.modelCodec!),
-    modelDigest: a.modelDigest!,
-    modelCodec: a.modelCodec!,
-    trainDeadline: a.trainDeadline!,
-    scoreDeadline: a.scoreDeadline!,
-    revealDeadline: a.revealDeadline!,
+    modelCid: fromOnChainDigest(info.modelDigest, info.modelCodec),
+    modelDigest: info.modelDigest,
+    modelCodec: info.modelCodec,
+    trainDeadline: info.trainDeadline,
+    scoreDeadline: info.scoreDeadline,
+    revealDeadline: info.revealDeadline,
+    submissionCount: info.submissions,
   }
 }
 
 /** Every update submitted in the latest opening of `round`, in submission order. */
 export async function getSubmissions(training: Training, round: bigint): Promise<Submission[]> {
-  const opening = await latestOpening(training, round)
-  if (opening === undefined) return []
+  const info = await training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'roundInfo', args: [round] })
+  const submissionCount = info.submissions
+  if (submissionCount === 0) return []
   const logs = await training.protocol.ledger.client.getContractEvents({
     address: training.address,
     abi: training.abi,
     eventName: 'UpdateSubmitted',
     args: { round },
-    fromBlock: opening.blockNumber,
+    fromBlock: fromBlock(training),
   })
+  // The latest opening's submissions are the last ones logged for the round.
   return logs
+    .slice(-submissionCount)
     .map((log) => ({
       index: Number(log.args.index!),
       trainer: log.args.trainer!,
