@@ -37,10 +37,13 @@ export async function scoreUpdates(p: ScoreUpdatesParameters): Promise<number[]>
   const sorted = [...moves].sort((a, b) => a - b)
   const median = sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)]!
   const scores: number[] = []
+  const copyRadius = COPY_DISTANCE * median
   for (let i = 0; i < p.updates.length; i++) {
     const update = p.updates[i]!
     const idle = moves[i]! <= MIN_PROGRESS * median
-    const copy = p.updates.slice(0, i).some((earlier) => distance(earlier, update) <= COPY_DISTANCE * median)
+    // Two updates within copyRadius of each other moved by amounts within copyRadius of each
+    // other (triangle inequality), so only those pairs need the full distance.
+    const copy = p.updates.slice(0, i).some((earlier, j) => Math.abs(moves[j]! - moves[i]!) <= copyRadius && distance(earlier, update) <= copyRadius)
     if (idle || copy) {
       scores.push(0)
       continue
