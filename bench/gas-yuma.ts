@@ -31,6 +31,7 @@ import { createEmbeddedLedger } from '../src/ledger/embedded/create-embedded-led
 import { TRANSACTION_GAS_CAP, createEdrProvider } from '../src/ledger/embedded/edr-provider.js'
 import { yumaDenseClaim } from '../src/mechanisms/consensus/yuma/dense-claim.js'
 import { type YumaDenseInput, type YumaDenseParams, yumaDenseEpoch } from '../src/mechanisms/consensus/yuma/dense-epoch.js'
+import { createRandom } from '../src/ml/random.js'
 
 /** One measured operation. */
 export type YumaGasRow = {
@@ -146,7 +147,8 @@ export async function benchYumaGas(init: BenchYumaGasInit = {}): Promise<YumaGas
 
 /** A round where every validator scores every miner, with bonds from one previous epoch. */
 function denseRound(validators: number, miners: number, seed: number): YumaDenseInput {
-  const random = mulberry32(seed)
+  const generator = createRandom(seed)
+  const random = () => generator.nextFloat()
   const scores = () => Array.from({ length: validators }, () => Array.from({ length: miners }, () => Math.floor(random() * 65_536)))
   const base = {
     stakes: Array.from({ length: validators }, () => BigInt(1 + Math.floor(random() * 1e15))),
@@ -190,16 +192,6 @@ async function createUncappedChain(): Promise<{ client: PublicClient<Transport, 
   return { client: createPublicClient({ chain, transport, pollingInterval: 1 }), wallet: createWalletClient({ chain, account, transport }) }
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** Formats rows as a fixed-width text table. */
 export function formatYumaGasTable(rows: readonly YumaGasRow[]): string {

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url'
 import { type YumaEpochInput, yumaEpoch } from '../src/mechanisms/consensus/yuma/epoch.js'
 import { type YumaParamsInit, resolveYumaParams } from '../src/mechanisms/consensus/yuma/params.js'
 import { EMPTY_YUMA_ROW, type YumaSparseRow } from '../src/mechanisms/consensus/yuma/yuma-row.js'
+import { createRandom } from '../src/ml/random.js'
 
 const SEED = 20_240_601
 
@@ -64,7 +65,8 @@ export function benchYuma(print: (line: string) => void = console.log): YumaBenc
 
 /** A dense subnet: uids 0..v−1 are staked validators weighting every miner uid v..v+m−1. */
 function denseSubnet(validators: number, miners: number, seed: number): YumaEpochInput {
-  const random = mulberry32(seed)
+  const generator = createRandom(seed)
+  const random = () => generator.nextFloat()
   const n = validators + miners
   const block = 10_000
   return {
@@ -85,15 +87,5 @@ function denseSubnet(validators: number, miners: number, seed: number): YumaEpoc
   }
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) benchYuma()

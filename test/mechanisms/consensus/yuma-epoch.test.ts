@@ -6,6 +6,7 @@ import { mergeVisible } from '../../../src/mechanisms/consensus/yuma/liquid-alph
 import { resolveYumaParams } from '../../../src/mechanisms/consensus/yuma/params.js'
 import { renderYumaTrace } from '../../../src/mechanisms/consensus/yuma/trace.js'
 import { type YumaSparseRow, yumaRowFromPairs, yumaRowToPairs } from '../../../src/mechanisms/consensus/yuma/yuma-row.js'
+import { createPrng } from '../../helpers/prng.js'
 
 /** Rows from `(uid, value)` pairs. */
 function rows(...pairs: (readonly (readonly [number, number])[])[]): YumaSparseRow[] {
@@ -13,6 +14,12 @@ function rows(...pairs: (readonly (readonly [number, number])[])[]): YumaSparseR
 }
 
 const SEED = 7
+
+/** Uniform floats on [0, 1) from the seeded test generator. */
+function uniform(seed: number): () => number {
+  const prng = createPrng(seed)
+  return () => prng.nextFloat()
+}
 
 /** Two equal validators both weighting the one miner, uid 2. */
 function twoValidators(): YumaEpochInput {
@@ -37,16 +44,6 @@ function expectCode(run: () => unknown, code: string): void {
   throw new Error(`expected ${code}`)
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 describe('yumaEpoch', () => {
   test('two validators agreeing on one miner: half to the miner, a quarter to each validator', () => {
@@ -96,7 +93,7 @@ describe('yumaEpoch', () => {
   })
 
   test('Yuma 3 with liquid alpha keeps every share in [0, 1] and emission within the amount', () => {
-    const random = rng(SEED)
+    const random = uniform(SEED)
     const validators = 8
     const n = 24
     const input: YumaEpochInput = {

@@ -17,20 +17,16 @@ import {
 } from '../../../src/mechanisms/consensus/yuma/fixed-point.js'
 import { expSafe, fixedExp, sigmoidOfExp } from '../../../src/mechanisms/consensus/yuma/liquid-alpha.js'
 import { maxUpscaleToU16, maxUpscaleWeights } from '../../../src/mechanisms/consensus/yuma/weights-upscale.js'
+import { createPrng } from '../../helpers/prng.js'
 
 const SEED = 2002
 
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
+/** Uniform floats on [0, 1) from the seeded test generator. */
+function uniform(seed: number): () => number {
+  const prng = createPrng(seed)
+  return () => prng.nextFloat()
 }
+
 
 const I64_MAX = (1n << 63n) - 1n
 
@@ -62,7 +58,7 @@ describe('I32F32 arithmetic', () => {
   })
 
   test('fast paths agree with 64-bit integer arithmetic over seeded random operands', () => {
-    const random = rng(SEED)
+    const random = uniform(SEED)
     const operand = (): number => {
       const magnitude = 2 ** Math.floor(random() * 45) // 1 .. 2^44
       const value = Math.floor(random() * magnitude)
@@ -80,7 +76,7 @@ describe('I32F32 arithmetic', () => {
   })
 
   test('divIntegers is the division of two whole I32F32 numbers', () => {
-    const random = rng(SEED + 1)
+    const random = uniform(SEED + 1)
     for (let k = 0; k < 5_000; k++) {
       const total = 1 + Math.floor(random() * 2_000_000_000)
       const u = Math.floor(random() * Math.min(total, 65_536))
@@ -155,7 +151,7 @@ describe('substrate-fixed exp', () => {
       if (den > I64_MAX) den = I64_MAX
       return Number((BigInt(ONE) << 32n) / den)
     }
-    const random = rng(SEED + 2)
+    const random = uniform(SEED + 2)
     const samples = [0, 1, -1, ONE, -ONE, ONE + 1, ONE - 1, HALF, -HALF, fromInt(20), fromInt(-20), fromInt(25), fromInt(-25)]
     for (let k = 0; k < 3_000; k++) samples.push(Math.round((random() * 50 - 25) * ONE))
     for (let k = 0; k < 500; k++) samples.push(Math.round((random() * 2 - 1) * 2 ** 20)) // near zero
