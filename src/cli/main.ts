@@ -4,6 +4,7 @@ import { registerChainCommand } from './commands/chain.js'
 import { registerConsensusCommand } from './commands/consensus.js'
 import { registerContentCommand } from './commands/content.js'
 import { registerDeployCommand } from './commands/deploy.js'
+import { registerKeysCommand } from './commands/keys.js'
 import { registerRunCommand } from './commands/run.js'
 import { registerStakeCommands } from './commands/stake.js'
 import { registerTaskCommand } from './commands/task.js'
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStakeCommands(program, ctx)
   registerContentCommand(program, ctx)
   registerConsensusCommand(program, ctx)
+  registerKeysCommand(program, ctx)
   for (const command of program.commands) inheritSettings(command, ctx)
   return program
 }
