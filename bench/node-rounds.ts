@@ -6,18 +6,26 @@
  * round schedule; the difference is the cost of processes, JSON-RPC, libp2p and content moving
  * between stores.
  *
- * A round's time is read from the chain: from its `RoundOpened` block to the `RoundOpened` of
- * the next round (the last round: to its `ModelPosted`). The phases are fixed periods, so a
- * round takes at least train + score + reveal seconds; what is above that is the overhead.
+ * A round's time is wall-clock time from its opening to its model's posting, as seen by polling
+ * the chain (see `watchRounds`). The phases are fixed periods of chain time, so a round takes
+ * about train + score + reveal seconds; the comparison shows what each way adds.
  *
  * Run it with `npx tsx bench/node-rounds.ts`.
  *
  * @packageDocumentation
  */
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { realpathSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseEther } from 'viem'
-import type { PrivateKeyAccount } from 'viem'
+import type { Hex, PrivateKeyAccount } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { readDeployment } from '../src/ledger/deploy/deployment.js'
+import { createRpcLedger } from '../src/ledger/rpc/create-rpc-ledger.js'
 import { createContentStore } from '../src/content/create-content-store.js'
 import { findTraining } from '../src/ledger/actions/training/find-training.js'
 import { getRoundProgress } from '../src/ledger/actions/training/round-progress.js'
@@ -54,7 +62,7 @@ export const SMALL_NETWORK: NodeNetworkPlan = {
   verifiers: 3,
   rounds: 2,
   periods: { train: 12n, score: 6n, reveal: 5n, dispute: 5n },
-  votePeriods: { commit: 6n, reveal: 5n },
+  votePeriods: { commit: 10n, reveal: 6n },
   examples: 200,
   seed: 11,
 }
@@ -88,30 +96,38 @@ export function networkRoles(plan: NodeNetworkPlan, taskId: bigint): NodeRoleIni
   ]
 }
 
-/** Seconds each round took, from the chain's events. */
-export async function chainRoundSeconds(training: Training): Promise<number[]> {
-  const client = training.protocol.ledger.client
-  const common = { address: training.address, abi: training.abi, fromBlock: BigInt(training.protocol.deployment.blockNumber) } as const
-  const opened = await client.getContractEvents({ ...common, eventName: 'RoundOpened' })
-  const posted = await client.getContractEvents({ ...common, eventName: 'ModelPosted' })
-  const time = async (blockNumber: bigint) => Number((await client.getBlock({ blockNumber })).timestamp)
-  const seconds: number[] = []
-  for (const open of opened) {
-    const round = open.args.round!
-    const end = opened.find((o) => o.args.round === round + 1n) ?? posted.find((p) => p.args.round === round)
-    if (end !== undefined) seconds.push((await time(end.blockNumber)) - (await time(open.blockNumber)))
-  }
-  return seconds
-}
-
-/** Waits until `round`'s model is posted (or throws after `timeoutMs`). */
-export async function untilModelPosted(protocol: Protocol, taskId: bigint, round: bigint, timeoutMs: number): Promise<Training> {
+/**
+ * Follows a task's rounds until `rounds` models are posted, and times each round on the wall
+ * clock: from when its opening is seen to when its model is seen posted. (Chain timestamps would
+ * not do: a dev chain mines a block per transaction, each at least a second after the last, so
+ * its clock runs ahead of the wall clock while transactions flow.)
+ *
+ * @throws if the rounds do not finish within `timeoutMs`
+ */
+export async function watchRounds(protocol: Protocol, taskId: bigint, rounds: number, timeoutMs: number, onRound?: (round: bigint, stage: 'opened' | 'posted') => void): Promise<{ training: Training; roundSeconds: number[] }> {
   const deadline = Date.now() + timeoutMs
+  const opened = new Map<bigint, number>()
+  const posted = new Map<bigint, number>()
   for (;;) {
     const training = await findTraining(protocol, taskId)
-    if (training !== undefined && (await getRoundProgress(training, round)).postedModelCid !== undefined) return training
-    if (Date.now() > deadline) throw new Error(`round ${round} of task ${taskId} did not finish within ${timeoutMs / 1000} s`)
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    if (training !== undefined) {
+      const { currentRound } = await getRoundProgress(training, 0n)
+      for (let r = 1n; r <= currentRound; r++) {
+        if (!opened.has(r)) {
+          opened.set(r, Date.now())
+          onRound?.(r, 'opened')
+        }
+        if (!posted.has(r) && (r < currentRound || (await getRoundProgress(training, r)).postedModelCid !== undefined)) {
+          posted.set(r, Date.now())
+          onRound?.(r, 'posted')
+        }
+      }
+      if (posted.has(BigInt(rounds))) {
+        return { training, roundSeconds: [...posted].sort(([a], [b]) => Number(a - b)).map(([r, t]) => (t - opened.get(r)!) / 1000) }
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`task ${taskId} did not finish ${rounds} rounds within ${timeoutMs / 1000} s`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
   }
 }
 
@@ -144,8 +160,8 @@ export async function runInProcessNetwork(plan: NodeNetworkPlan = SMALL_NETWORK)
     await ledger.close()
   }
   try {
-    const training = await untilModelPosted(protocol, 1n, BigInt(plan.rounds), 300_000)
-    return { protocol, training, roundSeconds: await chainRoundSeconds(training), accounts, close }
+    const { training, roundSeconds } = await watchRounds(protocol, 1n, plan.rounds, 300_000)
+    return { protocol, training, roundSeconds, accounts, close }
   } catch (error) {
     const states = nodes.map((n) => n.status())
     await close()
@@ -153,12 +169,175 @@ export async function runInProcessNetwork(plan: NodeNetworkPlan = SMALL_NETWORK)
   }
 }
 
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/deai.js')
+const PASSWORD = 'node-network-test'
+
+/** One `deai` process: its output lines and how it ended. */
+export type DeaiProcess = {
+  readonly name: string
+  readonly child: ChildProcess
+  /** Standard error lines so far (a node's JSON logs). */
+  readonly lines: string[]
+  readonly stdout: () => string
+  /** Resolves with the exit code (or the signal's name). */
+  readonly exited: Promise<number | string>
+}
+
+/** Starts `deai ARGS` (the built CLI) in `cwd`. */
+export function spawnDeai(name: string, cwd: string, args: readonly string[], env: Record<string, string> = {}): DeaiProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: string[] = []
+  let out = ''
+  let partial = ''
+  child.stdout!.on('data', (chunk: Buffer) => void (out += chunk.toString('utf8')))
+  child.stderr!.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString('utf8')
+    const parts = text.split('\n')
+    partial = parts.pop() ?? ''
+    lines.push(...parts)
+  })
+  const exited = new Promise<number | string>((resolveExit) => child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown')))
+  return { name, child, lines, stdout: () => out, exited }
+}
+
+/** Waits until a process prints a line matching `pattern` (or exits, or times out). */
+export async function untilLine(p: DeaiProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  let ended = false
+  void p.exited.then(() => (ended = true))
+  for (;;) {
+    const line = p.lines.find((l) => pattern.test(l))
+    if (line !== undefined) return line
+    if (ended || Date.now() > deadline) throw new Error(`${p.name} ${ended ? 'exited' : 'timed out'} before printing ${pattern}:\n${p.lines.slice(-20).join('\n')}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** A running multi-process network. */
+export type ProcessNetwork = {
+  readonly dir: string
+  readonly rpcUrl: string
+  /** A read-only view of the chain from this process. */
+  readonly protocol: Protocol
+  readonly chain: DeaiProcess
+  /** The node processes by name (proposer-1, verifier-1, trainer-1, …). */
+  readonly nodes: Map<string, DeaiProcess>
+  /** The addresses the nodes sign with, by name. */
+  readonly addresses: Map<string, string>
+  /** (Re)starts the named node; resolves once it has started. */
+  start(name: string): Promise<DeaiProcess>
+  /** The named node's status endpoint URL. */
+  statusUrl(name: string): string
+  /** SIGTERM to every process; resolves with each exit code. */
+  close(): Promise<Record<string, number | string>>
+}
+
+/**
+ * Starts the plan as OS processes: `deai chain`, then one `deai node` per participant, each
+ * with its own keystore (imported with `deai keys import`), directory and status port.
+ */
+export async function startProcessNetwork(plan: NodeNetworkPlan = SMALL_NETWORK): Promise<ProcessNetwork> {
+  const dir = await mkdtemp(join(tmpdir(), 'deai-net-'))
+  const roles = networkRoles(plan, 1n)
+  await writeFile(join(dir, 'params.json'), JSON.stringify(networkParams(plan), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
+  const chain = spawnDeai('chain', dir, ['chain', '--port', '0', '--accounts', String(roles.length + 1), '--params', 'params.json', '--json'])
+  const deadline = Date.now() + 60_000
+  while (!chain.stdout().includes('\n')) {
+    if (Date.now() > deadline) throw new Error(`the chain did not start:\n${chain.lines.join('\n')}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const description = JSON.parse(chain.stdout()) as { rpcUrl: string; accounts: { privateKey: Hex }[] }
+  const names = roles.map((role, i) => `${role.role}-${roles.slice(0, i).filter((r) => r.role === role.role).length + 1}`)
+  const addresses = new Map<string, string>()
+  const keystores = new Map<string, string>()
+  // Keystores: every participant's dev key (funded by the chain) imported by the CLI.
+  await Promise.all(names.map(async (name, i) => {
+    const key = description.accounts[i + 1]!.privateKey
+    addresses.set(name, privateKeyToAccount(key).address)
+    await writeFile(join(dir, `${name}.key`), key, { mode: 0o600 })
+    const imported = spawnDeai(`keys ${name}`, dir, ['keys', 'import', '--key-file', `${name}.key`, '--light-kdf', '--dir', `keystores/${name}`, '--json'], { DEAI_KEYSTORE_PASSWORD: PASSWORD })
+    if ((await imported.exited) !== 0) throw new Error(`deai keys import failed: ${imported.lines.join('\n')}`)
+    keystores.set(name, (JSON.parse(imported.stdout()) as { file: string }).file)
+    await rm(join(dir, `${name}.key`))
+  }))
+  const ledger = await createRpcLedger({ url: description.rpcUrl })
+  const protocol = await connectProtocol(ledger, await readDeployment(join(dir, '.deai/deployment.json')))
+  const nodes = new Map<string, DeaiProcess>()
+  const statusUrls = new Map<string, string>()
+  let bootstrap: string | undefined
+
+  const argsOf = (name: string, role: NodeRoleInit): string[] => {
+    const common = ['node', '--role', role.role, '--rpc', description.rpcUrl, '--keystore', keystores.get(name)!, '--dir', `nodes/${name}`, '--status-port', '0', '--poll-ms', '500', ...(bootstrap === undefined ? [] : ['--peer', bootstrap])]
+    switch (role.role) {
+      case 'proposer':
+        return [...common, '--rounds', String(role.training.rounds), '--model', role.model, '--aggregation', role.aggregation.rule, '--consensus', role.consensus,
+          '--budget', '1000', '--train-period', String(role.periods.train), '--score-period', String(role.periods.score), '--reveal-period', String(role.periods.reveal),
+          '--dispute-period', String(role.periods.dispute), '--seed', String(role.seed ?? 1), '--name', role.name]
+      case 'trainer':
+      case 'validator':
+        return [...common, '--task', '1', '--partition', `${role.data!.part}/${role.data!.parts}`, '--seed', String(role.data!.seed), '--examples', String(role.data!.examples)]
+      case 'aggregator':
+        return [...common, '--task', '1']
+      default:
+        return common
+    }
+  }
+
+  const start = async (name: string): Promise<DeaiProcess> => {
+    const role = roles[names.indexOf(name)]!
+    const p = spawnDeai(name, dir, argsOf(name, role), { DEAI_KEYSTORE_PASSWORD: PASSWORD })
+    nodes.set(name, p)
+    const started = JSON.parse(await untilLine(p, /"msg":"started"/)) as { multiaddrs: string[]; status: string }
+    statusUrls.set(name, started.status)
+    bootstrap ??= started.multiaddrs[0]
+    return p
+  }
+
+  const close = async (): Promise<Record<string, number | string>> => {
+    const codes: Record<string, number | string> = {}
+    await Promise.all([...nodes].map(async ([name, p]) => {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM')
+      codes[name] = await p.exited
+    }))
+    chain.child.kill('SIGTERM')
+    codes['chain'] = await chain.exited
+    await ledger.close()
+    await rm(dir, { recursive: true, force: true })
+    return codes
+  }
+
+  try {
+    await start(names[0]!)
+    await Promise.all(names.slice(1).map((name) => start(name)))
+  } catch (error) {
+    await close()
+    throw error
+  }
+  return { dir, rpcUrl: description.rpcUrl, protocol, chain, nodes, addresses, start, statusUrl: (name) => statusUrls.get(name)!, close }
+}
+
+/** Runs the plan as OS processes to the end of its last round. */
+export async function runMultiProcessNetwork(plan: NodeNetworkPlan = SMALL_NETWORK): Promise<{ roundSeconds: number[]; totalSeconds: number }> {
+  const started = Date.now()
+  const network = await startProcessNetwork(plan)
+  try {
+    const { roundSeconds } = await watchRounds(network.protocol, 1n, plan.rounds, 300_000)
+    return { roundSeconds, totalSeconds: (Date.now() - started) / 1000 }
+  } finally {
+    await network.close()
+  }
+}
+
 /** Runs both ways and prints the round times side by side. */
-export async function benchNodeRounds(): Promise<{ inProcess: number[] }> {
-  const inProcess = await runInProcessNetwork()
+export async function benchNodeRounds(plan: NodeNetworkPlan = SMALL_NETWORK): Promise<{ inProcess: number[]; multiProcess: number[] }> {
+  const inProcess = await runInProcessNetwork(plan)
   await inProcess.close()
-  console.log(`in-process round times (s): ${inProcess.roundSeconds.join(', ')}`)
-  return { inProcess: inProcess.roundSeconds }
+  const multi = await runMultiProcessNetwork(plan)
+  const phases = Number(plan.periods.train + plan.periods.score + plan.periods.reveal)
+  console.log(`round phases: ${phases} s (train ${plan.periods.train} + score ${plan.periods.score} + reveal ${plan.periods.reveal})`)
+  console.log(`in-process round times (s):    ${inProcess.roundSeconds.join(', ')}`)
+  console.log(`multi-process round times (s): ${multi.roundSeconds.join(', ')} (whole run ${multi.totalSeconds.toFixed(0)} s)`)
+  return { inProcess: inProcess.roundSeconds, multiProcess: multi.roundSeconds }
 }
 
 if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -20,6 +20,7 @@ import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'
 import { finishTraining } from '../../ledger/actions/training/write-training.js'
 import { finalizeTask } from '../../ledger/actions/vote-on-task.js'
+import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
 import { initMl } from '../../ml/backend.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
 import { initialWeights } from '../../ml/models/initial-weights.js'
@@ -104,6 +105,13 @@ export function proposerRole(ctx: NodeContext, init: ProposerRoleInit): RoleDriv
         const mine = (await listTasks(ctx.protocol)).filter((t) => t.proposer.toLowerCase() === me && t.specCid === specCid && ['proposed', 'voting', 'open'].includes(t.status))
         taskId = mine.at(-1)?.id
         if (taskId === undefined) {
+          // A committee drawn from too small a pool fails the task: wait for the verifiers.
+          const rules = await ctx.protocol.ledger.client.readContract({ ...ctx.protocol.taskRegistry, functionName: 'params' })
+          const verifiers = await ctx.protocol.ledger.client.readContract({ ...ctx.protocol.stakeManager, functionName: 'stakers', args: [PROTOCOL_POOL, roleId('verifier')] })
+          if (verifiers.length < rules.committeeSize) {
+            ctx.status.activity = `waiting for ${rules.committeeSize} staked verifiers (${verifiers.length} so far) before proposing`
+            return
+          }
           const proposed = await proposeTask(ctx.protocol, ctx.key, { specCid, budget: init.budget })
           taskId = proposed.taskId
           ctx.stepTaken('proposed', { task: taskId, spec: specCid, seedBlock: proposed.seedBlock })

@@ -9,6 +9,7 @@
  */
 import { getTask, listTasks } from '../../ledger/actions/get-task.js'
 import type { TaskRecord } from '../../ledger/actions/get-task.js'
+import { initMl } from '../../ml/backend.js'
 import { verifyAndVote } from '../../roles/verifier/verify-and-vote.js'
 import { ensureStaked } from '../node-context.js'
 import type { NodeContext, RoleDriver } from '../node-context.js'
@@ -29,6 +30,8 @@ export function verifierRole(ctx: NodeContext, init: VerifierRoleInit): RoleDriv
     async tick() {
       if (!staked) {
         await ensureStaked(ctx, 'verifier', init.stake)
+        // Load the ML backend now: the check builds the task's model, and the commit phase is short.
+        await initMl()
         staked = true
       }
       const tasks: TaskRecord[] = init.taskId === undefined ? await listTasks(ctx.protocol) : [await getTask(ctx.protocol, init.taskId)]

@@ -25,7 +25,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import type { GossipSub } from '@chainsafe/libp2p-gossipsub'
-import type { Libp2p, Message, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, Message, PeerId } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import { DeaiError } from '../../errors/base.js'
@@ -37,6 +37,7 @@ import { deliveryQueue } from './delivery-queue.js'
 import type { DeliveryQueue } from './delivery-queue.js'
 import { ENVELOPE_OVERHEAD, decodeEnvelope, encodeEnvelope } from './envelope.js'
 import { senderOrder } from './sender-order.js'
+import type { PeerPrivateKey } from './peer-key.js'
 
 /** The topic peers announce their addresses on. */
 export const DISCOVERY_TOPIC = 'deai/_peer-discovery._p2p._pubsub'
@@ -50,7 +51,7 @@ export type Libp2pPeerInit = {
   /** Multiaddrs (ending in `/p2p/<peer id>`) of peers to connect to and keep connected to. */
   bootstrap?: string[]
   /** This peer's identity key; a new Ed25519 key when absent. */
-  privateKey?: PrivateKey
+  privateKey?: PeerPrivateKey
   /**
    * Largest payload a peer may publish or receive, in bytes.
    * @default 1048576 (1 MiB)
@@ -127,7 +128,8 @@ export async function createLibp2pPeer(init: Libp2pPeerInit = {}): Promise<Libp2
   let libp2p: Libp2p<{ pubsub: GossipSub; identify: unknown }>
   try {
     libp2p = await createLibp2p({
-      ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
+      // The key's type comes from @libp2p/crypto, whose declarations resolve another copy of @libp2p/interface.
+      ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey as never }),
       addresses: { listen },
       // Many peers of a test or a small network share one host; the default (5 inbound
       // connections per second per host) would refuse them.
@@ -199,7 +201,8 @@ class Peer implements Libp2pPeer {
     libp2p.addEventListener('peer:discovery', (event) => {
       if (this.#closed || event.detail.id.equals(libp2p.peerId)) return
       if (libp2p.getConnections(event.detail.id).length > 0) return
-      libp2p.dial(event.detail.id, { signal: this.#stop.signal }).catch(() => undefined)
+      // A fresh timeout per dial (stopping libp2p aborts dials in flight anyway).
+      libp2p.dial(event.detail.id, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined)
     })
     libp2p.addEventListener('peer:connect', (event) => init.onEvent?.({ kind: 'connected', peer: event.detail.toString() }))
     libp2p.addEventListener('peer:disconnect', (event) => {
@@ -221,7 +224,7 @@ class Peer implements Libp2pPeer {
       const connected = id !== null && this.#libp2p.getConnections(peerIdFromString(id)).length > 0
       if (!connected) {
         try {
-          await this.#libp2p.dial(target, { signal: AbortSignal.any([this.#stop.signal, AbortSignal.timeout(10_000)]) })
+          await this.#libp2p.dial(target, { signal: AbortSignal.timeout(10_000) })
           delay = 1000
         } catch (error) {
           if (this.#closed) return
@@ -363,10 +366,14 @@ class Peer implements Libp2pPeer {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve()
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer)
       resolve()
-    }, { once: true })
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
   })
 }
