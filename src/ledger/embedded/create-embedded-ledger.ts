@@ -86,6 +86,8 @@ export async function createEmbeddedLedger(init: EmbeddedLedgerInit = {}): Promi
       ? { genesisTime: init.genesisTime }
       : init.time === 'wall' ? { genesisTime: BigInt(Math.floor(Date.now() / 1000)) } : {}),
     ...(init.blockTimeMs === undefined ? {} : { blockTimeMs: init.blockTimeMs }),
+    // On wall-clock time, blocks of one second share its timestamp, so chain time keeps to the clock.
+    ...(init.time === 'wall' ? { allowBlocksWithSameTimestamp: true } : {}),
   })
   const request = init.time === 'wall' ? provider.request : await withVirtualTime(provider.request)
   const ledger = createLedger({

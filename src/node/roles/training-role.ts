@@ -44,35 +44,48 @@ export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriv
   let taskId = init.taskId
   let staked = false
   let working: Working | undefined
+  let begin: ((training: Training) => Promise<Working>) | undefined
   let unsubscribe: (() => void) | undefined
 
-  const prepare = async (training: Training): Promise<Working> => {
-    const task = await getTask(ctx.protocol, training.taskId)
-    const spec = await readTaskSpec(ctx.content, task.specCid)
-    const config = await readTrainingConfig(training)
+  /**
+   * Loads what the role needs before the training exists (the spec, the ML backend, the data),
+   * so that when round 1 opens the node only has to work: a round's phases are short.
+   */
+  const prepare = async (specCid: string): Promise<(training: Training) => Promise<Working>> => {
     const owner = ctx.key.address
-    const rounds = BigInt(config.rounds)
-    if (init.role === 'aggregator') {
-      const aggregator = createAggregator({ training, content: ctx.content, key: ctx.key, aggregation: aggregationFromConfig(config.aggregation, config.aggregationParam) })
-      return { training, participant: aggregatorParticipant(aggregator, training), rounds }
+    const withConfig = async (training: Training) => {
+      const config = await readTrainingConfig(training)
+      return { config, rounds: BigInt(config.rounds) }
     }
+    if (init.role === 'aggregator') {
+      return async (training) => {
+        const { config, rounds } = await withConfig(training)
+        const aggregator = createAggregator({ training, content: ctx.content, key: ctx.key, aggregation: aggregationFromConfig(config.aggregation, config.aggregationParam) })
+        return { training, participant: aggregatorParticipant(aggregator, training), rounds }
+      }
+    }
+    const spec = await readTaskSpec(ctx.content, specCid)
     await initMl()
     const kind = await modelKindOf(ctx.content, spec)
     const data = init.data ?? { part: 0, parts: 1, seed: 1 }
     if (init.role === 'trainer') {
       const part = await loadDataPart({ ...data, split: 'train' })
       ctx.log.info('loaded data', { examples: part.data.count, part: data.part, parts: data.parts })
-      const trainer = createTrainer({
-        training, content: ctx.content, peers: ctx.peers, key: ctx.key, owner, kind, data: part.data, indices: part.indices,
-        epochs: spec.training.localEpochs, batchSize: spec.training.batchSize, learningRate: spec.training.learningRate,
-        seed: init.seed ?? 1, conduct: { behaviour: 'honest' },
-      })
-      return { training, participant: trainerParticipant(trainer, training), rounds }
+      return async (training) => {
+        const trainer = createTrainer({
+          training, content: ctx.content, peers: ctx.peers, key: ctx.key, owner, kind, data: part.data, indices: part.indices,
+          epochs: spec.training.localEpochs, batchSize: spec.training.batchSize, learningRate: spec.training.learningRate,
+          seed: init.seed ?? 1, conduct: { behaviour: 'honest' },
+        })
+        return { training, participant: trainerParticipant(trainer, training), rounds: (await withConfig(training)).rounds }
+      }
     }
     const part = await loadDataPart({ ...data, split: 'test' })
     ctx.log.info('loaded validation shard', { examples: part.data.count, part: data.part, parts: data.parts })
-    const validator = createValidator({ training, content: ctx.content, key: ctx.key, owner, kind, data: part.data, indices: part.indices, behaviour: 'honest', seed: init.seed ?? 1 })
-    return { training, participant: validatorParticipant(validator, training), rounds }
+    return async (training) => {
+      const validator = createValidator({ training, content: ctx.content, key: ctx.key, owner, kind, data: part.data, indices: part.indices, behaviour: 'honest', seed: init.seed ?? 1 })
+      return { training, participant: validatorParticipant(validator, training), rounds: (await withConfig(training)).rounds }
+    }
   }
 
   /** Fetches announced updates at once, so they stay available if their trainer goes away. */
@@ -102,9 +115,16 @@ export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriv
       }
       ctx.status.task = taskId.toString()
       prefetchAnnouncedUpdates(taskId)
+      if (begin === undefined && (await ctx.protocol.ledger.client.readContract({ ...ctx.protocol.taskRegistry, functionName: 'taskCount' })) < taskId) {
+        ctx.status.activity = `waiting for task ${taskId} to be proposed`
+        return
+      }
       if (!staked) {
         await ensureStaked(ctx, init.role, init.stake, taskId)
         staked = true
+      }
+      if (begin === undefined) {
+        begin = await prepare((await getTask(ctx.protocol, taskId)).specCid)
       }
       if (working === undefined) {
         const training = await findTraining(ctx.protocol, taskId)
@@ -112,7 +132,7 @@ export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriv
           ctx.status.activity = `waiting for task ${taskId}'s training to be created`
           return
         }
-        working = await prepare(training)
+        working = await begin(training)
         ctx.log.info('following the training', { training: training.address, rounds: working.rounds })
       }
       const { training, participant, rounds } = working
