@@ -4,12 +4,15 @@
  */
 import { benchAggregation } from './aggregation.js'
 import { benchTaskGas, formatGasTable } from './gas-tasks.js'
+import { benchNodeRounds } from './node-rounds.js'
 import { benchYuma } from './yuma.js'
 
 const sections: Record<string, () => Promise<void> | void> = {
   'gas-tasks': async () => console.log(formatGasTable(await benchTaskGas())),
   aggregation: () => void benchAggregation(),
   yuma: () => void benchYuma(),
+  // Needs the built CLI (npm run bench builds it); about two and a half minutes.
+  'node-rounds': async () => void (await benchNodeRounds()),
 }
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))

@@ -18,7 +18,7 @@ import type { Protocol } from '../ledger/protocol.js'
 import type { PeerNetwork } from '../peers/peer-network.js'
 import { SILENT_LOG } from './node-log.js'
 import type { NodeLog } from './node-log.js'
-import type { NodeContext, NodeRole, NodeStatus, RoleDriver } from './node-context.js'
+import type { NodeContext, NodeStatus, RoleDriver } from './node-context.js'
 import { dataProviderRole } from './roles/data-provider-role.js'
 import type { DataProviderRoleInit } from './roles/data-provider-role.js'
 import { proposerRole } from './roles/proposer-role.js'
@@ -157,4 +157,3 @@ function createDriver(ctx: NodeContext, init: NodeRoleInit): RoleDriver {
   }
 }
 
-export type { NodeRole, NodeStatus }
