@@ -29,7 +29,7 @@ import { readDeployment } from '../src/ledger/deploy/deployment.js'
 import { createRpcLedger } from '../src/ledger/rpc/create-rpc-ledger.js'
 import { createContentStore } from '../src/content/create-content-store.js'
 import { findTraining } from '../src/ledger/actions/training/find-training.js'
-import { getRoundProgress } from '../src/ledger/actions/training/round-progress.js'
+import { getRoundProgress, hasCommitted } from '../src/ledger/actions/training/round-progress.js'
 import { deployProtocol } from '../src/ledger/deploy/deploy-protocol.js'
 import { DEV_CHAIN_PARAMS, mergeProtocolParams } from '../src/ledger/deploy/protocol-params.js'
 import type { ProtocolParamsOverrides } from '../src/ledger/deploy/protocol-params.js'
@@ -38,6 +38,7 @@ import { connectProtocol } from '../src/ledger/protocol.js'
 import type { Protocol } from '../src/ledger/protocol.js'
 import type { Training } from '../src/ledger/training.js'
 import { createMemoryPeerHub } from '../src/peers/memory-peer-hub.js'
+import type { PeerNetwork } from '../src/peers/peer-network.js'
 import { startNode } from '../src/node/start-node.js'
 import type { NodeRoleInit, RunningNode } from '../src/node/start-node.js'
 
@@ -135,12 +136,21 @@ export async function watchRounds(protocol: Protocol, taskId: bigint, rounds: nu
 /** What a network run gives back. */
 export type NodeNetworkRun = { protocol: Protocol; training: Training; roundSeconds: number[]; accounts: Record<string, PrivateKeyAccount>; close(): Promise<void> }
 
+/** Options of an in-process run. */
+export type InProcessOptions = {
+  /**
+   * Once this validator (e.g. `validator-2`) has committed in round 1, stop its node and start a
+   * fresh one with the same key, as after a crash: it must reveal from recomputed scores.
+   */
+  restartAfterCommit?: string
+}
+
 /**
  * Runs the plan with every participant as a node in this process.
  *
  * @returns the chain (still running: call `close`) and the round times
  */
-export async function runInProcessNetwork(plan: NodeNetworkPlan = SMALL_NETWORK): Promise<NodeNetworkRun> {
+export async function runInProcessNetwork(plan: NodeNetworkPlan = SMALL_NETWORK, options: InProcessOptions = {}): Promise<NodeNetworkRun & { restarted: string[] }> {
   const roles = networkRoles(plan, 1n)
   const ledger = await createEmbeddedLedger({ accounts: roles.length + 1, time: 'wall', blockTimeMs: 1000 })
   const [deployer, ...keys] = ledger.accounts
@@ -149,22 +159,46 @@ export async function runInProcessNetwork(plan: NodeNetworkPlan = SMALL_NETWORK)
   const content = await createContentStore({ kind: 'memory' })
   const hub = createMemoryPeerHub()
   const accounts: Record<string, PrivateKeyAccount> = {}
-  const nodes: RunningNode[] = roles.map((role, i) => {
+  const nodes = new Map<string, { node: RunningNode; peers: PeerNetwork; role: NodeRoleInit }>()
+  const start = (name: string, role: NodeRoleInit) => {
+    const peers = hub.connect({ peerId: name })
+    nodes.set(name, { node: startNode({ protocol, key: accounts[name]!, content, peers, role, pollMs: 250 }), peers, role })
+  }
+  roles.forEach((role, i) => {
     const name = `${role.role}-${roles.slice(0, i).filter((r) => r.role === role.role).length + 1}`
     accounts[name] = keys[i]!
-    return startNode({ protocol, key: keys[i]!, content, peers: hub.connect({ peerId: name }), role, pollMs: 250 })
+    start(name, role)
   })
+  const restarted: string[] = []
   const close = async () => {
-    await Promise.all(nodes.map((n) => n.stop()))
+    await Promise.all([...nodes.values()].map((n) => n.node.stop()))
     await hub.close()
     await content.close()
     await ledger.close()
   }
+  const restartWatch = (async () => {
+    const name = options.restartAfterCommit
+    if (name === undefined) return
+    const deadline = Date.now() + 300_000
+    while (Date.now() < deadline) {
+      const training = await findTraining(protocol, 1n)
+      if (training !== undefined && (await hasCommitted(training, 1n, accounts[name]!.address))) {
+        const old = nodes.get(name)!
+        await old.node.stop()
+        await old.peers.close()
+        start(name, old.role)
+        restarted.push(name)
+        return
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  })()
   try {
     const { training, roundSeconds } = await watchRounds(protocol, 1n, plan.rounds, 300_000)
-    return { protocol, training, roundSeconds, accounts, close }
+    await restartWatch
+    return { protocol, training, roundSeconds, accounts, restarted, close }
   } catch (error) {
-    const states = nodes.map((n) => n.status())
+    const states = [...nodes.values()].map((n) => n.node.status())
     await close()
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), { states })
   }
