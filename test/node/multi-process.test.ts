@@ -10,7 +10,8 @@
  * round still settles (its update is served by the peers that fetched it) and, restarted, the
  * trainer works in round 2 without submitting twice. Every node stops cleanly on SIGTERM.
  */
-import { writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { getAddress } from 'viem'
@@ -151,16 +152,19 @@ describe('deai node: one process per participant', () => {
     progress(`multi-process network: started in ${startSeconds.toFixed(1)} s, round times ${roundSeconds.map((s) => s.toFixed(1)).join(' s, ')} s, whole test ${totalSeconds.toFixed(1)} s`)
   }, 300_000)
 
-  test('a wrong RPC URL and a wrong keystore password stop the node with a clear error and exit 1', async () => {
-    const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp(join(process.env['TMPDIR'] ?? '/tmp', 'deai-node-errors-')))
+  test('a wrong RPC URL, a wrong keystore password or a bad proposal stop the node with a clear error and exit 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'deai-node-errors-'))
     const { file } = await writeKeystoreFile(join(dir, 'ks'), 'right', { strength: 'light' })
-    await writeFile(join(dir, 'unused'), '')
     const wrongPassword = spawnDeai('wrong password', dir, ['node', '--role', 'verifier', '--keystore', file, '--rpc', 'http://127.0.0.1:9'], { DEAI_KEYSTORE_PASSWORD: 'wrong' })
     expect(await wrongPassword.exited).toBe(1)
     expect(wrongPassword.lines.join('\n')).toContain('KEYSTORE_WRONG_PASSWORD')
     const wrongRpc = spawnDeai('wrong rpc', dir, ['node', '--role', 'verifier', '--keystore', file, '--rpc', 'http://127.0.0.1:9'], { DEAI_KEYSTORE_PASSWORD: 'right' })
     expect(await wrongRpc.exited).toBe(1)
     expect(wrongRpc.lines.join('\n')).toContain('LEDGER_RPC_UNREACHABLE')
-    await import('node:fs/promises').then((fs) => fs.rm(dir, { recursive: true, force: true }))
+    await writeFile(join(dir, 'proposal.json'), JSON.stringify({ rounds: 0, periods: { train: '1m' } }))
+    const badProposal = spawnDeai('bad proposal', dir, ['node', '--role', 'proposer', '--proposal', 'proposal.json', '--keystore', file], { DEAI_KEYSTORE_PASSWORD: 'right' })
+    expect(await badProposal.exited).toBe(1)
+    expect(badProposal.lines.join('\n')).toMatch(/NODE_BAD_PROPOSAL.*rounds/)
+    await rm(dir, { recursive: true, force: true })
   })
 })
