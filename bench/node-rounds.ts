@@ -63,7 +63,7 @@ export const SMALL_NETWORK: NodeNetworkPlan = {
   validators: 2,
   verifiers: 3,
   rounds: 2,
-  periods: { train: 12n, score: 5n, reveal: 4n, dispute: 4n },
+  periods: { train: 12n, score: 6n, reveal: 5n, dispute: 4n },
   votePeriods: { commit: 8n, reveal: 5n },
   examples: 200,
   seed: 11,
