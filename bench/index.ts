@@ -9,6 +9,7 @@ import { benchTaskGas, formatGasTable } from './gas-tasks.js'
 import { benchTrainingGas } from './gas-training.js'
 import { benchYumaGas, formatYumaGasTable } from './gas-yuma.js'
 import { benchProtocolOverhead } from './protocol-overhead.js'
+import { benchNodeRounds } from './node-rounds.js'
 import { benchYuma } from './yuma.js'
 
 const sections: Record<string, () => Promise<void> | void> = {
@@ -22,6 +23,8 @@ const sections: Record<string, () => Promise<void> | void> = {
     console.log(formatCabalTable(evaluateCabal()))
     console.log(`\n${formatCopyingTable(evaluateWeightCopying())}`)
   },
+  // Needs the built CLI (npm run bench builds it); about two and a half minutes.
+  'node-rounds': async () => void (await benchNodeRounds()),
 }
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))

@@ -265,3 +265,46 @@ export type {
 } from './mechanisms/consensus/training/settle-round.js'
 export { simulateTrainingRounds } from './mechanisms/consensus/training/simulate-rounds.js'
 export type { PlayedRound, SimulatedRound, SimulatedTrainingConfig, SimulationResult } from './mechanisms/consensus/training/simulate-rounds.js'
+
+// Peers over libp2p, content from peers, keys, and one participant as a long-running node.
+export { createLibp2pPeer, DISCOVERY_TOPIC } from './peers/libp2p/create-libp2p-peer.js'
+export type { Libp2pPeer, Libp2pPeerEvent, Libp2pPeerInit } from './peers/libp2p/create-libp2p-peer.js'
+export { BLOCK_PROTOCOL } from './peers/libp2p/block-exchange.js'
+export { loadOrCreatePeerKey } from './peers/libp2p/peer-key.js'
+export { fetchingBlockstore } from './content/fetching-blockstore.js'
+export type { BlockSource } from './content/fetching-blockstore.js'
+export {
+  DEFAULT_KEYSTORE_DIR,
+  decryptKeystore,
+  encryptKeystore,
+  KEYSTORE_PASSWORD_ENV,
+  listKeystores,
+  readKeystoreFile,
+  writeKeystoreFile,
+} from './keys/keystore.js'
+export type { KdfStrength, KeystoreEntry } from './keys/keystore.js'
+export { findTraining } from './ledger/actions/training/find-training.js'
+export { getRoundProgress, hasCommitted, hasRevealed, hasSubmitted } from './ledger/actions/training/round-progress.js'
+export type { RoundProgress } from './ledger/actions/training/round-progress.js'
+export {
+  aggregatorParticipant,
+  dueStep,
+  playRound,
+  ROUND_STAGES,
+  STAGE_ROLE,
+  stageClosesAt,
+  stageOpensAt,
+  trainerParticipant,
+  validatorParticipant,
+} from './roles/round-schedule.js'
+export type { DueStep, RoundParticipant, RoundRole, RoundStage, RoundStep, StepResult } from './roles/round-schedule.js'
+export { startNode } from './node/start-node.js'
+export type { NodeInit, NodeRoleInit, RunningNode } from './node/start-node.js'
+export { NODE_ROLES } from './node/node-context.js'
+export type { NodeRole, NodeStatus } from './node/node-context.js'
+export { openNetworkNode } from './node/open-network-node.js'
+export type { NetworkNode, NetworkNodeInit } from './node/open-network-node.js'
+export { createNodeLog } from './node/node-log.js'
+export type { LogLevel, NodeLog } from './node/node-log.js'
+export { loadDataPart } from './node/node-data.js'
+export type { DataPartInit } from './node/node-data.js'

@@ -6,6 +6,8 @@ import { registerConsensusCommand } from './commands/consensus.js'
 import { registerContentCommand } from './commands/content.js'
 import { registerDeployCommand } from './commands/deploy.js'
 import { registerMetricsCommand } from './commands/metrics.js'
+import { registerKeysCommand } from './commands/keys.js'
+import { registerNodeCommand } from './commands/node.js'
 import { registerRunCommand } from './commands/run.js'
 import { registerStakeCommands } from './commands/stake.js'
 import { registerTaskCommand } from './commands/task.js'
@@ -45,6 +47,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerContentCommand(program, ctx)
   registerConsensusCommand(program, ctx)
   registerMetricsCommand(program, ctx)
+  registerKeysCommand(program, ctx)
+  registerNodeCommand(program, ctx)
   for (const command of program.commands) inheritSettings(command, ctx)
   return program
 }

@@ -5,8 +5,11 @@
  */
 import { MemoryBlockstore } from 'blockstore-core'
 import { DeaiError } from '../errors/base.js'
+import { fetchingBlockstore } from './fetching-blockstore.js'
+import type { BlockSource } from './fetching-blockstore.js'
 import { heliaContentStore } from './helia-content-store.js'
 import type { ContentStore } from './content-store.js'
+import type { Blockstore } from 'interface-blockstore'
 
 /** Options shared by every kind of store. */
 export type ContentStoreLimits = {
@@ -15,6 +18,12 @@ export type ContentStoreLimits = {
    * @default 268435456 (256 MiB)
    */
   maxBytes?: number
+  /**
+   * Where to fetch blocks that are not stored locally (other peers, e.g. a libp2p peer's
+   * `fetchBlock`). Fetched blocks are verified against their CIDs and kept in this store.
+   * @default none: reads are local only
+   */
+  source?: BlockSource
 }
 
 /** Blocks live in this process's memory and vanish on `close()`. */
@@ -50,9 +59,10 @@ export type ContentStoreInit = MemoryContentStoreInit | FsContentStoreInit
  */
 export async function createContentStore(init: ContentStoreInit): Promise<ContentStore> {
   const limits = init.maxBytes === undefined ? {} : { maxBytes: init.maxBytes }
+  const withSource = (blockstore: Blockstore): Blockstore => (init.source === undefined ? blockstore : fetchingBlockstore(blockstore, init.source))
   switch (init.kind) {
     case 'memory':
-      return heliaContentStore({ ...limits, blockstore: new MemoryBlockstore(), copyBlocks: true })
+      return heliaContentStore({ ...limits, blockstore: withSource(new MemoryBlockstore()), copyBlocks: true })
     case 'fs': {
       if (typeof init.path !== 'string' || init.path.length === 0) {
         throw new DeaiError('CONTENT_INVALID_INPUT', 'A filesystem content store needs a directory path.', {
@@ -72,7 +82,7 @@ export async function createContentStore(init: ContentStoreInit): Promise<Conten
           cause,
         })
       }
-      return heliaContentStore({ ...limits, blockstore, onClose: () => blockstore.close() })
+      return heliaContentStore({ ...limits, blockstore: withSource(blockstore), onClose: () => blockstore.close() })
     }
     default:
       throw new DeaiError('CONTENT_INVALID_INPUT', `Unknown content store kind ${JSON.stringify((init as { kind: unknown }).kind)}.`, {

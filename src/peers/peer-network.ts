@@ -3,8 +3,9 @@
  *
  * Types only. It is shaped like libp2p pubsub (gossipsub): string topics, string peer ids,
  * byte payloads, a per-sender sequence number, and no delivery of a peer's own messages
- * (gossipsub's `emitSelf: false`). The in-process hub (`memory-peer-hub.ts`) implements it
- * now; a libp2p gossipsub implementation can implement it later without changing roles.
+ * (gossipsub's `emitSelf: false`). The in-process hub (`memory-peer-hub.ts`) and libp2p
+ * (`libp2p/create-libp2p-peer.ts`, gossipsub between processes) implement it; roles do not
+ * know which.
  *
  * @packageDocumentation
  */

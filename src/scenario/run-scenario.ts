@@ -22,8 +22,8 @@ import { proposeTask } from '../ledger/actions/propose-task.js'
 import { stake } from '../ledger/actions/stake.js'
 import { createTraining } from '../ledger/actions/training/create-training.js'
 import type { TrainingConfig } from '../ledger/actions/training/create-training.js'
-import { getJudgements, getRound, getSubmissions } from '../ledger/actions/training/read-training.js'
-import { finishTraining, settleRound } from '../ledger/actions/training/write-training.js'
+import { getJudgements, getRound } from '../ledger/actions/training/read-training.js'
+import { finishTraining } from '../ledger/actions/training/write-training.js'
 import { finalizeTask } from '../ledger/actions/vote-on-task.js'
 import { roleId } from '../ledger/contracts/roles.js'
 import { deployProtocol } from '../ledger/deploy/deploy-protocol.js'
@@ -40,6 +40,7 @@ import { deriveSeed } from '../ml/random.js'
 import { evaluate } from '../ml/train/evaluate.js'
 import { createMemoryPeerHub } from '../peers/memory-peer-hub.js'
 import { createAggregator } from '../roles/aggregator/aggregator.js'
+import { aggregatorParticipant, playRound, trainerParticipant, validatorParticipant } from '../roles/round-schedule.js'
 import { createTrainer } from '../roles/trainer/trainer.js'
 import type { Trainer } from '../roles/trainer/trainer.js'
 import { createValidator } from '../roles/validator/validator.js'
@@ -249,21 +250,21 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const round = BigInt(r)
     const phase = phaseClock()
     const info = await getRound(training, round)
-    for (const t of trainers) await t.work(round)
-    phase('train')
-    await ledger.clock.advance(info.trainDeadline - (await ledger.clock.now()) + 1n)
-    for (const v of validators) await v.commit(round)
-    phase('score')
-    await ledger.clock.advance(info.scoreDeadline - (await ledger.clock.now()) + 1n)
-    for (const v of validators) await v.reveal(round)
-    await ledger.clock.advance(info.revealDeadline - (await ledger.clock.now()) + 1n)
-    const aggregatorKey = aggregatorMembers[(r - 1) % aggregatorMembers.length]!.account
-    const submissions = await getSubmissions(training, round)
-    await settleRound(training, aggregatorKey, round, submissions)
+    // The shared round schedule (the same one `deai node` follows against a real chain).
+    const participants = [
+      ...trainers.map((t) => trainerParticipant(t, training)),
+      ...validators.map((v) => validatorParticipant(v, training)),
+      aggregatorParticipant(aggregators[(r - 1) % aggregators.length]!, training),
+    ]
+    const results = await playRound(participants, info, {
+      advanceTo: async (time) => {
+        const now = await ledger.clock.now()
+        if (time > now) await ledger.clock.advance(time - now)
+      },
+      stageDone: (stage) => void phase(stage),
+    })
     const judged = await getJudgements(training, round)
-    phase('settle')
-    const model = await aggregators[(r - 1) % aggregators.length]!.post(round)
-    phase('aggregate')
+    const model = results.find((result) => result.stage === 'post')!.value as { cid: string; weights: Float32Array }
     const evaluation = await evaluate({ kind: scenario.task.model, weights: model.weights, data: data.test })
     phases.push(phase('measure'))
 

@@ -1,6 +1,6 @@
 /**
- * The compliance suite for PeerNetwork: every implementation (the in-process hub now, libp2p
- * gossipsub later) runs it.
+ * The compliance suite for PeerNetwork: every implementation (the in-process hub, libp2p
+ * gossipsub) runs it.
  */
 import { CID } from 'multiformats/cid'
 import { afterEach, describe, expect, test } from 'vitest'

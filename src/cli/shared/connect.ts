@@ -13,12 +13,14 @@ import { connectProtocol } from '../../ledger/protocol.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import { createRpcLedger } from '../../ledger/rpc/create-rpc-ledger.js'
 import type { CliContext } from './context.js'
+import { readKeystoreKey } from '../../keys/keystore.js'
+import { keystorePassword } from './read-secret.js'
 import { parseCount } from './parse.js'
 
 export const DEFAULT_RPC_URL = 'http://127.0.0.1:8545'
 
 export type ChainOptions = { rpc?: string; deployment?: string }
-export type SignerOptions = { devAccount?: number; keyFile?: string }
+export type SignerOptions = { devAccount?: number; keyFile?: string; keystore?: string }
 
 /** --rpc and --deployment, shared by every command that talks to a chain. */
 export function withChainOptions(command: Command): Command {
@@ -30,6 +32,7 @@ export function withChainOptions(command: Command): Command {
 /** How a command finds its signing key. */
 export function withSignerOptions(command: Command): Command {
   return command
+    .addOption(new Option('--keystore <file>', 'encrypted key file (deai keys new); password from DEAI_KEYSTORE_PASSWORD or a prompt'))
     .addOption(new Option('--key-file <file>', 'file holding the private key (hex, or JSON with a "privateKey" field); or set DEAI_PRIVATE_KEY'))
     .addOption(new Option('--dev-account <index>', 'use dev account N of the well-known dev mnemonic (dev chains only)').argParser(parseNonNegative))
 }
@@ -71,6 +74,10 @@ function asKey(text: string, source: string): Hex {
 /** Reads the signing key named by the options, env or dev account index. */
 export async function resolveKey(ctx: CliContext, options: SignerOptions): Promise<Hex> {
   if (options.devAccount !== undefined) return deriveDevKeys(options.devAccount + 1)[options.devAccount]!
+  if (options.keystore !== undefined) {
+    const file = resolve(ctx.cwd, options.keystore)
+    return readKeystoreKey(file, await keystorePassword(ctx, options.keystore))
+  }
   if (options.keyFile !== undefined) {
     let text: string
     try {
@@ -83,7 +90,7 @@ export async function resolveKey(ctx: CliContext, options: SignerOptions): Promi
   const fromEnv = ctx.env['DEAI_PRIVATE_KEY']
   if (fromEnv !== undefined && fromEnv !== '') return asKey(fromEnv, 'DEAI_PRIVATE_KEY')
   throw new DeaiError('KEY_MISSING', 'this command signs transactions but no key was given', {
-    fixes: ['pass --key-file FILE, set DEAI_PRIVATE_KEY, or on a dev chain use --dev-account N (see `deai chain`)'],
+    fixes: ['pass --keystore FILE (deai keys new) or --key-file FILE, set DEAI_PRIVATE_KEY, or on a dev chain use --dev-account N (see `deai chain`)'],
   })
 }
 

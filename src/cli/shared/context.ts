@@ -12,4 +12,9 @@ export type CliContext = {
   setExitCode(code: number): void
   /** Resolves when the user asks a long-running command (chain, node) to stop. */
   untilStopped(): Promise<void>
+  /**
+   * Asks the user for a secret (a password) without echoing it.
+   * @throws DeaiError `KEYSTORE_PASSWORD_MISSING` when there is no terminal to ask on
+   */
+  readSecret?(prompt: string): Promise<string>
 }

@@ -130,6 +130,8 @@ export async function createEmbeddedLedger(init: EmbeddedLedgerInit = {}): Promi
     balances,
     genesisTime,
     ...(init.blockTimeMs === undefined ? {} : { blockTimeMs: init.blockTimeMs }),
+    // On wall-clock time, blocks of one second share its timestamp, so chain time keeps to the clock.
+    ...(init.time === 'wall' ? { allowBlocksWithSameTimestamp: true } : {}),
   })
   const entries: JournalEntry[] = []
   const request = init.time === 'wall' ? provider.request : await withVirtualTime(provider.request, entries)

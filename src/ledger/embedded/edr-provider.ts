@@ -25,6 +25,13 @@ export type EdrProviderInit = {
   genesisTime?: bigint
   /** Mine a block every so many milliseconds as well as on every transaction. @default off */
   blockTimeMs?: number
+  /**
+   * Let a block have its parent's timestamp. A wall-clock chain needs it: otherwise each block
+   * of a burst of transactions is a second after the last, and chain time runs ahead of the
+   * wall clock by a second per transaction, shortening every deadline for the nodes.
+   * @default false
+   */
+  allowBlocksWithSameTimestamp?: boolean
 }
 
 export type EdrRequest = { method: string; params?: readonly unknown[] | undefined }
@@ -103,7 +110,7 @@ export async function createEdrProvider(init: EdrProviderInit): Promise<EdrProvi
   const provider = await ctx.createProvider(
     L1_CHAIN_TYPE,
     {
-      allowBlocksWithSameTimestamp: false,
+      allowBlocksWithSameTimestamp: init.allowBlocksWithSameTimestamp ?? false,
       allowUnlimitedContractSize: false,
       bailOnCallFailure: true,
       bailOnTransactionFailure: true,

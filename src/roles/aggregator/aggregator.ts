@@ -1,7 +1,7 @@
 import type { PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
 import { getJudgements, getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
-import { postModel } from '../../ledger/actions/training/write-training.js'
+import { postModel, settleRound } from '../../ledger/actions/training/write-training.js'
 import type { Training } from '../../ledger/training.js'
 import { nextGlobalModel } from './next-global-model.js'
 import type { AggregationSpec } from './next-global-model.js'
@@ -27,11 +27,16 @@ export async function expectedModel(training: Training, content: ContentStore, r
 }
 
 /**
- * The aggregator role: after a round settles, aggregate the accepted updates with the task's
+ * The aggregator role: after the reveal deadline, settle the round (anyone may; the aggregator
+ * does, since it posts next); once settled, aggregate the accepted updates with the task's
  * rule, store the result by CID and post it, which opens the next round.
  */
 export function createAggregator(init: { training: Training; content: ContentStore; key: PrivateKeyAccount; aggregation: AggregationSpec; over?: AggregateOver }) {
   return {
+    /** Settles `round` with its submissions as the chain's events list them. */
+    async settle(round: bigint): Promise<void> {
+      await settleRound(init.training, init.key, round, await getSubmissions(init.training, round))
+    },
     async post(round: bigint): Promise<{ cid: string; weights: Float32Array }> {
       const model = await expectedModel(init.training, init.content, round, init.aggregation, init.over)
       await postModel(init.training, init.key, round, model.cid)

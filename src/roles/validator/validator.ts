@@ -41,8 +41,13 @@ export function createValidator(init: ValidatorInit) {
     }
     const { modelCid } = await getRound(training, round)
     const global = await content.getTensor(modelCid)
-    const updates = await Promise.all(submissions.map((s) => content.getTensor(s.cid)))
-    const honest = await scoreUpdates({ kind: init.kind, global, updates, data: init.data, indices: init.indices })
+    // An update whose content cannot be had (its trainer went away before anyone fetched it)
+    // cannot be checked, so it scores 0; in one process every update is always there.
+    const fetched = await Promise.all(submissions.map((s) => content.getTensor(s.cid).catch(() => undefined)))
+    const available = fetched.flatMap((u) => (u === undefined ? [] : [u]))
+    const scoredAvailable = await scoreUpdates({ kind: init.kind, global, updates: available, data: init.data, indices: init.indices })
+    let next = 0
+    const honest = fetched.map((u) => (u === undefined ? 0 : scoredAvailable[next++]!))
     if (init.behaviour === 'colluding') {
       return honest.map((score, i) => (init.colluders?.has(submissions[i]!.trainer) === true ? 10_000 : score))
     }

@@ -1,0 +1,50 @@
+import type { Address } from 'viem'
+import { fromOnChainDigest } from '../../contracts/on-chain-digest.js'
+import type { Training } from '../../training.js'
+
+/** How far a round has got on chain. */
+export type RoundProgress = {
+  /** The round the contract is on (the last one opened). */
+  currentRound: bigint
+  status: 'none' | 'open' | 'settled'
+  submissions: number
+  committers: number
+  /** CID of the model posted after this round, once posted. */
+  postedModelCid: string | undefined
+}
+
+const ROUND_STATUS = ['none', 'open', 'settled'] as const
+const POSTED = 1
+
+/** Reads a round's progress: its status, counts, and the model posted after it. */
+export async function getRoundProgress(training: Training, round: bigint): Promise<RoundProgress> {
+  const client = training.protocol.ledger.client
+  const contract = { address: training.address, abi: training.abi } as const
+  const [currentRound, info, model] = await Promise.all([
+    client.readContract({ ...contract, functionName: 'currentRound' }),
+    client.readContract({ ...contract, functionName: 'roundInfo', args: [round] }),
+    client.readContract({ ...contract, functionName: 'modelInfo', args: [round] }),
+  ])
+  return {
+    currentRound,
+    status: ROUND_STATUS[info.status] ?? 'none',
+    submissions: Number(info.submissions),
+    committers: Number(info.committers),
+    postedModelCid: model.status === POSTED ? fromOnChainDigest(model.digest, model.codec) : undefined,
+  }
+}
+
+/** Whether `trainer` (an owner) has submitted an update in the latest opening of `round`. */
+export async function hasSubmitted(training: Training, round: bigint, trainer: Address): Promise<boolean> {
+  return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'hasSubmitted', args: [round, trainer] })
+}
+
+/** Whether `validator` (an owner) has committed scores in the latest opening of `round`. */
+export async function hasCommitted(training: Training, round: bigint, validator: Address): Promise<boolean> {
+  return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'hasCommitted', args: [round, validator] })
+}
+
+/** Whether `validator` (an owner) has revealed its scores in the latest opening of `round`. */
+export async function hasRevealed(training: Training, round: bigint, validator: Address): Promise<boolean> {
+  return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'hasRevealed', args: [round, validator] })
+}

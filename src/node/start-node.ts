@@ -1,0 +1,159 @@
+/**
+ * One participant as a long-running node: a role driver over a ledger, a content store and a
+ * peer network, polled against the chain. `deai node` wires it to a JSON-RPC chain, libp2p and
+ * a filesystem store; tests wire several to one embedded chain, one hub and one store. Same
+ * role code, both ways.
+ *
+ * The loop: every `pollMs`, the driver's `tick` does whatever is due; an error is logged,
+ * shown on the status endpoint and retried with back-off (doubling up to 30 s), because most
+ * are passing (the chain restarting, a peer gone, a transaction that lost a race). `stop()`
+ * lets the tick in flight finish (a transaction is never cut in half), then returns.
+ *
+ * @packageDocumentation
+ */
+import type { PrivateKeyAccount } from 'viem'
+import type { ContentStore } from '../content/content-store.js'
+import { isDeaiError } from '../errors/base.js'
+import type { Protocol } from '../ledger/protocol.js'
+import type { PeerNetwork } from '../peers/peer-network.js'
+import { SILENT_LOG } from './node-log.js'
+import type { NodeLog } from './node-log.js'
+import type { NodeContext, NodeStatus, RoleDriver } from './node-context.js'
+import { dataProviderRole } from './roles/data-provider-role.js'
+import type { DataProviderRoleInit } from './roles/data-provider-role.js'
+import { proposerRole } from './roles/proposer-role.js'
+import type { ProposerRoleInit } from './roles/proposer-role.js'
+import { trainingRole } from './roles/training-role.js'
+import type { TrainingRoleInit } from './roles/training-role.js'
+import { verifierRole } from './roles/verifier-role.js'
+import type { VerifierRoleInit } from './roles/verifier-role.js'
+
+/** The role a node plays, with that role's settings. */
+export type NodeRoleInit =
+  | ({ role: 'trainer' | 'validator' | 'aggregator' } & Omit<TrainingRoleInit, 'role'>)
+  | ({ role: 'verifier' } & VerifierRoleInit)
+  | ({ role: 'proposer' } & ProposerRoleInit)
+  | ({ role: 'data-provider' } & DataProviderRoleInit)
+
+export type NodeInit = {
+  protocol: Protocol
+  /** The key the node signs with; it is both owner and operator of its stake. */
+  key: PrivateKeyAccount
+  content: ContentStore
+  peers: PeerNetwork
+  role: NodeRoleInit
+  /**
+   * Milliseconds between ticks.
+   * @default 1000
+   */
+  pollMs?: number
+  log?: NodeLog
+  /** Connected peer ids, for the status (a libp2p peer's `connections`). */
+  connections?: () => string[]
+}
+
+/** A running node. */
+export type RunningNode = {
+  /** A snapshot of the node's status. */
+  status(): NodeStatus
+  /** Stops after the tick in flight. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts a node's loop.
+ *
+ * @param init - see {@link NodeInit}
+ * @returns the running node
+ * @example
+ * ```ts
+ * const node = startNode({ protocol, key, content, peers, role: { role: 'validator', taskId: 1n, stake: parseEther('1000'), data: { part: 0, parts: 2, seed: 1 } } })
+ * // … later
+ * await node.stop()
+ * ```
+ */
+export function startNode(init: NodeInit): RunningNode {
+  const log = init.log ?? SILENT_LOG
+  const status: NodeStatus = {
+    role: init.role.role,
+    address: init.key.address,
+    peerId: init.peers.peerId,
+    task: null,
+    round: null,
+    activity: 'starting',
+    peers: [],
+    lastStep: null,
+    lastError: null,
+    startedAt: new Date().toISOString(),
+  }
+  const ctx: NodeContext = {
+    protocol: init.protocol,
+    key: init.key,
+    content: init.content,
+    peers: init.peers,
+    log,
+    status,
+    stepTaken(step, fields = {}) {
+      status.lastStep = { step, round: status.round, time: new Date().toISOString() }
+      log.info(step, fields)
+    },
+  }
+  const driver = createDriver(ctx, init.role)
+  const pollMs = init.pollMs ?? 1000
+  let stopping = false
+  let wake: (() => void) | undefined
+  let failures = 0
+
+  const loop = (async () => {
+    while (!stopping) {
+      try {
+        await driver.tick()
+        failures = 0
+      } catch (error) {
+        failures++
+        const code = isDeaiError(error) ? error.code : 'UNEXPECTED'
+        const message = error instanceof Error ? (isDeaiError(error) ? error.shortMessage : error.message) : String(error)
+        status.lastError = { time: new Date().toISOString(), code, message }
+        log.warn('step failed; retrying', { code, error: message, retryInMs: backoff(pollMs, failures) })
+      }
+      if (stopping) break
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, failures === 0 ? pollMs : backoff(pollMs, failures))
+        wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    }
+  })()
+
+  return {
+    status: () => ({ ...status, peers: init.connections?.() ?? [] }),
+    async stop() {
+      stopping = true
+      wake?.()
+      await loop
+      await driver.close?.()
+    },
+  }
+}
+
+function backoff(pollMs: number, failures: number): number {
+  return Math.min(pollMs * 2 ** Math.min(failures, 10), 30_000)
+}
+
+function createDriver(ctx: NodeContext, init: NodeRoleInit): RoleDriver {
+  switch (init.role) {
+    case 'trainer':
+    case 'validator':
+    case 'aggregator':
+      return trainingRole(ctx, init)
+    case 'verifier':
+      return verifierRole(ctx, init)
+    case 'proposer':
+      return proposerRole(ctx, init)
+    case 'data-provider':
+      return dataProviderRole(ctx, init)
+  }
+}
+

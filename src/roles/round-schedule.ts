@@ -1,0 +1,162 @@
+/**
+ * The schedule of a training round, shared by the in-process scenario runner and `deai node`:
+ * which stages a round has, who acts in each, when each opens and closes on chain, and how a
+ * participant's step for a stage is run and recognised as done.
+ *
+ * The runner plays a round by moving its embedded clock to each stage and running every
+ * participant's step ({@link playRound}); a node polls the chain and runs its own step when its
+ * stage is open and the chain shows it not yet done ({@link takeDueStep}). Either way the same
+ * role code runs in the same order: trainers work → after the train deadline validators commit
+ * → after the score deadline they reveal → after the reveal deadline the round is settled →
+ * the aggregator posts the next model, which opens the next round.
+ *
+ * @packageDocumentation
+ */
+import type { Address } from 'viem'
+import { getSubmissions } from '../ledger/actions/training/read-training.js'
+import type { RoundInfo } from '../ledger/actions/training/read-training.js'
+import { getRoundProgress, hasCommitted, hasRevealed, hasSubmitted } from '../ledger/actions/training/round-progress.js'
+import type { Training } from '../ledger/training.js'
+import type { Aggregator } from './aggregator/aggregator.js'
+import type { Trainer } from './trainer/trainer.js'
+import type { Validator } from './validator/validator.js'
+
+/** The stages of a round, in order. */
+export const ROUND_STAGES = ['train', 'commit', 'reveal', 'settle', 'post'] as const
+export type RoundStage = (typeof ROUND_STAGES)[number]
+
+/** The roles that act in rounds. */
+export type RoundRole = 'trainer' | 'validator' | 'aggregator'
+
+/** Who acts in each stage (anyone may settle; the aggregator does, as it posts next). */
+export const STAGE_ROLE: Readonly<Record<RoundStage, RoundRole>> = {
+  train: 'trainer',
+  commit: 'validator',
+  reveal: 'validator',
+  settle: 'aggregator',
+  post: 'aggregator',
+}
+
+type Deadlines = Pick<RoundInfo, 'trainDeadline' | 'scoreDeadline' | 'revealDeadline'>
+
+/** The first chain time at which the contract accepts a stage's transaction. */
+export function stageOpensAt(info: Deadlines, stage: RoundStage): bigint {
+  switch (stage) {
+    case 'train':
+      return 0n
+    case 'commit':
+      return info.trainDeadline + 1n
+    case 'reveal':
+      return info.scoreDeadline + 1n
+    case 'settle':
+    case 'post':
+      return info.revealDeadline + 1n
+  }
+}
+
+/** The last chain time at which a stage's transaction is accepted (none for settle and post). */
+export function stageClosesAt(info: Deadlines, stage: RoundStage): bigint | undefined {
+  switch (stage) {
+    case 'train':
+      return info.trainDeadline
+    case 'commit':
+      return info.scoreDeadline
+    case 'reveal':
+      return info.revealDeadline
+    default:
+      return undefined
+  }
+}
+
+/** One step of a participant: running it, and telling from the chain whether it is done. */
+export type RoundStep = {
+  run(round: bigint): Promise<unknown>
+  /** Read from the chain, so a restarted node neither repeats nor skips the step. */
+  done(round: bigint): Promise<boolean>
+}
+
+/** A participant's part in rounds: its role and a step for each stage it acts in. */
+export type RoundParticipant = { role: RoundRole; steps: Partial<Record<RoundStage, RoundStep>> }
+
+/** The trainer's step: submit an update, once per round. */
+export function trainerParticipant(trainer: Trainer, training: Training): RoundParticipant {
+  return {
+    role: 'trainer',
+    steps: { train: { run: (round) => trainer.work(round), done: (round) => hasSubmitted(training, round, trainer.owner) } },
+  }
+}
+
+/** The validator's steps: commit scores (when there is something to score), then reveal them. */
+export function validatorParticipant(validator: Validator, training: Training): RoundParticipant {
+  const owner: Address = validator.owner
+  return {
+    role: 'validator',
+    steps: {
+      commit: {
+        run: (round) => validator.commit(round),
+        done: async (round) => (await hasCommitted(training, round, owner)) || (await getSubmissions(training, round)).length === 0,
+      },
+      reveal: {
+        run: (round) => validator.reveal(round),
+        // Nothing committed means nothing to reveal.
+        done: async (round) => !(await hasCommitted(training, round, owner)) || (await hasRevealed(training, round, owner)),
+      },
+    },
+  }
+}
+
+/** The aggregator's steps: settle the round, then post the next model. */
+export function aggregatorParticipant(aggregator: Aggregator, training: Training): RoundParticipant {
+  return {
+    role: 'aggregator',
+    steps: {
+      settle: { run: (round) => aggregator.settle(round), done: async (round) => (await getRoundProgress(training, round)).status === 'settled' },
+      post: { run: (round) => aggregator.post(round), done: async (round) => (await getRoundProgress(training, round)).postedModelCid !== undefined },
+    },
+  }
+}
+
+/** What a step returned, for the runner's report. */
+export type StepResult = { stage: RoundStage; participant: RoundParticipant; value: unknown }
+
+/**
+ * Plays one round in process: for each stage in order, moves the clock to the stage's opening
+ * and runs every participant's step for it, in the order given.
+ *
+ * @param participants - everyone taking part, in the order their steps should run
+ * @param info - the round's deadlines
+ * @param clock - moves chain time forward to at least the given time, and hears when a stage is done
+ * @returns what each step returned, in the order run
+ */
+export async function playRound(participants: readonly RoundParticipant[], info: RoundInfo, clock: { advanceTo(time: bigint): Promise<void>; stageDone?(stage: RoundStage): void }): Promise<StepResult[]> {
+  const results: StepResult[] = []
+  for (const stage of ROUND_STAGES) {
+    await clock.advanceTo(stageOpensAt(info, stage))
+    for (const participant of participants) {
+      const step = participant.steps[stage]
+      if (step !== undefined) results.push({ stage, participant, value: await step.run(info.round) })
+    }
+    clock.stageDone?.(stage)
+  }
+  return results
+}
+
+/** The stage a participant's next step belongs to at chain time `now`, or why there is none. */
+export type DueStep = { stage: RoundStage; step: RoundStep } | { stage: undefined; waitingFor: 'stage' | 'nothing' }
+
+/**
+ * Finds the participant's step that is open at `now` and not yet done on chain. Steps whose
+ * stage has closed are skipped (the round goes on without them).
+ */
+export async function dueStep(participant: RoundParticipant, info: RoundInfo, now: bigint): Promise<DueStep> {
+  for (const stage of ROUND_STAGES) {
+    const step = participant.steps[stage]
+    if (step === undefined) continue
+    if (now < stageOpensAt(info, stage)) return { stage: undefined, waitingFor: 'stage' }
+    const closes = stageClosesAt(info, stage)
+    if (closes !== undefined && now > closes) continue
+    if (await step.done(info.round)) continue
+    return { stage, step }
+  }
+  return { stage: undefined, waitingFor: 'nothing' }
+}
