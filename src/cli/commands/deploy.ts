@@ -48,5 +48,5 @@ async function runDeploy(ctx: CliContext, options: DeployOptions): Promise<void>
   })
   await writeDeployment(deployment, resolve(ctx.cwd, options.deployment))
   ctx.stderr(`deployment written to ${options.deployment}\n`)
-  printResult(ctx, options.json, deployment, () => Object.entries(deployment.contracts).map(([name, address]) => `${name.padEnd(14)} ${address}`).join('\n'))
+  printResult(ctx, options.json, deployment, () => Object.entries(deployment.contracts).map(([name, address]) => `${name.padEnd(15)} ${address}`).join('\n'))
 }

@@ -78,14 +78,14 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
   const write = { gasMeter }
 
   const token = await deploy(ledger, deployer, 'DeaiToken', deaiTokenAbi, deaiTokenBytecode, [deployer.address, params.supply], gasMeter)
-  log(`DeaiToken     ${token.address}`)
+  log(`DeaiToken       ${token.address}`)
   const stakeManager = await deploy(ledger, deployer, 'StakeManager', stakeManagerAbi, stakeManagerBytecode, [
     token.address,
     deployer.address,
     params.unbondingDelay,
     params.operatorDelay,
   ], gasMeter)
-  log(`StakeManager  ${stakeManager.address}`)
+  log(`StakeManager    ${stakeManager.address}`)
   const t = params.tasks
   const taskRegistry = await deploy(ledger, deployer, 'TaskRegistry', taskRegistryAbi, taskRegistryBytecode, [
     token.address,
@@ -105,7 +105,7 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
       minVerifierStake: t.minVerifierStake,
     },
   ], gasMeter)
-  log(`TaskRegistry  ${taskRegistry.address}`)
+  log(`TaskRegistry    ${taskRegistry.address}`)
   const settlement = await deploy(ledger, deployer, 'TrainingSettlement', trainingSettlementAbi, trainingSettlementBytecode, [
     stakeManager.address,
     taskRegistry.address,
@@ -129,15 +129,15 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
     stakeManager.address,
     params.minDataProviderStake,
   ], gasMeter)
-  log(`DataRegistry  ${dataRegistry.address}`)
+  log(`DataRegistry    ${dataRegistry.address}`)
   const modelRegistry = await deploy(ledger, deployer, 'ModelRegistry', modelRegistryAbi, modelRegistryBytecode, [trainingFactory.address], gasMeter)
-  log(`ModelRegistry ${modelRegistry.address}`)
+  log(`ModelRegistry   ${modelRegistry.address}`)
   const inferenceLog = await deploy(ledger, deployer, 'InferenceLog', inferenceLogAbi, inferenceLogBytecode, [
     modelRegistry.address,
     stakeManager.address,
     params.inferenceResultWindow,
   ], gasMeter)
-  log(`InferenceLog  ${inferenceLog.address}`)
+  log(`InferenceLog    ${inferenceLog.address}`)
 
   const sm = { address: stakeManager.address, abi: stakeManagerAbi } as const
   const slasher = await ledger.client.readContract({ ...sm, functionName: 'SLASHER_ROLE' })
