@@ -4,7 +4,6 @@ import type { PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import { balanceOf, rewardsOf } from '../helpers/balances.js'
-import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import { advancePast } from '../helpers/task-flow.js'
 import {
@@ -14,6 +13,7 @@ import {
   ROUND_STATUS,
   VALIDATOR,
   createTraining,
+  createTrainingCast,
   digestOf,
   modelInfo,
   openTask,
@@ -24,7 +24,6 @@ import {
   settleRound,
   stakeAs,
   stakeEvents,
-  stakeVerifiers,
   submitUpdate,
   trainingConfig,
   trainingEvents,
@@ -46,13 +45,7 @@ let aggregators: PrivateKeyAccount[]
 let tasks = 0
 
 beforeAll(async () => {
-  fx = await createProtocolFixture({ accounts: 16, params: { tasks: { committeeSize: 3 } } })
-  proposer = accountAt(fx, 1)
-  verifiers = [2, 3, 4].map((i) => accountAt(fx, i))
-  trainers = [5, 6].map((i) => accountAt(fx, i))
-  validators = [7, 8, 9, 10].map((i) => accountAt(fx, i))
-  aggregators = [11, 12].map((i) => accountAt(fx, i))
-  await stakeVerifiers(fx, verifiers)
+  ;({ fx, proposer, verifiers, trainers, validators, aggregators } = await createTrainingCast({ trainers: 2, validators: 4, aggregators: 2 }))
 })
 
 /** Validators stake 500, 300, 200 and 100; trainers and aggregators 100 each. */

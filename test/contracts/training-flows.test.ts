@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { encodeAbiParameters, keccak256, stringToBytes } from 'viem'
+import { encodeAbiParameters, keccak256 } from 'viem'
 import type { Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import { balanceOf, rewardsOf } from '../helpers/balances.js'
-import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
 import { advancePast } from '../helpers/task-flow.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import {
@@ -12,16 +11,17 @@ import {
   ROUND_STATUS,
   VALIDATOR,
   createTraining,
+  createTrainingCast,
   digestOf,
   openTask,
   postModel,
   readSubmissions,
+  reasonOf,
   roundInfo,
   scoreRound,
   settleRound,
   stakeAs,
   stakeEvents,
-  stakeVerifiers,
   submitUpdate,
   trainingConfig,
   trainingEvents,
@@ -35,7 +35,6 @@ import type { Training, TrainingConfig, ValidatorPlan } from '../helpers/trainin
  */
 
 const E = 10n ** 18n
-const reason = (name: string): Hex => keccak256(stringToBytes(name))
 
 let fx: ProtocolFixture
 let proposer: PrivateKeyAccount
@@ -46,13 +45,9 @@ let aggregator: PrivateKeyAccount
 let tasks = 0
 
 beforeAll(async () => {
-  fx = await createProtocolFixture({ accounts: 16, params: { tasks: { committeeSize: 3 } } })
-  proposer = accountAt(fx, 1)
-  verifiers = [2, 3, 4].map((i) => accountAt(fx, i))
-  trainers = [5, 6, 7, 8].map((i) => accountAt(fx, i))
-  validators = [9, 10, 11, 12].map((i) => accountAt(fx, i))
-  aggregator = accountAt(fx, 13)
-  await stakeVerifiers(fx, verifiers)
+  let aggregators: PrivateKeyAccount[]
+  ;({ fx, proposer, verifiers, trainers, validators, aggregators } = await createTrainingCast({ trainers: 4, validators: 4, aggregators: 1 }))
+  aggregator = aggregators[0]!
 })
 
 const VALIDATOR_STAKES = [500n * E, 300n * E, 200n * E, 100n * E]
@@ -145,9 +140,9 @@ describe('TrainingRounds: Flock round by hand', () => {
 
     expect(await rewardDeltas(rewardsBefore)).toEqual([250n * E, 250n * E, 200n * E, 0n, 187_500_000_000_000_000_000n, 112_500_000_000_000_000_000n, 0n, 0n])
     const s = slashes(receipt)
-    expect(s.get(trainers[3]!.address)).toEqual([10n * E, reason('TRAINING_UPDATE_REJECTED'), training.address])
-    expect(s.get(validators[2]!.address)).toEqual([40n * E, reason('TRAINING_SCORE_DEVIATION'), training.address])
-    expect(s.get(validators[3]!.address)).toEqual([20n * E, reason('TRAINING_NO_REVEAL'), training.address])
+    expect(s.get(trainers[3]!.address)).toEqual([10n * E, reasonOf('TRAINING_UPDATE_REJECTED'), training.address])
+    expect(s.get(validators[2]!.address)).toEqual([40n * E, reasonOf('TRAINING_SCORE_DEVIATION'), training.address])
+    expect(s.get(validators[3]!.address)).toEqual([20n * E, reasonOf('TRAINING_NO_REVEAL'), training.address])
     expect(s.size).toBe(3)
     // Evidence names the training, the round and the update index (or validator).
     const evidence = stakeEvents(fx, receipt).flatMap((e) => (e.eventName === 'Slashed' && e.args.owner === trainers[3]!.address ? [e.args.evidence] : []))
@@ -272,9 +267,9 @@ describe('TrainingRounds: automatic rejections and silent rounds', () => {
     // Only U2 was judged, and both validators passed it: no deviation.
     expect(vj.map((v) => [v.deviationBps, v.reward])).toEqual([[0, 187_500_000_000_000_000_000n], [0, 112_500_000_000_000_000_000n]])
     const s = slashes(receipt)
-    expect(s.get(trainers[0]!.address)?.[1]).toBe(reason('TRAINING_FREE_RIDING'))
-    expect(s.get(trainers[2]!.address)?.[1]).toBe(reason('TRAINING_COPIED_UPDATE'))
-    expect(s.get(trainers[3]!.address)?.[1]).toBe(reason('TRAINING_FREE_RIDING'))
+    expect(s.get(trainers[0]!.address)?.[1]).toBe(reasonOf('TRAINING_FREE_RIDING'))
+    expect(s.get(trainers[2]!.address)?.[1]).toBe(reasonOf('TRAINING_COPIED_UPDATE'))
+    expect(s.get(trainers[3]!.address)?.[1]).toBe(reasonOf('TRAINING_FREE_RIDING'))
     expect(s.has(trainers[1]!.address)).toBe(false)
     await expectBalanced(training)
   })

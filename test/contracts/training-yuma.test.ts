@@ -1,26 +1,25 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { keccak256, stringToBytes } from 'viem'
-import type { Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
+import type { Address, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { settleTrainingRound } from '../../src/mechanisms/consensus/training/settle-round.js'
 import type { TrainingRoundOutcome } from '../../src/mechanisms/consensus/training/settle-round.js'
 import { EMPTY_YUMA_BOND_STATE } from '../../src/mechanisms/consensus/training/yuma-round.js'
 import type { YumaBondState } from '../../src/mechanisms/consensus/training/yuma-round.js'
 import { balanceOf } from '../helpers/balances.js'
-import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import {
   CONSENSUS,
   createTraining,
+  createTrainingCast,
   digestOf,
   openTask,
   postModel,
   readSubmissions,
+  reasonOf,
   roundInfo,
   scoreRound,
   settleRound,
   stakeAs,
   stakeEvents,
-  stakeVerifiers,
   submitUpdate,
   trainingConfig,
   trainingEvents,
@@ -35,7 +34,6 @@ import type { Training, TrainingConfig, ValidatorPlan } from '../helpers/trainin
  */
 
 const E = 10n ** 18n
-const reason = (name: string): Hex => keccak256(stringToBytes(name))
 
 let fx: ProtocolFixture
 let proposer: PrivateKeyAccount
@@ -46,13 +44,9 @@ let aggregator: PrivateKeyAccount
 let tasks = 0
 
 beforeAll(async () => {
-  fx = await createProtocolFixture({ accounts: 16, params: { tasks: { committeeSize: 3 } } })
-  proposer = accountAt(fx, 1)
-  verifiers = [2, 3, 4].map((i) => accountAt(fx, i))
-  trainers = [5, 6, 7, 8].map((i) => accountAt(fx, i))
-  validators = [9, 10, 11, 12].map((i) => accountAt(fx, i))
-  aggregator = accountAt(fx, 13)
-  await stakeVerifiers(fx, verifiers)
+  let aggregators: PrivateKeyAccount[]
+  ;({ fx, proposer, verifiers, trainers, validators, aggregators } = await createTrainingCast({ trainers: 4, validators: 4, aggregators: 1 }))
+  aggregator = aggregators[0]!
 })
 
 const VALIDATOR_STAKES = [500n * E, 300n * E, 200n * E, 100n * E]
@@ -159,9 +153,9 @@ describe('TrainingRounds: a Yuma round by hand', () => {
     expect(vj[0]!.reward > vj[1]!.reward).toBe(true)
     const slashed = stakeEvents(fx, receipt).flatMap((e) => (e.eventName === 'Slashed' ? [[e.args.owner, e.args.reason]] : []))
     expect(slashed).toEqual([
-      [trainers[3]!.address, reason('TRAINING_UPDATE_REJECTED')],
-      [validators[2]!.address, reason('TRAINING_SCORE_DEVIATION')],
-      [validators[3]!.address, reason('TRAINING_NO_REVEAL')],
+      [trainers[3]!.address, reasonOf('TRAINING_UPDATE_REJECTED')],
+      [validators[2]!.address, reasonOf('TRAINING_SCORE_DEVIATION')],
+      [validators[3]!.address, reasonOf('TRAINING_NO_REVEAL')],
     ])
     // Yuma 3 bonds from nothing: EMA = 0.1 x clipped weight, stored as u16 (65535 = 1). V1's
     // weights equal consensus: 0.1 x 3333..., V2's U3 (7000 / 23100 = 0.303) is below consensus.

@@ -1,11 +1,11 @@
-import { encodeAbiParameters, getAddress, keccak256, maxUint256, parseEther, parseEventLogs, toHex } from 'viem'
+import { encodeAbiParameters, getAddress, keccak256, maxUint256, parseEther, parseEventLogs, stringToBytes, toHex } from 'viem'
 import type { Address, ContractFunctionArgs, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { trainingFactoryAbi } from '../../src/ledger/contracts/generated/TrainingFactory.js'
 import { trainingRoundsAbi } from '../../src/ledger/contracts/generated/TrainingRounds.js'
 import { roleId } from '../../src/ledger/contracts/roles.js'
 import type { RoleName } from '../../src/ledger/contracts/roles.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
-import { stakeManagerTestAbi, taskRegistryTestAbi, tokenErrorsAbi } from './protocol-fixture.js'
+import { accountAt, createProtocolFixture, stakeManagerTestAbi, taskRegistryTestAbi, tokenErrorsAbi } from './protocol-fixture.js'
 import type { ProtocolFixture } from './protocol-fixture.js'
 import { advancePast, bytes32Of, castVotes, drawWithSecret, proposeWithSecret } from './task-flow.js'
 
@@ -101,6 +101,34 @@ export async function openTask(fx: ProtocolFixture, proposer: PrivateKeyAccount,
   }))
   await writeContract(fx.ledger, proposer, { ...fx.taskRegistry, functionName: 'finalize', args: [taskId] })
   return taskId
+}
+
+/** The accounts of a training test: a proposer, three staked verifiers, then the working roles. */
+export type TrainingCast = {
+  fx: ProtocolFixture
+  proposer: PrivateKeyAccount
+  verifiers: PrivateKeyAccount[]
+  trainers: PrivateKeyAccount[]
+  validators: PrivateKeyAccount[]
+  aggregators: PrivateKeyAccount[]
+}
+
+/**
+ * Deploys the protocol (committees of 3) and hands out accounts in order: 1 proposer, 3
+ * verifiers (staked), then the trainers, validators and aggregators asked for.
+ */
+export async function createTrainingCast(counts: { trainers: number; validators: number; aggregators: number }): Promise<TrainingCast> {
+  const fx = await createProtocolFixture({ accounts: 16, params: { tasks: { committeeSize: 3 } } })
+  let next = 2
+  const take = (n: number) => Array.from({ length: n }, () => accountAt(fx, next++))
+  const cast = { fx, proposer: accountAt(fx, 1), verifiers: take(3), trainers: take(counts.trainers), validators: take(counts.validators), aggregators: take(counts.aggregators) }
+  await stakeVerifiers(fx, cast.verifiers)
+  return cast
+}
+
+/** A slashing reason as the contracts record it: the hash of its name. */
+export function reasonOf(name: string): Hex {
+  return keccak256(stringToBytes(name))
 }
 
 /** Stakes each verifier 1,000 DEAI in the protocol-wide pool. */
