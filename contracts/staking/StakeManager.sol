@@ -5,48 +5,81 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SortitionTree} from "../sortition/SortitionTree.sol";
 
-/// @title StakeManager: stake per (task, role), unbonding, slashing with reasons, pull-based rewards
+/// @title StakeManager: stake per (task, role), unbonding, locks, slashing with reasons, pull-based rewards
 /// @notice Every participant stakes DEAI into a pool named by (taskId, role); task 0 is the
 /// protocol-wide pool (e.g. code verifiers). Positions belong to an *owner* key, which alone can
 /// stake, unstake, withdraw and claim. The owner names an *operator* key per pool that does the
-/// day-to-day work (voting, submitting) and can never move funds; changing it takes effect only
-/// after `operatorDelay`, so a stolen owner key cannot silently swap in its own operator, and the
-/// change is announced on chain first. Unbonding stake stays slashable until withdrawn.
+/// day-to-day work (voting, submitting) and can never move funds; the key must accept, and the
+/// change takes effect only after `operatorDelay`, so a stolen owner key cannot silently swap in
+/// its own operator and nobody can claim a key that is not theirs. An owner can revoke its
+/// operator at once. An owner key can be rotated to a new key after `rotationDelay`, during which
+/// the old key can neither claim nor withdraw (see `requestRotation`).
+///
+/// Stake that backs pending work is locked: the stage judging the work (a task's training, the
+/// task registry's committee) locks the position until its judgement is due, and `withdraw`
+/// waits for the later of the unbonding release and the lock. Unbonding stake stays slashable
+/// until withdrawn, so a slash is never escaped by unstaking.
+///
+/// Snapshots: every position's and every pool's active stake is checkpointed by block
+/// (`stakeAt`, `poolStakeAt`), and each pool keeps a sortition tree of active stake whose
+/// snapshots are taken per epoch of `epochBlocks` blocks (`drawByStake`): a draw reads stake as
+/// it stood at the start of an epoch fixed before its seed was known, in O(count · log n).
+///
+/// Pause blocks new stake and new operators only: exits (unstake, withdraw, claim) and slashing
+/// work the same whether or not the manager is paused.
 /// Money invariant: token.balanceOf(this) == totalStaked + totalUnclaimed (barring direct transfers).
 contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     using SafeERC20 for IERC20;
     using EnumerableSet for EnumerableSet.AddressSet;
+    using Checkpoints for Checkpoints.Trace208;
 
-    /// @notice Protocol contracts that may slash positions (each enforces its own rules).
+    /// @notice Protocol contracts that may slash and lock positions (each enforces its own rules).
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
     /// @notice Protocol contracts that may credit rewards (they pay the tokens in).
     bytes32 public constant REWARDER_ROLE = keccak256("REWARDER_ROLE");
-    /// @notice May pause user-facing operations in an emergency.
+    /// @notice May pause new stake and new operators in an emergency.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     /// @notice Factories that authorise a stage contract for one task (e.g. TrainingFactory).
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
     uint256 public constant MAX_DELAY = 365 days;
+    /// @notice The longest a stage may lock a position ahead (its longest judgement horizon).
+    uint256 public constant MAX_LOCK = 4 * MAX_DELAY;
 
     struct Position {
         uint256 active;
         uint256 unbonding;
-        uint64 releaseAt;
+        uint64 releaseAt; // when the unbonding stake may be withdrawn
+        uint64 lockedUntil; // pending work of this position is judged by then: nothing leaves before
     }
 
     struct OperatorSlot {
         address current;
         address pending;
         uint64 effectiveAt;
+        bool accepted; // the pending key agreed to work for this owner
+    }
+
+    /// @dev A requested owner-key rotation: `to` takes the owner's rewards and positions from `readyAt`.
+    struct Rotation {
+        address to;
+        uint64 readyAt;
+        bool disputed; // two different new keys were asked for: frozen until governance resolves it
     }
 
     IERC20 public immutable token;
+    /// @notice Blocks per sortition epoch: draws read stake as of the start of an epoch.
+    uint64 public immutable epochBlocks;
     uint64 public unbondingDelay;
     uint64 public operatorDelay;
+    uint64 public rotationDelay;
 
     uint256 public totalStaked;
     uint256 public totalUnclaimed;
@@ -59,9 +92,17 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     mapping(uint256 taskId => mapping(bytes32 role => EnumerableSet.AddressSet)) private _stakers;
     mapping(uint256 taskId => mapping(bytes32 role => mapping(address owner => OperatorSlot))) private _operators;
     mapping(uint256 taskId => mapping(bytes32 role => mapping(address operator => address owner))) private _claimedBy;
+    mapping(uint256 taskId => mapping(bytes32 role => mapping(address owner => Checkpoints.Trace208))) private _activeHistory;
+    mapping(uint256 taskId => mapping(bytes32 role => Checkpoints.Trace208)) private _poolHistory;
+    mapping(uint256 taskId => mapping(bytes32 role => SortitionTree.Tree)) private _trees;
 
-    /// @notice Stage contracts authorised for one task: they may slash that task's pools (and no
-    /// other) and credit rewards, without holding SLASHER_ROLE or REWARDER_ROLE.
+    /// @notice A pending (or disputed) owner-key rotation of `owner`.
+    mapping(address owner => Rotation) public rotationOf;
+    /// @notice The key an owner rotated to (zero while it has not).
+    mapping(address owner => address) public rotatedTo;
+
+    /// @notice Stage contracts authorised for one task: they may slash and lock that task's pools
+    /// (and no other) and credit rewards, without holding SLASHER_ROLE or REWARDER_ROLE.
     mapping(uint256 taskId => mapping(address stage => bool)) public isTaskStage;
     /// @notice How many tasks a stage contract is authorised for (crediting needs at least one).
     mapping(address stage => uint256) public stageTaskCount;
@@ -79,13 +120,22 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         bytes32 evidence,
         address slasher
     );
+    event Locked(uint256 indexed taskId, bytes32 indexed role, address indexed owner, uint64 until, address stage);
     event RewardCredited(address indexed owner, uint256 amount, address indexed rewarder, bytes32 reason);
     event RewardClaimed(address indexed owner, address to, uint256 amount);
     event OperatorChangeRequested(
         uint256 indexed taskId, bytes32 indexed role, address indexed owner, address operator, uint64 effectiveAt
     );
+    event OperatorAccepted(uint256 indexed taskId, bytes32 indexed role, address indexed owner, address operator);
     event OperatorChangeCancelled(uint256 indexed taskId, bytes32 indexed role, address indexed owner, address operator);
-    event ParametersChanged(uint64 unbondingDelay, uint64 operatorDelay);
+    event OperatorRemoved(uint256 indexed taskId, bytes32 indexed role, address indexed owner, address operator, address by);
+    event RotationRequested(address indexed owner, address indexed to, uint64 readyAt);
+    event RotationDisputed(address indexed owner, address first, address second);
+    event RotationDeclined(address indexed owner, address indexed to);
+    event RotationCompleted(address indexed owner, address indexed to, uint256 rewards);
+    event RotationResolved(address indexed owner, address indexed to, address by);
+    event PositionMigrated(uint256 indexed taskId, bytes32 indexed role, address indexed from, address to, uint256 active, uint256 unbonding);
+    event ParametersChanged(uint64 unbondingDelay, uint64 operatorDelay, uint64 rotationDelay);
     event MinStakeChanged(bytes32 indexed role, uint256 amount);
     event TaskStageChanged(uint256 indexed taskId, address indexed stage, bool authorised, address registrar);
 
@@ -95,25 +145,49 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     error InsufficientStake(uint256 requested, uint256 available);
     error NothingToWithdraw();
     error StillUnbonding(uint64 releaseAt);
+    error PositionLocked(uint64 lockedUntil);
     error NothingToClaim();
     error LengthMismatch();
     error OperatorTaken(address operator, address owner);
     error NoPendingOperatorChange();
+    error NotPendingOperator(address key, address owner);
+    error NotOperator(address key, address owner);
     error DelayTooLong(uint64 delay, uint64 maximum);
+    error LockTooLong(uint64 until, uint64 maximum);
+    error InvalidEpochBlocks();
+    error FutureLookup(uint256 blockNumber, uint256 current);
+    error SnapshotExpired(uint64 epoch, uint64 current);
+    error RotationPending(address to, uint64 readyAt);
+    error RotationDisputedFrozen(address owner);
+    error NoRotation(address owner);
+    error RotationNotReady(uint64 readyAt);
+    error NotRotationTarget(address key, address to);
+    error OwnerRotated(address owner, address to);
+    error InvalidRotationTarget(address to);
 
-    constructor(IERC20 token_, address admin, uint64 unbondingDelay_, uint64 operatorDelay_) {
+    /// @param epochBlocks_ blocks per sortition epoch; a committee's whole draw window must fit in one.
+    constructor(IERC20 token_, address admin, uint64 unbondingDelay_, uint64 operatorDelay_, uint64 epochBlocks_) {
         if (address(token_) == address(0) || admin == address(0)) revert ZeroAddress();
+        if (epochBlocks_ < 2 || epochBlocks_ > 1_000_000) revert InvalidEpochBlocks();
         token = token_;
+        epochBlocks = epochBlocks_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
-        _setDelays(unbondingDelay_, operatorDelay_);
+        _setDelays(unbondingDelay_, operatorDelay_, operatorDelay_);
     }
 
     // ---------------------------------------------------------------- owner side
 
     /// @notice Adds `amount` to the caller's position in pool (taskId, role).
     function stake(uint256 taskId, bytes32 role, uint256 amount) external whenNotPaused nonReentrant {
-        _stake(taskId, role, msg.sender, amount);
+        _stake(taskId, role, msg.sender, msg.sender, amount);
+    }
+
+    /// @notice Adds `amount`, paid by the caller, to `owner`'s position (a gift: the position and
+    /// everything it earns are the owner's).
+    function stakeFor(uint256 taskId, bytes32 role, address owner, uint256 amount) external whenNotPaused nonReentrant {
+        if (owner == address(0)) revert ZeroAddress();
+        _stake(taskId, role, owner, msg.sender, amount);
     }
 
     /// @notice Approves by EIP-2612 signature and stakes in one transaction. A permit that was
@@ -124,32 +198,35 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         nonReentrant
     {
         try IERC20Permit(address(token)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
-        _stake(taskId, role, msg.sender, amount);
+        _stake(taskId, role, msg.sender, msg.sender, amount);
     }
 
     /// @notice Moves `amount` from active to unbonding; it can be withdrawn after `unbondingDelay`
-    /// and can still be slashed until then. A new request restarts the timer for the whole
-    /// unbonding amount.
-    function requestUnstake(uint256 taskId, bytes32 role, uint256 amount) external whenNotPaused nonReentrant {
+    /// (and after any lock) and can still be slashed until then. Unbonding stake counts for no
+    /// draw and no weight. A new request restarts the timer for the whole unbonding amount.
+    function requestUnstake(uint256 taskId, bytes32 role, uint256 amount) external nonReentrant {
+        _checkOwner(msg.sender);
         if (amount == 0) revert ZeroAmount();
         Position storage p = _positions[taskId][role][msg.sender];
         if (amount > p.active) revert InsufficientStake(amount, p.active);
         uint256 remaining = p.active - amount;
         if (remaining != 0 && remaining < minStake[role]) revert BelowMinimumStake(remaining, minStake[role]);
-        p.active = remaining;
         p.unbonding += amount;
         p.releaseAt = uint64(block.timestamp) + unbondingDelay;
-        poolActive[taskId][role] -= amount;
-        if (remaining == 0) _stakers[taskId][role].remove(msg.sender);
+        _setActive(taskId, role, msg.sender, p, remaining);
         emit UnstakeRequested(taskId, role, msg.sender, amount, p.releaseAt);
     }
 
-    /// @notice Sends the caller's unbonded stake back once the delay has passed.
-    function withdraw(uint256 taskId, bytes32 role) external whenNotPaused nonReentrant {
+    /// @notice Sends the caller's unbonded stake back once the delay has passed and no pending
+    /// work locks it.
+    function withdraw(uint256 taskId, bytes32 role) external nonReentrant {
+        _checkOwner(msg.sender);
+        _checkNotRotating(msg.sender);
         Position storage p = _positions[taskId][role][msg.sender];
         uint256 amount = p.unbonding;
         if (amount == 0) revert NothingToWithdraw();
         if (block.timestamp < p.releaseAt) revert StillUnbonding(p.releaseAt);
+        if (block.timestamp < p.lockedUntil) revert PositionLocked(p.lockedUntil);
         p.unbonding = 0;
         totalStaked -= amount;
         token.safeTransfer(msg.sender, amount);
@@ -157,7 +234,9 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @notice Sends every reward credited to the caller to `to`.
-    function claim(address to) external whenNotPaused nonReentrant {
+    function claim(address to) external nonReentrant {
+        _checkOwner(msg.sender);
+        _checkNotRotating(msg.sender);
         if (to == address(0)) revert ZeroAddress();
         uint256 amount = rewardsOf[msg.sender];
         if (amount == 0) revert NothingToClaim();
@@ -167,33 +246,154 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         emit RewardClaimed(msg.sender, to, amount);
     }
 
-    /// @notice Names the key that works for the caller in pool (taskId, role). Takes effect after
-    /// `operatorDelay`; pass the owner's own address to work with the owner key again.
+    // ---------------------------------------------------------------- operators
+
+    /// @notice Names the key that works for the caller in pool (taskId, role). The key must
+    /// accept (`acceptOperator`); the change takes effect at the later of the acceptance and
+    /// `operatorDelay` after this request. Pass the owner's own address to go back to working
+    /// with the owner key (no acceptance needed; `revokeOperator` does it at once).
     function setOperator(uint256 taskId, bytes32 role, address operator) external whenNotPaused {
+        _checkOwner(msg.sender);
         if (operator == address(0)) revert ZeroAddress();
         OperatorSlot storage slot = _operators[taskId][role][msg.sender];
-        _settle(slot);
-        address holder = _claimedBy[taskId][role][operator];
-        if (holder != address(0) && holder != msg.sender && _holds(taskId, role, holder, operator)) {
-            revert OperatorTaken(operator, holder);
-        }
-        if (_stakers[taskId][role].contains(operator) && operator != msg.sender) revert OperatorTaken(operator, operator);
-        _claimedBy[taskId][role][operator] = msg.sender;
+        _settle(taskId, role, msg.sender, slot);
+        _releasePending(taskId, role, msg.sender, slot);
         slot.pending = operator;
         slot.effectiveAt = uint64(block.timestamp) + operatorDelay;
+        slot.accepted = operator == msg.sender;
         emit OperatorChangeRequested(taskId, role, msg.sender, operator, slot.effectiveAt);
+    }
+
+    /// @notice The named key agrees to work for `owner` in the pool. A key can work for one owner
+    /// per pool and cannot also stake there.
+    function acceptOperator(uint256 taskId, bytes32 role, address owner) external {
+        OperatorSlot storage slot = _operators[taskId][role][owner];
+        _settle(taskId, role, owner, slot);
+        if (slot.pending != msg.sender || slot.accepted) revert NotPendingOperator(msg.sender, owner);
+        address holder = _claimedBy[taskId][role][msg.sender];
+        if (holder != address(0) && holder != owner && _holds(taskId, role, holder, msg.sender)) {
+            revert OperatorTaken(msg.sender, holder);
+        }
+        if (_stakers[taskId][role].contains(msg.sender)) revert OperatorTaken(msg.sender, msg.sender);
+        _claimedBy[taskId][role][msg.sender] = owner;
+        slot.accepted = true;
+        emit OperatorAccepted(taskId, role, owner, msg.sender);
     }
 
     /// @notice Withdraws a pending operator change before it takes effect (the owner noticed a
     /// change it did not make).
     function cancelOperatorChange(uint256 taskId, bytes32 role) external {
         OperatorSlot storage slot = _operators[taskId][role][msg.sender];
-        _settle(slot);
+        _settle(taskId, role, msg.sender, slot);
         if (slot.pending == address(0)) revert NoPendingOperatorChange();
         address cancelled = slot.pending;
-        slot.pending = address(0);
-        slot.effectiveAt = 0;
+        _releasePending(taskId, role, msg.sender, slot);
         emit OperatorChangeCancelled(taskId, role, msg.sender, cancelled);
+    }
+
+    /// @notice The owner removes its operator (current and pending) at once and works with its
+    /// own key again: a stolen operator key is cut off without waiting for any delay.
+    function revokeOperator(uint256 taskId, bytes32 role) external {
+        OperatorSlot storage slot = _operators[taskId][role][msg.sender];
+        _settle(taskId, role, msg.sender, slot);
+        address removed = slot.current;
+        _releasePending(taskId, role, msg.sender, slot);
+        _release(taskId, role, msg.sender, slot.current);
+        slot.current = address(0);
+        emit OperatorRemoved(taskId, role, msg.sender, removed, msg.sender);
+    }
+
+    /// @notice An operator key stops working for `owner` (current or pending): nobody can keep a
+    /// key bound to them against its holder's will.
+    function resignOperator(uint256 taskId, bytes32 role, address owner) external {
+        OperatorSlot storage slot = _operators[taskId][role][owner];
+        _settle(taskId, role, owner, slot);
+        if (slot.current == msg.sender) {
+            _release(taskId, role, owner, msg.sender);
+            slot.current = address(0);
+        } else if (slot.pending == msg.sender) {
+            _releasePending(taskId, role, owner, slot);
+        } else {
+            revert NotOperator(msg.sender, owner);
+        }
+        emit OperatorRemoved(taskId, role, owner, msg.sender, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- owner-key rotation
+
+    /// @notice Starts moving everything the caller owns to the key `to`: after `rotationDelay`,
+    /// `to` completes the rotation and takes the rewards, then each pool's position (once no
+    /// pending work locks it, `migratePosition`). Until then the caller can neither claim nor
+    /// withdraw. A second request for a different key freezes the rotation as disputed until
+    /// governance resolves it: a thief holding the same key can stop the owner's rotation but
+    /// cannot complete its own or drain anything meanwhile.
+    function requestRotation(address to) external {
+        _checkOwner(msg.sender);
+        if (to == address(0) || to == msg.sender || rotatedTo[to] != address(0)) revert InvalidRotationTarget(to);
+        Rotation storage r = rotationOf[msg.sender];
+        if (r.disputed) revert RotationDisputedFrozen(msg.sender);
+        if (r.to == address(0)) {
+            r.to = to;
+            r.readyAt = uint64(block.timestamp) + rotationDelay;
+            emit RotationRequested(msg.sender, to, r.readyAt);
+        } else if (r.to == to) {
+            revert RotationPending(r.to, r.readyAt);
+        } else {
+            r.disputed = true;
+            emit RotationDisputed(msg.sender, r.to, to);
+        }
+    }
+
+    /// @notice The key named in a pending rotation refuses it (undisputed rotations only).
+    function declineRotation(address owner) external {
+        Rotation storage r = rotationOf[owner];
+        if (r.to == address(0)) revert NoRotation(owner);
+        if (r.disputed) revert RotationDisputedFrozen(owner);
+        if (r.to != msg.sender) revert NotRotationTarget(msg.sender, r.to);
+        delete rotationOf[owner];
+        emit RotationDeclined(owner, msg.sender);
+    }
+
+    /// @notice The new key completes the rotation of `owner` once ready and takes its rewards.
+    function completeRotation(address owner) external {
+        Rotation storage r = rotationOf[owner];
+        if (r.to == address(0)) revert NoRotation(owner);
+        if (r.disputed) revert RotationDisputedFrozen(owner);
+        if (r.to != msg.sender) revert NotRotationTarget(msg.sender, r.to);
+        if (block.timestamp < r.readyAt) revert RotationNotReady(r.readyAt);
+        _rotate(owner, msg.sender);
+    }
+
+    /// @notice Governance settles a disputed (or any pending) rotation: to `to`, or cancels it with
+    /// `to == address(0)`.
+    function resolveRotation(address owner, address to) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (rotationOf[owner].to == address(0)) revert NoRotation(owner);
+        if (to == owner || (to != address(0) && rotatedTo[to] != address(0))) revert InvalidRotationTarget(to);
+        emit RotationResolved(owner, to, msg.sender);
+        if (to == address(0)) delete rotationOf[owner];
+        else _rotate(owner, to);
+    }
+
+    /// @notice Moves a rotated owner's position in one pool to its new key (anyone may send it),
+    /// once no pending work locks the position; it merges into any position the new key has.
+    function migratePosition(uint256 taskId, bytes32 role, address from) external nonReentrant {
+        address to = rotatedTo[from];
+        if (to == address(0)) revert NoRotation(from);
+        Position storage p = _positions[taskId][role][from];
+        if (block.timestamp < p.lockedUntil) revert PositionLocked(p.lockedUntil);
+        Position storage q = _positions[taskId][role][to];
+        uint256 active = p.active;
+        uint256 unbonding = p.unbonding;
+        if (p.releaseAt > q.releaseAt) q.releaseAt = p.releaseAt;
+        q.unbonding += unbonding;
+        p.unbonding = 0;
+        _setActive(taskId, role, from, p, 0);
+        _setActive(taskId, role, to, q, q.active + active);
+        OperatorSlot storage slot = _operators[taskId][role][from];
+        _releasePending(taskId, role, from, slot);
+        _release(taskId, role, from, slot.current);
+        slot.current = address(0);
+        emit PositionMigrated(taskId, role, from, to, active, unbonding);
     }
 
     // ---------------------------------------------------------------- protocol side
@@ -219,36 +419,49 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         uint256 fromUnbonding = rest < p.unbonding ? rest : p.unbonding;
         taken = fromActive + fromUnbonding;
         if (taken == 0) return 0;
-        p.active -= fromActive;
         p.unbonding -= fromUnbonding;
-        poolActive[taskId][role] -= fromActive;
-        if (p.active == 0) _stakers[taskId][role].remove(owner);
+        if (fromActive > 0) _setActive(taskId, role, owner, p, p.active - fromActive);
         totalStaked -= taken;
         token.safeTransfer(beneficiary, taken);
         emit Slashed(taskId, role, owner, taken, beneficiary, reason, evidence, msg.sender);
     }
 
-    /// @notice Pays rewards in: pulls the sum from the caller and credits each owner, to be
-    /// claimed later. Open to REWARDER_ROLE holders and to stage contracts authorised for a task.
+    /// @notice Keeps a position from being withdrawn (or migrated) before `until`: the stage
+    /// judges work the position backs by then. Locks only ever extend.
+    function lock(uint256 taskId, bytes32 role, address owner, uint64 until) external {
+        if (!isTaskStage[taskId][msg.sender]) _checkRole(SLASHER_ROLE);
+        uint64 maximum = uint64(block.timestamp + MAX_LOCK);
+        if (until > maximum) revert LockTooLong(until, maximum);
+        Position storage p = _positions[taskId][role][owner];
+        if (until > p.lockedUntil) p.lockedUntil = until;
+        emit Locked(taskId, role, owner, until, msg.sender);
+    }
+
+    /// @notice Pays rewards in: pulls the sum from the caller and credits each owner (or the key
+    /// it rotated to), to be claimed later. Open to REWARDER_ROLE holders and to stage contracts
+    /// authorised for a task.
     function creditRewards(address[] calldata owners, uint256[] calldata amounts, bytes32 reason) external nonReentrant {
         if (stageTaskCount[msg.sender] == 0) _checkRole(REWARDER_ROLE);
         if (owners.length != amounts.length) revert LengthMismatch();
         uint256 sum;
         for (uint256 i = 0; i < owners.length; i++) {
-            if (owners[i] == address(0)) revert ZeroAddress();
+            address owner = owners[i];
+            if (owner == address(0)) revert ZeroAddress();
             uint256 amount = amounts[i];
             if (amount == 0) continue;
-            rewardsOf[owners[i]] += amount;
+            address successor = rotatedTo[owner];
+            if (successor != address(0)) owner = successor;
+            rewardsOf[owner] += amount;
             sum += amount;
-            emit RewardCredited(owners[i], amount, msg.sender, reason);
+            emit RewardCredited(owner, amount, msg.sender, reason);
         }
         if (sum == 0) revert ZeroAmount();
         totalUnclaimed += sum;
         token.safeTransferFrom(msg.sender, address(this), sum);
     }
 
-    /// @notice Authorises (or de-authorises) `stage` for task `taskId`: it may then slash that
-    /// task's pools and credit rewards. Called by a factory when it creates a task's stage contract.
+    /// @notice Authorises (or de-authorises) `stage` for task `taskId`: it may then slash and lock
+    /// that task's pools and credit rewards. Called by a factory when it creates a task's stage.
     function setTaskStage(uint256 taskId, address stage, bool authorised) external onlyRole(REGISTRAR_ROLE) {
         if (stage == address(0)) revert ZeroAddress();
         if (isTaskStage[taskId][stage] == authorised) return;
@@ -260,8 +473,9 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
 
     // ---------------------------------------------------------------- governance
 
-    function setDelays(uint64 unbondingDelay_, uint64 operatorDelay_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setDelays(unbondingDelay_, operatorDelay_);
+    /// @notice Changes the delays; each applies to requests made from then on.
+    function setDelays(uint64 unbondingDelay_, uint64 operatorDelay_, uint64 rotationDelay_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setDelays(unbondingDelay_, operatorDelay_, rotationDelay_);
     }
 
     function setMinStake(bytes32 role, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -287,6 +501,16 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         return _positions[taskId][role][owner].active;
     }
 
+    /// @notice `owner`'s active stake in the pool at the end of block `blockNumber` (a past block).
+    function stakeAt(uint256 taskId, bytes32 role, address owner, uint256 blockNumber) external view returns (uint256) {
+        return _activeHistory[taskId][role][owner].upperLookupRecent(_pastBlock(blockNumber));
+    }
+
+    /// @notice The pool's active stake at the end of block `blockNumber` (a past block).
+    function poolStakeAt(uint256 taskId, bytes32 role, uint256 blockNumber) external view returns (uint256) {
+        return _poolHistory[taskId][role].upperLookupRecent(_pastBlock(blockNumber));
+    }
+
     /// @notice Owners with active stake in a pool, in insertion order (order changes on removal).
     function stakers(uint256 taskId, bytes32 role) external view returns (address[] memory) {
         return _stakers[taskId][role].values();
@@ -301,15 +525,15 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         return _effectiveOperator(taskId, role, owner);
     }
 
-    /// @notice The pending operator change of `owner`, if any.
+    /// @notice The pending operator change of `owner`, if any, and whether the key accepted it.
     function pendingOperator(uint256 taskId, bytes32 role, address owner)
         external
         view
-        returns (address operator, uint64 effectiveAt)
+        returns (address operator, uint64 effectiveAt, bool accepted)
     {
         OperatorSlot storage slot = _operators[taskId][role][owner];
-        if (slot.pending == address(0) || block.timestamp >= slot.effectiveAt) return (address(0), 0);
-        return (slot.pending, slot.effectiveAt);
+        if (slot.pending == address(0) || (slot.accepted && block.timestamp >= slot.effectiveAt)) return (address(0), 0, false);
+        return (slot.pending, slot.effectiveAt, slot.accepted);
     }
 
     /// @notice The owner that `key` works for in the pool now, or address(0). An owner with no
@@ -321,43 +545,40 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         return address(0);
     }
 
+    /// @notice The current sortition epoch (1-based).
+    function currentEpoch() public view returns (uint64) {
+        return epochOf(block.number);
+    }
+
+    /// @notice The sortition epoch a block belongs to.
+    function epochOf(uint256 blockNumber) public view returns (uint64) {
+        return uint64(blockNumber / epochBlocks) + 1;
+    }
+
+    /// @notice The pool's active stake at the start of sortition epoch `epoch` (the current one).
+    function drawableStake(uint256 taskId, bytes32 role, uint64 epoch) external view returns (uint256) {
+        _checkEpoch(epoch);
+        return SortitionTree.totalAt(_trees[taskId][role], epoch);
+    }
+
     /// @notice Draws up to `count` distinct owners from a pool with probability proportional to
-    /// active stake, without replacement, from `seed`. Owners below `minimum` and `exclude` are
-    /// not eligible. Returns fewer than `count` when fewer are eligible.
-    function drawByStake(uint256 taskId, bytes32 role, bytes32 seed, uint256 count, address exclude, uint256 minimum)
+    /// their active stake at the start of sortition epoch `epoch`, without replacement, from
+    /// `seed`. `epoch` must still be the current epoch (a draw's snapshot is fixed before its seed
+    /// is known; stake changed after the epoch began is not seen). Owners below `minimum` and
+    /// `exclude` are not eligible. Returns fewer than `count` when fewer are eligible.
+    function drawByStake(uint256 taskId, bytes32 role, bytes32 seed, uint256 count, address exclude, uint256 minimum, uint64 epoch)
         external
         view
         returns (address[] memory chosen)
     {
-        address[] memory pool = _stakers[taskId][role].values();
-        uint256[] memory weights = new uint256[](pool.length);
-        uint256 total;
-        uint256 eligible;
-        for (uint256 i = 0; i < pool.length; i++) {
-            uint256 w = _positions[taskId][role][pool[i]].active;
-            if (pool[i] == exclude || w < minimum || w == 0) continue;
-            weights[i] = w;
-            total += w;
-            eligible++;
-        }
-        if (count > eligible) count = eligible;
-        chosen = new address[](count);
-        for (uint256 k = 0; k < count; k++) {
-            uint256 r = uint256(keccak256(abi.encode(seed, k))) % total;
-            uint256 j = 0;
-            while (r >= weights[j]) {
-                r -= weights[j];
-                j++;
-            }
-            chosen[k] = pool[j];
-            total -= weights[j];
-            weights[j] = 0;
-        }
+        _checkEpoch(epoch);
+        return SortitionTree.draw(_trees[taskId][role], seed, count, epoch, exclude, minimum);
     }
 
     // ---------------------------------------------------------------- internals
 
-    function _stake(uint256 taskId, bytes32 role, address owner, uint256 amount) private {
+    function _stake(uint256 taskId, bytes32 role, address owner, address payer, uint256 amount) private {
+        _checkOwner(owner);
         if (amount == 0) revert ZeroAmount();
         Position storage p = _positions[taskId][role][owner];
         uint256 active = p.active + amount;
@@ -367,39 +588,107 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (holder != address(0) && holder != owner && _holds(taskId, role, holder, owner)) {
             revert OperatorTaken(owner, holder);
         }
-        p.active = active;
-        poolActive[taskId][role] += amount;
         totalStaked += amount;
-        _stakers[taskId][role].add(owner);
-        token.safeTransferFrom(owner, address(this), amount);
+        _setActive(taskId, role, owner, p, active);
+        token.safeTransferFrom(payer, address(this), amount);
         emit Staked(taskId, role, owner, amount, active);
     }
 
-    function _settle(OperatorSlot storage slot) private {
-        if (slot.pending != address(0) && block.timestamp >= slot.effectiveAt) {
+    /// @dev The one place active stake changes: the position, the pool total, the staker set,
+    /// both checkpoint histories and the sortition tree move together.
+    function _setActive(uint256 taskId, bytes32 role, address owner, Position storage p, uint256 active) private {
+        uint256 before = p.active;
+        if (active == before) return;
+        p.active = active;
+        uint256 pool = poolActive[taskId][role] + active - before;
+        poolActive[taskId][role] = pool;
+        if (before == 0) _stakers[taskId][role].add(owner);
+        else if (active == 0) _stakers[taskId][role].remove(owner);
+        uint48 key = SafeCast.toUint48(block.number);
+        _activeHistory[taskId][role][owner].push(key, SafeCast.toUint208(active));
+        _poolHistory[taskId][role].push(key, SafeCast.toUint208(pool));
+        SortitionTree.set(_trees[taskId][role], owner, active, currentEpoch());
+    }
+
+    function _rotate(address owner, address to) private {
+        delete rotationOf[owner];
+        rotatedTo[owner] = to;
+        uint256 rewards = rewardsOf[owner];
+        if (rewards > 0) {
+            rewardsOf[owner] = 0;
+            rewardsOf[to] += rewards;
+        }
+        emit RotationCompleted(owner, to, rewards);
+    }
+
+    /// @dev Owners that rotated away act through their new key only.
+    function _checkOwner(address owner) private view {
+        address to = rotatedTo[owner];
+        if (to != address(0)) revert OwnerRotated(owner, to);
+    }
+
+    function _checkNotRotating(address owner) private view {
+        Rotation storage r = rotationOf[owner];
+        if (r.disputed) revert RotationDisputedFrozen(owner);
+        if (r.to != address(0)) revert RotationPending(r.to, r.readyAt);
+    }
+
+    function _checkEpoch(uint64 epoch) private view {
+        uint64 current = currentEpoch();
+        if (epoch != current) revert SnapshotExpired(epoch, current);
+    }
+
+    function _pastBlock(uint256 blockNumber) private view returns (uint48) {
+        if (blockNumber >= block.number) revert FutureLookup(blockNumber, block.number);
+        return SafeCast.toUint48(blockNumber);
+    }
+
+    /// @dev Makes an accepted pending change current once its delay has passed.
+    function _settle(uint256 taskId, bytes32 role, address owner, OperatorSlot storage slot) private {
+        if (slot.pending != address(0) && slot.accepted && block.timestamp >= slot.effectiveAt) {
+            if (slot.current != slot.pending) _release(taskId, role, owner, slot.current);
             slot.current = slot.pending;
             slot.pending = address(0);
             slot.effectiveAt = 0;
+            slot.accepted = false;
         }
+    }
+
+    /// @dev Drops the pending change and frees its key's claim.
+    function _releasePending(uint256 taskId, bytes32 role, address owner, OperatorSlot storage slot) private {
+        address pending = slot.pending;
+        if (pending == address(0)) return;
+        slot.pending = address(0);
+        slot.effectiveAt = 0;
+        slot.accepted = false;
+        if (pending != slot.current) _release(taskId, role, owner, pending);
+    }
+
+    /// @dev Frees `key`'s claim if `owner` holds it.
+    function _release(uint256 taskId, bytes32 role, address owner, address key) private {
+        if (key != address(0) && _claimedBy[taskId][role][key] == owner) delete _claimedBy[taskId][role][key];
     }
 
     function _effectiveOperator(uint256 taskId, bytes32 role, address owner) private view returns (address) {
         OperatorSlot storage slot = _operators[taskId][role][owner];
         address op = slot.current;
-        if (slot.pending != address(0) && block.timestamp >= slot.effectiveAt) op = slot.pending;
+        if (slot.pending != address(0) && slot.accepted && block.timestamp >= slot.effectiveAt) op = slot.pending;
         return op == address(0) ? owner : op;
     }
 
-    /// @dev Whether `owner` has `key` as its operator now or as a pending change.
+    /// @dev Whether `owner` has `key` as its operator now or as an accepted pending change.
     function _holds(uint256 taskId, bytes32 role, address owner, address key) private view returns (bool) {
-        return _effectiveOperator(taskId, role, owner) == key || _operators[taskId][role][owner].pending == key;
+        OperatorSlot storage slot = _operators[taskId][role][owner];
+        return _effectiveOperator(taskId, role, owner) == key || (slot.pending == key && slot.accepted);
     }
 
-    function _setDelays(uint64 unbondingDelay_, uint64 operatorDelay_) private {
+    function _setDelays(uint64 unbondingDelay_, uint64 operatorDelay_, uint64 rotationDelay_) private {
         if (unbondingDelay_ > MAX_DELAY) revert DelayTooLong(unbondingDelay_, uint64(MAX_DELAY));
         if (operatorDelay_ > MAX_DELAY) revert DelayTooLong(operatorDelay_, uint64(MAX_DELAY));
+        if (rotationDelay_ > MAX_DELAY) revert DelayTooLong(rotationDelay_, uint64(MAX_DELAY));
         unbondingDelay = unbondingDelay_;
         operatorDelay = operatorDelay_;
-        emit ParametersChanged(unbondingDelay_, operatorDelay_);
+        rotationDelay = rotationDelay_;
+        emit ParametersChanged(unbondingDelay_, operatorDelay_, rotationDelay_);
     }
 }

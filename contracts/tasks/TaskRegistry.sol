@@ -4,17 +4,20 @@ pragma solidity ^0.8.24;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Blockhash} from "@openzeppelin/contracts/utils/Blockhash.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {StakeManager} from "../staking/StakeManager.sol";
 
 /// @title TaskRegistry: task proposing, checked by a stake-drawn code-verification committee
 /// @notice A proposer escrows a reward budget and a bond and proposes a task by the CID of its
 /// spec. A committee of verifiers is drawn from the protocol-wide verifier pool (task 0, role
-/// VERIFIER) with probability proportional to stake. The seed combines a secret the proposer
-/// committed to at proposal time with the hash of a block mined after the proposal, so neither
-/// the proposer (who cannot know the block hash) nor the block producer (who cannot know the
-/// secret) sets it alone; see the README for the limits. Members commit, then reveal,
+/// VERIFIER) with probability proportional to stake as it stood at the start of the sortition
+/// epoch of the seed block, a snapshot fixed before the seed is known, so no stake change made
+/// after the seed is out can steer the draw. The seed combines a secret the proposer committed
+/// to at proposal time with the hash of a block mined after the proposal, so neither the proposer
+/// (who cannot know the block hash) nor the block producer (who cannot know the secret) sets it
+/// alone; the draw must happen within `drawWindowBlocks` of the seed block, which lies with its
+/// whole window in one epoch, else anyone may abandon the task. See the README for the limits.
+/// Drawn members' verifier stake is locked until the vote can be finalized. Members commit, then reveal,
 /// approve/reject with a reasons CID. Quorum and threshold decide. The majority shares the fee
 /// (and, on rejection, the bond); the minority and non-revealers are slashed. Approved tasks
 /// open for the later stages, which draw on the escrowed budget; rejected ones are refunded the
@@ -47,7 +50,8 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         uint16 quorumBps; // share of the committee that must reveal
         uint16 approvalBps; // approvals must be strictly above this share of revealed votes
         uint16 slashBps; // share of a verifier's stake taken for a minority vote or no reveal
-        uint32 drawDelayBlocks; // the seed block is this many blocks after the proposal
+        uint32 drawDelayBlocks; // the seed block is at least this many blocks after the proposal
+        uint32 drawWindowBlocks; // the committee must be drawn within this many blocks after the seed block
         uint64 commitPeriod;
         uint64 revealPeriod;
         uint256 minBond;
@@ -60,6 +64,7 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         Status status;
         uint32 paramsId;
         uint64 seedBlock;
+        uint64 snapshotEpoch; // the sortition epoch whose starting stake the committee is drawn from
         uint64 commitDeadline;
         uint64 revealDeadline;
         uint64 expiresAt;
@@ -115,7 +120,7 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     error UnknownTask(uint256 taskId);
     error WrongStatus(uint256 taskId, Status status);
     error SeedNotReady(uint64 seedBlock);
-    error SeedUnavailable(uint64 seedBlock);
+    error DrawWindowClosed(uint64 lastBlock);
     error BadSeedSecret();
     error NotCommitteeMember(address key);
     error CommitClosed(uint64 deadline);
@@ -126,7 +131,7 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     error AlreadyRevealed();
     error CommitmentMismatch();
     error VotingNotOver(uint64 revealDeadline);
-    error NotAbandoned(uint64 seedBlock);
+    error NotAbandoned(uint64 lastDrawBlock);
     error NotExpired(uint64 expiresAt);
     error InsufficientBudget(uint256 requested, uint256 available);
 
@@ -165,7 +170,7 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         t.proposer = msg.sender;
         t.status = Status.Proposed;
         t.paramsId = paramsId;
-        t.seedBlock = uint64(block.number) + p.drawDelayBlocks;
+        (t.seedBlock, t.snapshotEpoch) = _seedBlock(p);
         t.expiresAt = expiresAt;
         t.budget = budget;
         t.bond = bond;
@@ -176,19 +181,20 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     }
 
     /// @notice Reveals the proposer's seed secret once the seed block is mined and draws the
-    /// committee. Anyone holding the secret may call it. With too few eligible verifiers the task
-    /// fails and everything is refunded.
+    /// committee, within `drawWindowBlocks` of the seed block. Anyone holding the secret may call
+    /// it. With too few eligible verifiers the task fails and everything is refunded.
     function drawCommittee(uint256 taskId, bytes32 secret) external nonReentrant {
         Task storage t = _task(taskId);
         _expect(taskId, t, Status.Proposed);
         if (block.number <= t.seedBlock) revert SeedNotReady(t.seedBlock);
-        bytes32 blockHash = _blockHash(t.seedBlock);
-        if (blockHash == bytes32(0)) revert SeedUnavailable(t.seedBlock);
-        if (keccak256(abi.encode(secret)) != t.seedCommitment) revert BadSeedSecret();
         Params storage p = _params[t.paramsId];
-        bytes32 seed = keccak256(abi.encode(secret, blockHash, taskId));
+        uint64 lastBlock = t.seedBlock + p.drawWindowBlocks;
+        if (block.number > lastBlock) revert DrawWindowClosed(lastBlock);
+        if (keccak256(abi.encode(secret)) != t.seedCommitment) revert BadSeedSecret();
+        // The window is at most 256 blocks, so BLOCKHASH still knows the seed block.
+        bytes32 seed = keccak256(abi.encode(secret, blockhash(t.seedBlock), taskId));
         t.seed = seed;
-        address[] memory members = stakes.drawByStake(0, VERIFIER, seed, p.committeeSize, t.proposer, p.minVerifierStake);
+        address[] memory members = stakes.drawByStake(0, VERIFIER, seed, p.committeeSize, t.proposer, p.minVerifierStake, t.snapshotEpoch);
         if (members.length * 10_000 < uint256(p.quorumBps) * p.committeeSize || members.length == 0) {
             t.status = Status.Failed;
             uint256 refund = t.budget + t.bond;
@@ -198,22 +204,27 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
             emit TaskFailed(taskId, "TOO_FEW_VERIFIERS", refund);
             return;
         }
-        for (uint256 i = 0; i < members.length; i++) {
-            _isMember[taskId][members[i]] = true;
-        }
-        _committee[taskId] = members;
         t.status = Status.Voting;
         t.commitDeadline = uint64(block.timestamp) + p.commitPeriod;
         t.revealDeadline = t.commitDeadline + p.revealPeriod;
+        // Members are judged at `finalize`, which anyone may call once the reveal phase is over;
+        // their stake stays for a further reveal period so a late finalize still finds it.
+        uint64 lockedUntil = t.revealDeadline + p.revealPeriod;
+        for (uint256 i = 0; i < members.length; i++) {
+            _isMember[taskId][members[i]] = true;
+            stakes.lock(0, VERIFIER, members[i], lockedUntil);
+        }
+        _committee[taskId] = members;
         emit CommitteeDrawn(taskId, members, seed, t.commitDeadline, t.revealDeadline);
     }
 
-    /// @notice When the seed block's hash is out of reach and the proposer never revealed, anyone
-    /// may end the task: the budget goes back, the bond goes to the treasury.
+    /// @notice When the draw window has passed and the proposer never revealed, anyone may end
+    /// the task: the budget goes back, the bond goes to the treasury.
     function abandon(uint256 taskId) external nonReentrant {
         Task storage t = _task(taskId);
         _expect(taskId, t, Status.Proposed);
-        if (block.number <= t.seedBlock || _blockHash(t.seedBlock) != bytes32(0)) revert NotAbandoned(t.seedBlock);
+        uint64 lastBlock = t.seedBlock + _params[t.paramsId].drawWindowBlocks;
+        if (block.number <= lastBlock) revert NotAbandoned(lastBlock);
         t.status = Status.Abandoned;
         uint256 refund = t.budget;
         uint256 bond = t.bond;
@@ -387,16 +398,17 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         if (member == address(0) || !_isMember[taskId][member]) revert NotCommitteeMember(key);
     }
 
-    /// @dev The hash of an earlier block, or zero once it is out of reach: BLOCKHASH for the last
-    /// 256 blocks, then the EIP-2935 history contract. Only a successful 32-byte answer counts.
-    /// OZ's Blockhash reads the call's output whether or not the call succeeded, so a history
-    /// contract that reverts with data (the embedded chain's placeholder does) would give the
-    /// revert data as the hash, and a task could never be abandoned. Callers ensure
-    /// `blockNumber < block.number`.
-    function _blockHash(uint256 blockNumber) private view returns (bytes32 hash) {
-        if (block.number - blockNumber <= 256) return blockhash(blockNumber);
-        (bool ok, bytes memory answer) = Blockhash.HISTORY_STORAGE_ADDRESS.staticcall(abi.encode(blockNumber));
-        if (ok && answer.length == 32) hash = abi.decode(answer, (bytes32));
+    /// @dev The seed block and the snapshot epoch of a task proposed now: the seed block is
+    /// `drawDelayBlocks` ahead, moved to the start of the next epoch when its draw window would
+    /// cross an epoch boundary (a draw reads stake as of its epoch's start, which the tree keeps
+    /// only while that epoch lasts).
+    function _seedBlock(Params storage p) private view returns (uint64 seedBlock, uint64 epoch) {
+        uint64 epochBlocks = stakes.epochBlocks();
+        seedBlock = uint64(block.number) + p.drawDelayBlocks;
+        if ((seedBlock + p.drawWindowBlocks) / epochBlocks != seedBlock / epochBlocks) {
+            seedBlock = (seedBlock / epochBlocks + 1) * epochBlocks;
+        }
+        epoch = stakes.epochOf(seedBlock);
     }
 
     /// @dev Slashes members who did not reveal and, if `majority` is set, those who voted
@@ -444,6 +456,10 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         if (p.approvalBps >= 10_000) revert InvalidParams("approvalBps");
         if (p.slashBps > 10_000) revert InvalidParams("slashBps");
         if (p.drawDelayBlocks == 0 || p.drawDelayBlocks > 256) revert InvalidParams("drawDelayBlocks");
+        // BLOCKHASH reaches 256 blocks back, and the whole window must fit in one sortition epoch.
+        if (p.drawWindowBlocks == 0 || p.drawWindowBlocks > 256 || p.drawWindowBlocks >= stakes.epochBlocks()) {
+            revert InvalidParams("drawWindowBlocks");
+        }
         if (p.commitPeriod == 0 || p.revealPeriod == 0) revert InvalidParams("period");
         _params.push(p);
         emit ParamsUpdated(uint32(_params.length - 1));

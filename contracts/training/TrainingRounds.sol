@@ -42,8 +42,8 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         Codec codec,
         uint256 funded
     ) external initializer {
-        _validate(config_);
         if (taskId_ > type(uint64).max) revert InvalidConfig("taskId");
+        _validate(config_, registry.getTask(taskId_).expiresAt);
         if (initialModelDigest == bytes32(0)) revert ZeroDigest();
         proposer = proposer_;
         _taskId = uint64(taskId_);
@@ -59,26 +59,55 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
     // ---------------------------------------------------------------- trainers
 
     /// @inheritdoc ITrainingRounds
-    function submitUpdate(uint256 round, bytes32 digest, Codec codec, uint32 examples) external {
+    function commitUpdate(uint256 round, bytes32 commitment) external {
         (uint256 taskId_, Round storage r) = _openRound(round);
         if (block.timestamp > r.trainDeadline) revert SubmissionsClosed(r.trainDeadline);
-        if (digest == bytes32(0)) revert ZeroDigest();
+        if (commitment == bytes32(0)) revert ZeroDigest();
         (address trainer,) = _staked(taskId_, TRAINER, _config.minTrainerStake);
         uint64 stamp = _stamp(round, r.attempt);
-        if (_submitted[trainer] == stamp) revert AlreadySubmitted(trainer);
+        if (_submitted[trainer] >> 16 == stamp) revert AlreadySubmitted(trainer);
         uint16 index = r.submissions;
         uint16 maxUpdates = _config.maxUpdates;
         if (index >= maxUpdates) revert RoundFull(maxUpdates);
+        _submitted[trainer] = (uint256(stamp) << 16) | index;
+        _entries[index] = Entry({
+            trainer: trainer,
+            stamp: uint48(stamp),
+            revealed: false,
+            codec: Codec.Raw,
+            examples: 0,
+            hash: commitment
+        });
+        r.submissions = index + 1;
+        _lock(taskId_, TRAINER, trainer, r.revealDeadline + _config.settlePeriod);
+        emit UpdateCommitted(round, index, trainer);
+    }
+
+    /// @inheritdoc ITrainingRounds
+    function revealUpdate(uint256 round, bytes32 digest, Codec codec, uint32 examples, bytes32 salt) external {
+        (uint256 taskId_, Round storage r) = _openRound(round);
+        if (block.timestamp <= r.trainDeadline) revert UpdateRevealNotOpen(r.trainDeadline);
+        if (block.timestamp > r.updateRevealDeadline) revert UpdateRevealClosed(r.updateRevealDeadline);
+        if (digest == bytes32(0)) revert ZeroDigest();
+        address trainer = stakes.ownerOfOperator(taskId_, TRAINER, msg.sender);
+        uint256 record = _submitted[trainer];
+        if (trainer == address(0) || record >> 16 != _stamp(round, r.attempt)) revert NoUpdateCommitment(trainer);
+        uint256 index = record & 0xffff;
+        Entry storage e = _entries[index];
+        if (e.revealed) revert UpdateAlreadyRevealed(trainer);
+        if (_updateCommitment(round, r.attempt, trainer, digest, codec, examples, salt) != e.hash) revert CommitmentMismatch();
         if (_config.consensus == Consensus.Yuma && _trainerUid[trainer] == 0) {
             uint256 uids = _trainerUids;
-            if (uids >= MAX_YUMA_TRAINERS) revert TrainerUidsExhausted(MAX_YUMA_TRAINERS);
+            if (uids >= _config.maxUpdates) revert TrainerUidsExhausted(_config.maxUpdates);
             _trainerUids = uids + 1;
             _trainerUid[trainer] = uids + 1;
         }
-        _submitted[trainer] = stamp;
-        r.submissions = index + 1;
-        r.runningHash = keccak256(abi.encode(r.runningHash, trainer, digest, codec, examples));
-        emit UpdateSubmitted(round, index, trainer, digest, codec, examples);
+        e.revealed = true;
+        e.codec = codec;
+        e.examples = examples;
+        e.hash = digest;
+        r.revealed += 1;
+        emit UpdateRevealed(round, index, trainer, digest, codec, examples);
     }
 
     // ---------------------------------------------------------------- validators
@@ -86,24 +115,31 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
     /// @inheritdoc ITrainingRounds
     function commitScores(uint256 round, bytes32 commitment) external {
         (uint256 taskId_, Round storage r) = _openRound(round);
-        if (block.timestamp <= r.trainDeadline) revert CommitNotOpen(r.trainDeadline);
+        if (block.timestamp <= r.updateRevealDeadline) revert CommitNotOpen(r.updateRevealDeadline);
         if (block.timestamp > r.scoreDeadline) revert CommitClosed(r.scoreDeadline);
-        if (r.submissions == 0) revert NothingToScore();
-        (address validator, uint256 stake) = _staked(taskId_, VALIDATOR, _config.minValidatorStake);
+        if (r.revealed == 0) revert NothingToScore();
+        address validator = stakes.ownerOfOperator(taskId_, VALIDATOR, msg.sender);
+        uint256 stake = validator == address(0) ? 0 : _snapshotStake(taskId_, VALIDATOR, validator, r.snapshotBlock);
+        uint256 minimum = _config.minValidatorStake;
+        if (stake == 0 || stake < minimum) revert NotStaked(VALIDATOR, validator, stake, minimum);
         Validation storage v = _validations[validator];
         uint64 stamp = _stamp(round, r.attempt);
         if (v.stamp == stamp) revert AlreadyCommitted(validator);
-        uint8 k = r.committerCount;
-        // The submissions are final once commits open, so the cap follows the actual count.
-        uint256 cap = _validatorCap(r.submissions);
-        if (k >= cap) revert TooManyValidators(cap);
+        uint8 count = r.committerCount;
+        uint8 seq = r.commitSeq;
+        (uint256 slot, address evicted) = _admit(_committers, count, _config.maxValidators, validator, stake, seq);
+        if (evicted == address(0)) r.committerCount = count + 1;
+        else {
+            _validations[evicted].stamp = 0;
+            emit ValidatorEvicted(round, evicted, validator);
+        }
+        if (seq < type(uint8).max) r.commitSeq = seq + 1;
         v.commitment = commitment;
         v.stamp = stamp;
         v.revealed = false;
         v.stakeAtCommit = stake > type(uint128).max ? type(uint128).max : uint128(stake);
-        _committers[k] = validator;
-        r.committerCount = k + 1;
-        emit ScoresCommitted(round, validator);
+        _lock(taskId_, VALIDATOR, validator, r.revealDeadline + _config.settlePeriod);
+        emit ScoresCommitted(round, validator, slot, stake);
     }
 
     /// @inheritdoc ITrainingRounds
@@ -117,7 +153,7 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         if (v.revealed) revert AlreadyRevealed(validator);
         uint256 n = r.submissions;
         if (scores.length != n) revert ScoreCountMismatch(scores.length, n);
-        if (keccak256(abi.encode(round, validator, scores, salt)) != v.commitment) revert CommitmentMismatch();
+        if (_scoreCommitment(round, r.attempt, validator, scores, salt) != v.commitment) revert CommitmentMismatch();
         uint256[16] storage words = _scoreWords[validator];
         uint256 word;
         for (uint256 i = 0; i < n; i++) {
@@ -137,7 +173,13 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
 
     /// @inheritdoc ITrainingRounds
     /// @dev Runs TrainingSettlement.settle on this contract's storage.
-    function settle(uint256, Submission[] calldata) external {
+    function settle(uint256) external {
+        _delegateToSettlement();
+    }
+
+    /// @dev Runs the same function of the settlement module on this contract's storage, passing
+    /// its revert data through.
+    function _delegateToSettlement() private {
         (bool ok, bytes memory answer) = settlement.delegatecall(msg.data);
         if (!ok) {
             assembly ("memory-safe") {
@@ -166,6 +208,8 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         m.voteDeadline = 0;
         m.stakeForWrong = 0;
         m.stakeForRight = 0;
+        // Judged by a dispute, if one comes: its window, its vote, then time to resolve it.
+        _lock(_taskId, AGGREGATOR, aggregator, m.postedAt + _config.disputePeriod + _config.revealPeriod + _config.settlePeriod);
         emit ModelPosted(round, aggregator, digest, codec);
         if (round < _config.rounds) _open(round + 1, digest, codec);
     }
@@ -180,17 +224,20 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         if (m.dispute != DisputeStatus.None) revert AlreadyDisputed(round);
         uint64 deadline = m.postedAt + _config.disputePeriod;
         if (block.timestamp > deadline) revert DisputeWindowClosed(deadline);
-        (address disputer, uint256 stake) = _staked(_taskId, VALIDATOR, _config.minValidatorStake);
+        m.snapshotBlock = uint64(block.number - 1);
+        (address disputer, uint256 stake) = _voter(m);
         if (disputer == m.aggregator) revert OwnModel();
         uint32 id = m.disputes + 1;
         m.disputes = id;
         m.dispute = DisputeStatus.Open;
         m.disputer = disputer;
         m.voteDeadline = uint64(block.timestamp) + _config.revealPeriod;
-        m.stakeForWrong = stake;
-        _voted[round][id][disputer] = true;
+        m.voterCount = 0;
+        m.voteSeq = 0;
+        m.stakeForWrong = 0;
+        m.stakeForRight = 0;
         emit ModelDisputed(round, disputer, m.voteDeadline);
-        emit DisputeVoted(round, disputer, true, stake);
+        _vote(round, m, disputer, stake, true);
     }
 
     /// @inheritdoc ITrainingRounds
@@ -199,39 +246,15 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         Model storage m = _models[round];
         if (m.dispute != DisputeStatus.Open) revert NoDispute(round);
         if (block.timestamp > m.voteDeadline) revert VoteClosed(m.voteDeadline);
-        (address voter, uint256 stake) = _staked(_taskId, VALIDATOR, _config.minValidatorStake);
-        mapping(address => bool) storage voted = _voted[round][m.disputes];
-        if (voted[voter]) revert AlreadyVoted(voter);
-        voted[voter] = true;
-        if (modelIsWrong) m.stakeForWrong += stake;
-        else m.stakeForRight += stake;
-        emit DisputeVoted(round, voter, modelIsWrong, stake);
+        (address voter, uint256 stake) = _voter(m);
+        if (_voted[round][m.disputes][voter] != 0) revert AlreadyVoted(voter);
+        _vote(round, m, voter, stake, modelIsWrong);
     }
 
     /// @inheritdoc ITrainingRounds
-    /// @dev Wrong (more stake for wrong than for right): the aggregator is slashed
-    /// slashAggregatorBps to the disputer, the next round (trained on the model) is cancelled and
-    /// a new `postModel(round)` is due. Otherwise the disputer is slashed slashValidatorBps to the
-    /// aggregator.
-    function resolveDispute(uint256 round) external {
-        if (finished) revert AlreadyFinished();
-        Model storage m = _models[round];
-        if (m.dispute != DisputeStatus.Open) revert NoDispute(round);
-        if (block.timestamp <= m.voteDeadline) revert VoteNotOver(m.voteDeadline);
-        m.dispute = DisputeStatus.Resolved;
-        bool wrong = m.stakeForWrong > m.stakeForRight;
-        uint256 taskId_ = _taskId;
-        if (wrong) {
-            m.status = ModelStatus.Rejected;
-            _slash(taskId_, AGGREGATOR, m.aggregator, _config.slashAggregatorBps, m.disputer, REASON_WRONG_MODEL, _evidence(round, m.aggregator));
-            if (round < _config.rounds) {
-                _rounds[round + 1].status = RoundStatus.Cancelled;
-                emit RoundCancelled(round + 1, REASON_WRONG_MODEL);
-            }
-        } else {
-            _slash(taskId_, VALIDATOR, m.disputer, _config.slashValidatorBps, m.aggregator, REASON_FAILED_DISPUTE, _evidence(round, m.disputer));
-        }
-        emit DisputeResolved(round, wrong, m.stakeForWrong, m.stakeForRight);
+    /// @dev Runs TrainingSettlement.resolveDispute on this contract's storage.
+    function resolveDispute(uint256) external {
+        _delegateToSettlement();
     }
 
     // ---------------------------------------------------------------- end
@@ -245,23 +268,20 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         finished = true;
         Round storage r = _rounds[_current];
         if (r.status == RoundStatus.Open) r.status = RoundStatus.Closed;
-        uint256 refund = token.balanceOf(address(this));
-        _refunded += refund;
+        uint256 balance = token.balanceOf(address(this));
+        // Rewards come out of the emission only, so the slashed stake is all still here.
+        uint256 slashed = _slashedIn < balance ? _slashedIn : balance;
+        uint256 refund = balance - slashed;
+        _refunded += balance;
+        if (slashed > 0) token.safeTransfer(registry.treasury(), slashed);
         if (refund > 0) token.safeTransfer(proposer, refund);
-        emit TrainingFinished(refund);
+        emit TrainingFinished(refund, slashed);
     }
 
     // ---------------------------------------------------------------- views
 
     function taskId() external view returns (uint256) {
         return _taskId;
-    }
-
-    /// @inheritdoc ITrainingRounds
-    /// @dev Final once the round's training phase is over (64 while it has no submission).
-    function validatorCap(uint256 round) external view returns (uint256) {
-        uint256 submissions = _rounds[round].submissions;
-        return submissions == 0 ? MAX_VALIDATORS : _validatorCap(submissions);
     }
 
     /// @inheritdoc ITrainingRounds
@@ -273,13 +293,15 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
     function roundInfo(uint256 round) external view returns (RoundInfo memory info) {
         Round storage r = _rounds[round];
         info.trainDeadline = r.trainDeadline;
+        info.updateRevealDeadline = r.updateRevealDeadline;
         info.scoreDeadline = r.scoreDeadline;
         info.revealDeadline = r.revealDeadline;
+        info.snapshotBlock = r.snapshotBlock;
         info.modelDigest = r.modelDigest;
         info.modelCodec = r.modelCodec;
         info.submissions = r.submissions;
+        info.revealed = r.revealed;
         info.committers = r.committerCount;
-        info.runningHash = r.runningHash;
         info.status = r.status;
         info.attempt = r.attempt;
     }
@@ -295,6 +317,7 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         info.dispute = m.dispute;
         info.disputer = m.disputer;
         info.voteDeadline = m.voteDeadline;
+        info.snapshotBlock = m.snapshotBlock;
         info.stakeForWrong = m.stakeForWrong;
         info.stakeForRight = m.stakeForRight;
     }
@@ -305,9 +328,28 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
     }
 
     /// @inheritdoc ITrainingRounds
-    function hasSubmitted(uint256 round, address trainer) external view returns (bool) {
+    function hasSubmitted(uint256 round, address trainer) public view returns (bool) {
         uint16 attempt = _rounds[round].attempt;
-        return attempt != 0 && _submitted[trainer] == _stamp(round, attempt);
+        return attempt != 0 && _submitted[trainer] >> 16 == _stamp(round, attempt);
+    }
+
+    /// @inheritdoc ITrainingRounds
+    function hasRevealedUpdate(uint256 round, address trainer) external view returns (bool) {
+        return hasSubmitted(round, trainer) && _entries[_submitted[trainer] & 0xffff].revealed;
+    }
+
+    /// @inheritdoc ITrainingRounds
+    function submission(uint256 round, uint256 index) external view returns (Submission memory sub) {
+        Round storage r = _rounds[round];
+        if (round != _current || index >= r.submissions) return sub;
+        Entry storage e = _entries[index];
+        sub.trainer = e.trainer;
+        sub.revealed = e.revealed;
+        if (e.revealed) {
+            sub.digest = e.hash;
+            sub.codec = e.codec;
+            sub.examples = e.examples;
+        }
     }
 
     /// @inheritdoc ITrainingRounds
@@ -322,13 +364,12 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
     }
 
     /// @inheritdoc ITrainingRounds
-    /// @dev Only the current round's list is stored; other rounds give an empty list.
     function committers(uint256 round) external view returns (address[] memory list) {
         if (round != _current) return list;
         uint256 count = _rounds[round].committerCount;
         list = new address[](count);
         for (uint256 i = 0; i < count; i++) {
-            list[i] = _committers[i];
+            list[i] = _member(_committers[i]);
         }
     }
 
@@ -365,12 +406,21 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
     }
 
     /// @inheritdoc ITrainingRounds
-    function scoreCommitment(uint256 round, address validator, uint16[] calldata scores, bytes32 salt)
+    function updateCommitment(uint256 round, address trainer, bytes32 digest, Codec codec, uint32 examples, bytes32 salt)
         external
-        pure
+        view
         returns (bytes32)
     {
-        return keccak256(abi.encode(round, validator, scores, salt));
+        return _updateCommitment(round, _rounds[round].attempt, trainer, digest, codec, examples, salt);
+    }
+
+    /// @inheritdoc ITrainingRounds
+    function scoreCommitment(uint256 round, address validator, uint16[] calldata scores, bytes32 salt)
+        external
+        view
+        returns (bytes32)
+    {
+        return _scoreCommitment(round, _rounds[round].attempt, validator, scores, salt);
     }
 
     /// @inheritdoc ITrainingRounds
@@ -380,11 +430,13 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
 
     // ---------------------------------------------------------------- internals
 
-    function _validate(Config calldata c) private pure {
+    function _validate(Config calldata c, uint64 expiresAt) private view {
         if (c.rounds == 0) revert InvalidConfig("rounds");
         if (c.trainPeriod == 0 || c.trainPeriod > MAX_PERIOD) revert InvalidConfig("trainPeriod");
+        if (c.updateRevealPeriod == 0 || c.updateRevealPeriod > MAX_PERIOD) revert InvalidConfig("updateRevealPeriod");
         if (c.scorePeriod == 0 || c.scorePeriod > MAX_PERIOD) revert InvalidConfig("scorePeriod");
         if (c.revealPeriod == 0 || c.revealPeriod > MAX_PERIOD) revert InvalidConfig("revealPeriod");
+        if (c.settlePeriod == 0 || c.settlePeriod > MAX_PERIOD) revert InvalidConfig("settlePeriod");
         if (c.disputePeriod == 0 || c.disputePeriod > c.trainPeriod) revert InvalidConfig("disputePeriod");
         if (c.emissionPerRound == 0) revert InvalidConfig("emissionPerRound");
         if (c.trainerShareBps > BPS) revert InvalidConfig("trainerShareBps");
@@ -396,33 +448,46 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         if (c.slashAggregatorBps > BPS) revert InvalidConfig("slashAggregatorBps");
         if (c.maxUpdates == 0 || c.maxUpdates > MAX_UPDATES) revert InvalidConfig("maxUpdates");
         if (c.consensus == Consensus.Yuma && c.maxUpdates > MAX_YUMA_TRAINERS) revert InvalidConfig("maxUpdates");
+        // The validator set is fixed by the config, never by what submitters do, and with the
+        // update cap it bounds the scores one settlement handles.
+        uint256 cells = uint256(c.maxValidators) * c.maxUpdates;
+        if (c.maxValidators == 0 || c.maxValidators > MAX_VALIDATORS || cells > (c.consensus == Consensus.Yuma ? MAX_YUMA_SCORES : MAX_SCORES)) {
+            revert InvalidConfig("maxValidators");
+        }
         uint256 param = c.aggregationParam;
         bool badParam = (c.aggregation == Aggregation.TrimmedMean && param >= BPS / 2)
             || ((c.aggregation == Aggregation.Krum || c.aggregation == Aggregation.MultiKrum) && param > c.maxUpdates)
             || (c.aggregation == Aggregation.Bulyan && 4 * param + 3 > c.maxUpdates);
         if (badParam) revert InvalidConfig("aggregationParam");
+        // Every round's phases must fit before the task expires, so expiry never cuts a worked round.
+        uint256 roundTime = uint256(c.trainPeriod) + c.updateRevealPeriod + c.scorePeriod + c.revealPeriod;
+        if (block.timestamp + roundTime * c.rounds > expiresAt) revert InvalidConfig("schedule");
     }
 
     function _open(uint256 round, bytes32 digest, Codec codec) private {
         Round storage r = _rounds[round];
         uint16 attempt = r.attempt + 1;
         uint64 trainDeadline = uint64(block.timestamp) + _config.trainPeriod;
-        uint64 scoreDeadline = trainDeadline + _config.scorePeriod;
+        uint64 updateRevealDeadline = trainDeadline + _config.updateRevealPeriod;
+        uint64 scoreDeadline = updateRevealDeadline + _config.scorePeriod;
         uint64 revealDeadline = scoreDeadline + _config.revealPeriod;
         _rounds[round] = Round({
             trainDeadline: trainDeadline,
+            updateRevealDeadline: updateRevealDeadline,
             scoreDeadline: scoreDeadline,
             revealDeadline: revealDeadline,
+            snapshotBlock: uint64(block.number - 1),
             submissions: 0,
+            revealed: 0,
             committerCount: 0,
+            commitSeq: 0,
             status: RoundStatus.Open,
             modelCodec: codec,
             attempt: attempt,
-            runningHash: _seed(round, attempt),
             modelDigest: digest
         });
         _current = uint32(round);
-        emit RoundOpened(round, digest, codec, trainDeadline, scoreDeadline, revealDeadline);
+        emit RoundOpened(round, digest, codec, trainDeadline, updateRevealDeadline, scoreDeadline, revealDeadline);
     }
 
     /// @dev The owner the caller's key works for in (task, role), with its active stake, which
@@ -431,6 +496,54 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         owner = stakes.ownerOfOperator(taskId_, role, msg.sender);
         if (owner != address(0)) stake = stakes.activeStake(taskId_, role, owner);
         if (stake == 0 || stake < minimum) revert NotStaked(role, owner, stake, minimum);
+    }
+
+    /// @dev The validator owner the caller's key works for, with its stake for the dispute's vote
+    /// (as of the dispute's snapshot block, and no more than it has now), at least the minimum.
+    function _voter(Model storage m) private view returns (address voter, uint256 stake) {
+        uint256 taskId_ = _taskId;
+        voter = stakes.ownerOfOperator(taskId_, VALIDATOR, msg.sender);
+        if (voter != address(0)) stake = _snapshotStake(taskId_, VALIDATOR, voter, m.snapshotBlock);
+        uint256 minimum = _config.minValidatorStake;
+        if (stake == 0 || stake < minimum) revert NotStaked(VALIDATOR, voter, stake, minimum);
+    }
+
+    /// @dev Records a dispute vote (side and weight) in the voter set (top stake), keeps the
+    /// tallies, and locks the voter's stake until the dispute can be resolved.
+    function _vote(uint256 round, Model storage m, address voter, uint256 stake, bool modelIsWrong) private {
+        mapping(address => uint256) storage voted = _voted[round][m.disputes];
+        uint8 seq = m.voteSeq;
+        (, address evicted) = _admit(_disputeVoters, m.voterCount, _config.maxValidators, voter, stake, seq);
+        if (evicted == address(0)) m.voterCount += 1;
+        else {
+            uint256 record = voted[evicted];
+            if (record & 0xff == 1) m.stakeForWrong -= record >> 8;
+            else m.stakeForRight -= record >> 8;
+            voted[evicted] = 3;
+            emit DisputeVoterEvicted(round, evicted, voter);
+        }
+        if (seq < type(uint8).max) m.voteSeq = seq + 1;
+        if (modelIsWrong) m.stakeForWrong += stake;
+        else m.stakeForRight += stake;
+        voted[voter] = (stake << 8) | (modelIsWrong ? 1 : 2);
+        _lock(_taskId, VALIDATOR, voter, m.voteDeadline + _config.settlePeriod);
+        emit DisputeVoted(round, voter, modelIsWrong, stake);
+    }
+
+    function _updateCommitment(uint256 round, uint16 attempt, address trainer, bytes32 digest, Codec codec, uint32 examples, bytes32 salt)
+        private
+        view
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(address(this), round, attempt, trainer, digest, codec, examples, salt));
+    }
+
+    function _scoreCommitment(uint256 round, uint16 attempt, address validator, uint16[] calldata scores, bytes32 salt)
+        private
+        view
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(address(this), round, attempt, validator, scores, salt));
     }
 
     function _finishable() private view returns (bool) {

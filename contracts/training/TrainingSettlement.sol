@@ -14,12 +14,15 @@ import {TrainingYuma} from "./TrainingYuma.sol";
 /// storage, where no round is open, so it can do nothing.
 ///
 /// Settlement, as implemented:
-///  1. The submissions passed in must hash, in order, to the stored running hash and count.
-///  2. A submission whose digest equals the round's global model (free riding) or an earlier
-///     submission's digest in the round (copying) is rejected without a vote. The others are
-///     "judged"; auto-rejected updates take no part in the consensus nor in any median.
-///  3. The consensus set is the validators that committed and revealed, each weighted by its
-///     active stake in (task, VALIDATOR), the smaller of that at commit time and at settlement.
+///  1. The round's update commitments are read in commitment order.
+///  2. A commitment never revealed, a revealed update whose digest equals the round's global
+///     model (free riding) and one whose digest an earlier commitment revealed (copying: the
+///     order is that of the commitments, made before any update was visible) are rejected without
+///     a vote. The others are "judged"; auto-rejected updates take no part in the consensus nor
+///     in any median.
+///  3. The consensus set is the round's validator set (the top stake among the committers) that
+///     revealed, each weighted by its stake in (task, VALIDATOR): the smallest of that at the
+///     round's snapshot block, at commit time and at settlement.
 ///     The configured rule (TrainingConsensus for Flock and MedianScore, TrainingYuma for Yuma)
 ///     gives each judged update a consensus score c_j, a pay share p_j and accept or reject, and
 ///     each validator a deviation and a weight. Flock and MedianScore: p_j = c_j and the weight is
@@ -30,27 +33,29 @@ import {TrainingYuma} from "./TrainingYuma.sol";
 ///     revealed validator with deviation <= deviationBoundBps gets floor(pot * weight / sum of
 ///     those validators' weights). Rewards are credited in StakeManager (claimed there);
 ///     unpaid shares and division remainders stay in the clone.
-///  5. Slashed (a share of active + unbonding task stake, paid to the clone): rejected and
-///     auto-rejected trainers (slashTrainerBps), validators that committed but did not reveal
-///     and validators deviating more than deviationBoundBps (slashValidatorBps).
+///  5. Slashed (a share of active + unbonding task stake, paid to the clone and at the end to the
+///     treasury): rejected, unrevealed and auto-rejected trainers (slashTrainerBps), validators of
+///     the set that committed but did not reveal and validators deviating more than
+///     deviationBoundBps (slashValidatorBps).
 ///  6. With no revealed stake there is no consensus: nothing is accepted or paid, and only the
 ///     validators that committed without revealing are slashed.
 contract TrainingSettlement is TrainingYuma {
     uint8 private constant JUDGED = 0;
     uint8 private constant FREE_RIDING = 1;
     uint8 private constant COPIED = 2;
+    uint8 private constant NOT_REVEALED = 3;
 
     /// @dev Working memory of one settlement.
     struct Settlement {
         uint256 round;
         uint256 taskId;
         address[] trainers;
-        uint8[] fate; // per update: JUDGED, FREE_RIDING or COPIED
+        uint8[] fate; // per update: JUDGED, FREE_RIDING, COPIED or NOT_REVEALED
         bool consensus; // some revealed validator has stake
         uint16[] score; // per update: consensus score (0 unless judged)
         uint256[] share; // per update: its weight in the trainers' pot (0 unless judged)
         bool[] accepted;
-        address[] validators; // committers, in commit order
+        address[] validators; // the validator set, by slot
         bool[] revealed;
         uint256[] stake;
         uint16[] deviation;
@@ -60,24 +65,17 @@ contract TrainingSettlement is TrainingYuma {
     constructor(StakeManager stakes_, TaskRegistry registry_) TrainingStorage(stakes_, registry_) {}
 
     /// @notice See ITrainingRounds.settle.
-    function settle(uint256 round, ITrainingRounds.Submission[] calldata submissions) external {
+    function settle(uint256 round) external {
         (uint256 taskId_, Round storage r) = _openRound(round);
         if (block.timestamp <= r.revealDeadline) revert RoundNotOver(r.revealDeadline);
         if (round > 1 && _models[round - 1].dispute == ITrainingRounds.DisputeStatus.Open) revert DisputeOpen(round - 1);
-        uint256 n = r.submissions;
-        if (submissions.length != n) revert SubmissionsMismatch();
-        bytes32 h = _seed(round, r.attempt);
-        for (uint256 i = 0; i < n; i++) {
-            ITrainingRounds.Submission calldata sub = submissions[i];
-            h = keccak256(abi.encode(h, sub.trainer, sub.digest, sub.codec, sub.examples));
-        }
-        if (h != r.runningHash) revert SubmissionsMismatch();
         r.status = ITrainingRounds.RoundStatus.Settled;
+        uint256 n = r.submissions;
 
         Settlement memory s;
         s.round = round;
         s.taskId = taskId_;
-        _screen(s, submissions, r.modelDigest);
+        _screen(s, n, r.modelDigest);
         _loadValidators(s, r.committerCount);
         if (s.consensus) _judge(s);
         uint256 emission = _config.emissionPerRound;
@@ -87,16 +85,49 @@ contract TrainingSettlement is TrainingYuma {
         emit ITrainingRounds.RoundSettled(round, accepted, n - accepted, paidTrainers + paidValidators);
     }
 
+    /// @notice See ITrainingRounds.resolveDispute.
+    /// @dev Wrong (more stake for wrong than for right): the aggregator is slashed
+    /// slashAggregatorBps to the disputer, the next round (trained on the model) is cancelled and
+    /// a new `postModel(round)` is due. Otherwise the disputer is slashed slashValidatorBps to the
+    /// aggregator. Either way the other voters on the losing side are slashed slashValidatorBps
+    /// to this training.
+    function resolveDispute(uint256 round) external {
+        if (finished) revert AlreadyFinished();
+        Model storage m = _models[round];
+        if (m.dispute != ITrainingRounds.DisputeStatus.Open) revert NoDispute(round);
+        if (block.timestamp <= m.voteDeadline) revert VoteNotOver(m.voteDeadline);
+        m.dispute = ITrainingRounds.DisputeStatus.Resolved;
+        bool wrong = m.stakeForWrong > m.stakeForRight;
+        uint256 taskId_ = _taskId;
+        uint16 bps = _config.slashValidatorBps;
+        if (wrong) {
+            m.status = ITrainingRounds.ModelStatus.Rejected;
+            _slash(taskId_, AGGREGATOR, m.aggregator, _config.slashAggregatorBps, m.disputer, REASON_WRONG_MODEL, _evidence(round, m.aggregator));
+            if (round < _config.rounds) {
+                _rounds[round + 1].status = ITrainingRounds.RoundStatus.Cancelled;
+                emit ITrainingRounds.RoundCancelled(round + 1, REASON_WRONG_MODEL);
+            }
+        } else {
+            _slash(taskId_, VALIDATOR, m.disputer, bps, m.aggregator, REASON_FAILED_DISPUTE, _evidence(round, m.disputer));
+        }
+        // Losing voters pay too, so a vote is not a free option.
+        uint256 losing = wrong ? 2 : 1;
+        mapping(address => uint256) storage voted = _voted[round][m.disputes];
+        for (uint256 i = 0; i < m.voterCount; i++) {
+            address voter = _member(_disputeVoters[i]);
+            if (voter == m.disputer || voted[voter] & 0xff != losing) continue;
+            _slashedIn += _slash(taskId_, VALIDATOR, voter, bps, address(this), REASON_LOST_DISPUTE_VOTE, _evidence(round, voter));
+        }
+        emit ITrainingRounds.DisputeResolved(round, wrong, m.stakeForWrong, m.stakeForRight);
+    }
+
     // ---------------------------------------------------------------- steps
 
-    /// @dev Marks free riders (digest = the round's global model) and copies (digest seen earlier
-    /// in the round). The digests seen sit in an open-addressing table in memory; zero marks an
-    /// empty cell (`submitUpdate` refuses a zero digest).
-    function _screen(Settlement memory s, ITrainingRounds.Submission[] calldata submissions, bytes32 modelDigest)
-        private
-        pure
-    {
-        uint256 n = submissions.length;
+    /// @dev Marks unrevealed commitments, free riders (digest = the round's global model) and
+    /// copies (digest revealed by an earlier commitment). The digests seen sit in an
+    /// open-addressing table in memory; zero marks an empty cell (`revealUpdate` refuses a zero
+    /// digest).
+    function _screen(Settlement memory s, uint256 n, bytes32 modelDigest) private view {
         s.trainers = new address[](n);
         s.fate = new uint8[](n);
         s.score = new uint16[](n);
@@ -106,8 +137,13 @@ contract TrainingSettlement is TrainingYuma {
         while (size < 2 * n) size <<= 1;
         bytes32[] memory table = new bytes32[](size);
         for (uint256 i = 0; i < n; i++) {
-            bytes32 digest = submissions[i].digest;
-            s.trainers[i] = submissions[i].trainer;
+            Entry storage e = _entries[i];
+            s.trainers[i] = e.trainer;
+            if (!e.revealed) {
+                s.fate[i] = NOT_REVEALED;
+                continue;
+            }
+            bytes32 digest = e.hash;
             if (digest == modelDigest) {
                 s.fate[i] = FREE_RIDING;
                 continue;
@@ -119,9 +155,9 @@ contract TrainingSettlement is TrainingYuma {
         }
     }
 
-    /// @dev Reads the committers, whether they revealed, and their weight: the smaller of the
-    /// active stake at commit time and now, so stake added once the reveals are public buys no
-    /// say in the consensus, and stake being withdrawn earns no reward.
+    /// @dev Reads the validator set, whether each revealed, and its weight: the smaller of the
+    /// stake at commit (itself no more than at the round's snapshot) and now, so stake added
+    /// after the round opened buys no say in the consensus, and stake leaving earns no reward.
     function _loadValidators(Settlement memory s, uint256 m) private view {
         s.validators = new address[](m);
         s.revealed = new bool[](m);
@@ -130,7 +166,7 @@ contract TrainingSettlement is TrainingYuma {
         s.weight = new uint256[](m);
         uint256 total;
         for (uint256 v = 0; v < m; v++) {
-            address validator = _committers[v];
+            address validator = _member(_committers[v]);
             s.validators[v] = validator;
             Validation storage record = _validations[validator];
             if (!record.revealed) continue;
@@ -246,9 +282,12 @@ contract TrainingSettlement is TrainingYuma {
                 amounts[k] = reward;
                 k++;
                 paid += reward;
-            } else if (s.consensus) {
+            } else if (s.consensus || s.fate[j] == NOT_REVEALED) {
+                // An unrevealed commitment is its trainer's own doing: slashed even with no consensus.
                 uint8 fate = s.fate[j];
-                bytes32 reason = fate == FREE_RIDING ? REASON_FREE_RIDING : fate == COPIED ? REASON_COPIED : REASON_REJECTED;
+                bytes32 reason = fate == FREE_RIDING
+                    ? REASON_FREE_RIDING
+                    : fate == COPIED ? REASON_COPIED : fate == NOT_REVEALED ? REASON_UPDATE_NOT_REVEALED : REASON_REJECTED;
                 _slashIn(s.taskId, TRAINER, s.trainers[j], slashBps, reason, keccak256(abi.encode(address(this), s.round, j)));
             }
             emit ITrainingRounds.UpdateJudged(s.round, j, s.trainers[j], s.accepted[j], s.score[j], reward);

@@ -17,40 +17,56 @@ abstract contract TrainingStorage {
     bytes32 public constant AGGREGATOR = keccak256("AGGREGATOR");
 
     bytes32 public constant REASON_REJECTED = keccak256("TRAINING_UPDATE_REJECTED");
+    bytes32 public constant REASON_UPDATE_NOT_REVEALED = keccak256("TRAINING_UPDATE_NOT_REVEALED");
     bytes32 public constant REASON_FREE_RIDING = keccak256("TRAINING_FREE_RIDING");
     bytes32 public constant REASON_COPIED = keccak256("TRAINING_COPIED_UPDATE");
     bytes32 public constant REASON_NO_REVEAL = keccak256("TRAINING_NO_REVEAL");
     bytes32 public constant REASON_DEVIATION = keccak256("TRAINING_SCORE_DEVIATION");
     bytes32 public constant REASON_WRONG_MODEL = keccak256("TRAINING_WRONG_MODEL");
     bytes32 public constant REASON_FAILED_DISPUTE = keccak256("TRAINING_FAILED_DISPUTE");
+    bytes32 public constant REASON_LOST_DISPUTE_VOTE = keccak256("TRAINING_LOST_DISPUTE_VOTE");
     bytes32 public constant REWARD_UPDATE = keccak256("TRAINING_UPDATE");
     bytes32 public constant REWARD_VALIDATION = keccak256("TRAINING_VALIDATION");
 
     uint256 internal constant BPS = 10_000;
     uint256 public constant MAX_UPDATES = 256;
     uint256 public constant MAX_VALIDATORS = 64;
-    /// @notice Scores one round may hold (committing validators x submissions): bounds settlement
-    /// gas well under a transaction's gas cap (EIP-7825) whatever the scores are.
+    /// @notice Scores one round may hold (maxValidators x maxUpdates): bounds settlement gas well
+    /// under a transaction's gas cap (EIP-7825) whatever the scores are.
     uint256 public constant MAX_SCORES = 4096;
     uint64 public constant MAX_PERIOD = 365 days;
     /// @notice Yuma: trainer uids one training may assign (the bond matrix has one column per uid).
     uint256 public constant MAX_YUMA_TRAINERS = 64;
-    /// @notice Yuma: the epoch's cells one round may hold (committing validators x trainer uids):
-    /// an epoch cell, with its bond written for the first time, costs several times a score of
-    /// the other rules, so the bound is a quarter of MAX_SCORES.
+    /// @notice Yuma: the epoch's cells one round may hold (maxValidators x trainer uids): an epoch
+    /// cell, with its bond written for the first time, costs several times a score of the other
+    /// rules, so the bound is a quarter of MAX_SCORES.
     uint256 public constant MAX_YUMA_SCORES = 1024;
 
     struct Round {
         uint64 trainDeadline;
+        uint64 updateRevealDeadline;
         uint64 scoreDeadline;
         uint64 revealDeadline;
-        uint16 submissions;
-        uint8 committerCount;
+        uint64 snapshotBlock;
+        uint16 submissions; // update commitments
+        uint16 revealed; // of which revealed
+        uint8 committerCount; // the validator set's size
+        uint8 commitSeq; // score commitments so far (saturating): the tie-break order of the set
         ITrainingRounds.RoundStatus status;
         ITrainingRounds.Codec modelCodec;
         uint16 attempt;
-        bytes32 runningHash;
         bytes32 modelDigest;
+    }
+
+    /// @dev One update commitment of the current opening, reused from round to round. Until the
+    /// reveal `hash` is the commitment, afterwards the update's digest.
+    struct Entry {
+        address trainer;
+        uint48 stamp;
+        bool revealed;
+        ITrainingRounds.Codec codec;
+        uint32 examples;
+        bytes32 hash;
     }
 
     /// @dev One validator's commitment, reused from round to round (the stamp names the opening).
@@ -58,7 +74,7 @@ abstract contract TrainingStorage {
         bytes32 commitment;
         uint64 stamp;
         bool revealed;
-        uint128 stakeAtCommit; // settlement weighs min(this, active stake then)
+        uint128 stakeAtCommit; // the smaller of snapshot and active stake at commit; settlement weighs min(this, active then)
     }
 
     struct Model {
@@ -70,8 +86,11 @@ abstract contract TrainingStorage {
         ITrainingRounds.DisputeStatus dispute;
         address disputer;
         uint64 voteDeadline;
+        uint64 snapshotBlock;
         uint32 disputes; // disputes this round's models have had (keys the votes)
-        uint256 stakeForWrong;
+        uint8 voterCount; // the dispute's voter set (top stake), in `_disputeVoters`
+        uint8 voteSeq; // votes so far (saturating): the tie-break order of the voter set
+        uint256 stakeForWrong; // the voter set's weight on each side
         uint256 stakeForRight;
     }
 
@@ -95,13 +114,19 @@ abstract contract TrainingStorage {
 
     mapping(uint256 round => Round) internal _rounds;
     mapping(uint256 round => Model) internal _models;
-    mapping(address trainer => uint64 stamp) internal _submitted;
+    /// @dev Per trainer: the opening it last committed in (stamp << 16) and its index there.
+    mapping(address trainer => uint256) internal _submitted;
+    /// @dev The current opening's update commitments, reused every round.
+    Entry[256] internal _entries;
     mapping(address validator => Validation) internal _validations;
-    /// @dev Reused every round: slots written before cost less to write again.
-    address[64] internal _committers;
+    /// @dev The current round's validator set: owner << 96 | rank (see _admit); reused every round.
+    uint256[64] internal _committers;
+    /// @dev The open dispute's voter set (one dispute is open at a time), as _committers.
+    uint256[64] internal _disputeVoters;
     /// @dev A validator's revealed scores, 16 per slot, reused every round.
     mapping(address validator => uint256[16]) internal _scoreWords;
-    mapping(uint256 round => mapping(uint32 dispute => mapping(address validator => bool))) internal _voted;
+    /// @dev Per voter: weight << 8 | side (1: the model is wrong, 2: right, 3: evicted from the voter set).
+    mapping(uint256 round => mapping(uint32 dispute => mapping(address validator => uint256))) internal _voted;
     /// @dev Yuma: each trainer owner's uid plus one (0: none yet), assigned at its first submission.
     mapping(address trainer => uint256) internal _trainerUid;
     /// @dev Yuma: trainer uids assigned so far (uids are 0.._trainerUids - 1).
@@ -122,11 +147,15 @@ abstract contract TrainingStorage {
     error AlreadySubmitted(address trainer);
     error RoundFull(uint256 maxUpdates);
     error TrainerUidsExhausted(uint256 maximum);
-    error CommitNotOpen(uint64 trainDeadline);
+    error UpdateRevealNotOpen(uint64 trainDeadline);
+    error UpdateRevealClosed(uint64 updateRevealDeadline);
+    error NoUpdateCommitment(address trainer);
+    error UpdateAlreadyRevealed(address trainer);
+    error CommitNotOpen(uint64 updateRevealDeadline);
     error CommitClosed(uint64 scoreDeadline);
     error NothingToScore();
     error AlreadyCommitted(address validator);
-    error TooManyValidators(uint256 maximum);
+    error ValidatorSetFull(uint256 leastStake);
     error RevealNotOpen(uint64 scoreDeadline);
     error RevealClosed(uint64 revealDeadline);
     error NoCommitment(address validator);
@@ -166,23 +195,57 @@ abstract contract TrainingStorage {
         taskId_ = _taskId;
     }
 
-    /// @dev How many validators may commit to score a round with `submissions` updates (> 0):
-    /// min(MAX_VALIDATORS, MAX_SCORES / submissions), or under Yuma
-    /// min(MAX_VALIDATORS, MAX_YUMA_SCORES / trainer uids), since its epoch runs over the whole
-    /// bond matrix, absent trainers included.
-    function _validatorCap(uint256 submissions) internal view returns (uint256) {
-        uint256 cap = _config.consensus == ITrainingRounds.Consensus.Yuma ? MAX_YUMA_SCORES / _trainerUids : MAX_SCORES / submissions;
-        return cap < MAX_VALIDATORS ? cap : MAX_VALIDATORS;
+    /// @dev Admits `who` with `weight` into a set of at most `capacity` members kept in `slots`
+    /// (owner << 96 | rank, rank = min(weight, 2^88 - 1) << 8 | 255 - seq): appended while there
+    /// is room, else in place of the member with the lowest rank if `who` ranks higher. The rank
+    /// orders by weight, then by arrival (`seq`, earlier ranks higher), so arrival only breaks ties.
+    /// @return slot where `who` went.
+    /// @return evicted the member it replaced, or zero.
+    function _admit(uint256[64] storage slots, uint256 count, uint256 capacity, address who, uint256 weight, uint8 seq)
+        internal
+        returns (uint256 slot, address evicted)
+    {
+        uint256 cap88 = (uint256(1) << 88) - 1;
+        uint256 rank = ((weight < cap88 ? weight : cap88) << 8) | (255 - uint256(seq));
+        uint256 entry = (uint256(uint160(who)) << 96) | rank;
+        if (count < capacity) {
+            slots[count] = entry;
+            return (count, address(0));
+        }
+        uint256 least = type(uint256).max;
+        for (uint256 i = 0; i < count; i++) {
+            uint256 r = slots[i] & ((uint256(1) << 96) - 1);
+            if (r < least) {
+                least = r;
+                slot = i;
+            }
+        }
+        if (rank <= least) revert ValidatorSetFull(least >> 8);
+        evicted = address(uint160(slots[slot] >> 96));
+        slots[slot] = entry;
+    }
+
+    /// @dev The owner in a set slot.
+    function _member(uint256 entry) internal pure returns (address) {
+        return address(uint160(entry >> 96));
+    }
+
+    /// @dev The owner's stake in the role's pool, the smaller of that at `snapshotBlock` and now:
+    /// stake added after the snapshot buys nothing and stake leaving counts no more.
+    function _snapshotStake(uint256 taskId_, bytes32 role, address owner, uint256 snapshotBlock) internal view returns (uint256 stake) {
+        stake = stakes.stakeAt(taskId_, role, owner, snapshotBlock);
+        uint256 active = stakes.activeStake(taskId_, role, owner);
+        if (active < stake) stake = active;
+    }
+
+    /// @dev Keeps the owner's stake in the role's pool from leaving before `until`.
+    function _lock(uint256 taskId_, bytes32 role, address owner, uint64 until) internal {
+        stakes.lock(taskId_, role, owner, until);
     }
 
     /// @dev Names one opening of a round in the per-participant flags (0 is never an opening).
     function _stamp(uint256 round, uint16 attempt) internal pure returns (uint64) {
         return (uint64(round) << 16) | attempt;
-    }
-
-    /// @dev The running hash a round's opening starts from.
-    function _seed(uint256 round, uint16 attempt) internal view returns (bytes32) {
-        return keccak256(abi.encode(address(this), round, attempt));
     }
 
     /// @dev Slashing evidence naming this training, the round and the participant.
