@@ -166,14 +166,21 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     error InvalidRotationTarget(address to);
 
     /// @param epochBlocks_ blocks per sortition epoch; a committee's whole draw window must fit in one.
-    constructor(IERC20 token_, address admin, uint64 unbondingDelay_, uint64 operatorDelay_, uint64 epochBlocks_) {
+    constructor(
+        IERC20 token_,
+        address admin,
+        uint64 unbondingDelay_,
+        uint64 operatorDelay_,
+        uint64 rotationDelay_,
+        uint64 epochBlocks_
+    ) {
         if (address(token_) == address(0) || admin == address(0)) revert ZeroAddress();
         if (epochBlocks_ < 2 || epochBlocks_ > 1_000_000) revert InvalidEpochBlocks();
         token = token_;
         epochBlocks = epochBlocks_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
-        _setDelays(unbondingDelay_, operatorDelay_, operatorDelay_);
+        _setDelays(unbondingDelay_, operatorDelay_, rotationDelay_);
     }
 
     // ---------------------------------------------------------------- owner side

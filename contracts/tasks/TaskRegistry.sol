@@ -10,13 +10,13 @@ import {StakeManager} from "../staking/StakeManager.sol";
 /// @title TaskRegistry: task proposing, checked by a stake-drawn code-verification committee
 /// @notice A proposer escrows a reward budget and a bond and proposes a task by the CID of its
 /// spec. A committee of verifiers is drawn from the protocol-wide verifier pool (task 0, role
-/// VERIFIER) with probability proportional to stake as it stood at the start of the sortition
-/// epoch of the seed block, a snapshot fixed before the seed is known, so no stake change made
-/// after the seed is out can steer the draw. The seed combines a secret the proposer committed
+/// VERIFIER) with probability proportional to stake as it stood just before the seed block (the
+/// first block of a sortition epoch), a snapshot fixed before the seed is known, so no stake
+/// change made after the seed is out can steer the draw. The seed combines a secret the proposer committed
 /// to at proposal time with the hash of a block mined after the proposal, so neither the proposer
 /// (who cannot know the block hash) nor the block producer (who cannot know the secret) sets it
-/// alone; the draw must happen within `drawWindowBlocks` of the seed block, which lies with its
-/// whole window in one epoch, else anyone may abandon the task. See the README for the limits.
+/// alone; the draw must happen within `drawWindowBlocks` of the seed block, else anyone may
+/// abandon the task. See the README for the limits.
 /// Drawn members' verifier stake is locked until the vote can be finalized. Members commit, then reveal,
 /// approve/reject with a reasons CID. Quorum and threshold decide. The majority shares the fee
 /// (and, on rejection, the bond); the minority and non-revealers are slashed. Approved tasks
@@ -50,7 +50,7 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         uint16 quorumBps; // share of the committee that must reveal
         uint16 approvalBps; // approvals must be strictly above this share of revealed votes
         uint16 slashBps; // share of a verifier's stake taken for a minority vote or no reveal
-        uint32 drawDelayBlocks; // the seed block is at least this many blocks after the proposal
+        uint32 drawDelayBlocks; // the seed block is the first epoch start at least this many blocks after the proposal
         uint32 drawWindowBlocks; // the committee must be drawn within this many blocks after the seed block
         uint64 commitPeriod;
         uint64 revealPeriod;
@@ -64,7 +64,7 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         Status status;
         uint32 paramsId;
         uint64 seedBlock;
-        uint64 snapshotEpoch; // the sortition epoch whose starting stake the committee is drawn from
+        uint64 snapshotEpoch; // the sortition epoch the seed block starts: the committee is drawn from its starting stake
         uint64 commitDeadline;
         uint64 revealDeadline;
         uint64 expiresAt;
@@ -398,16 +398,14 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         if (member == address(0) || !_isMember[taskId][member]) revert NotCommitteeMember(key);
     }
 
-    /// @dev The seed block and the snapshot epoch of a task proposed now: the seed block is
-    /// `drawDelayBlocks` ahead, moved to the start of the next epoch when its draw window would
-    /// cross an epoch boundary (a draw reads stake as of its epoch's start, which the tree keeps
-    /// only while that epoch lasts).
+    /// @dev The seed block and the snapshot epoch of a task proposed now: the seed block is the
+    /// first block of a sortition epoch at least `drawDelayBlocks` ahead, so the committee is
+    /// drawn from stake as it stood just before the seed block, and the whole draw window lies in
+    /// that epoch (the sortition tree keeps an epoch's starting stake only while the epoch lasts).
     function _seedBlock(Params storage p) private view returns (uint64 seedBlock, uint64 epoch) {
         uint64 epochBlocks = stakes.epochBlocks();
-        seedBlock = uint64(block.number) + p.drawDelayBlocks;
-        if ((seedBlock + p.drawWindowBlocks) / epochBlocks != seedBlock / epochBlocks) {
-            seedBlock = (seedBlock / epochBlocks + 1) * epochBlocks;
-        }
+        uint64 earliest = uint64(block.number) + p.drawDelayBlocks;
+        seedBlock = ((earliest + epochBlocks - 1) / epochBlocks) * epochBlocks;
         epoch = stakes.epochOf(seedBlock);
     }
 

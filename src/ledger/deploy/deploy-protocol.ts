@@ -84,6 +84,8 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
     deployer.address,
     params.unbondingDelay,
     params.operatorDelay,
+    params.rotationDelay,
+    params.epochBlocks,
   ], gasMeter)
   log(`StakeManager    ${stakeManager.address}`)
   const t = params.tasks
@@ -98,6 +100,7 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
       approvalBps: t.approvalBps,
       slashBps: t.slashBps,
       drawDelayBlocks: t.drawDelayBlocks,
+      drawWindowBlocks: t.drawWindowBlocks,
       commitPeriod: t.commitPeriod,
       revealPeriod: t.revealPeriod,
       minBond: t.minBond,

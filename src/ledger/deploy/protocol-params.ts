@@ -12,8 +12,10 @@ export type TaskRules = {
   approvalBps: number
   /** Share (bps) of a verifier's stake slashed for a minority vote or no reveal. */
   slashBps: number
-  /** Blocks between the proposal and the block whose hash seeds the committee draw. */
+  /** Blocks between the proposal and the block whose hash seeds the committee draw (at least). */
   drawDelayBlocks: number
+  /** Blocks after the seed block within which the committee must be drawn (else anyone may abandon the task). */
+  drawWindowBlocks: number
   /** Seconds for committing votes after the draw. */
   commitPeriod: bigint
   /** Seconds for revealing votes after the commit phase. */
@@ -34,6 +36,10 @@ export type ProtocolParams = {
   unbondingDelay: bigint
   /** Seconds before an operator key change takes effect. */
   operatorDelay: bigint
+  /** Seconds before an owner-key rotation can be completed (the old key can neither claim nor withdraw meanwhile). */
+  rotationDelay: bigint
+  /** Blocks per sortition epoch: committees are drawn from stake as it stood at the start of an epoch. */
+  epochBlocks: bigint
   /** Minimum active stake of a verifier (wei). */
   minVerifierStake: bigint
   /** Active stake a data provider needs in (task, DATA_PROVIDER) to register a shard (wei; 0: none). */
@@ -48,6 +54,8 @@ export const DEFAULT_PROTOCOL_PARAMS: ProtocolParams = {
   supply: parseEther('1000000000'),
   unbondingDelay: 7n * 24n * 3600n,
   operatorDelay: 24n * 3600n,
+  rotationDelay: 3n * 24n * 3600n,
+  epochBlocks: 256n,
   minVerifierStake: parseEther('100'),
   minDataProviderStake: parseEther('10'),
   inferenceResultWindow: 3600n,
@@ -57,6 +65,7 @@ export const DEFAULT_PROTOCOL_PARAMS: ProtocolParams = {
     approvalBps: 5000,
     slashBps: 1000,
     drawDelayBlocks: 2,
+    drawWindowBlocks: 64,
     commitPeriod: 3600n,
     revealPeriod: 3600n,
     minBond: parseEther('100'),
@@ -72,6 +81,8 @@ const overridesSchema = z.strictObject({
   supply: uint.optional(),
   unbondingDelay: uint.optional(),
   operatorDelay: uint.optional(),
+  rotationDelay: uint.optional(),
+  epochBlocks: uint.refine((v) => v >= 2n && v <= 1_000_000n, 'must be between 2 and 1,000,000 blocks').optional(),
   minVerifierStake: uint.optional(),
   minDataProviderStake: uint.optional(),
   inferenceResultWindow: uint.refine((v) => v > 0n && v <= 30n * 24n * 3600n, 'must be between 1 second and 30 days').optional(),
@@ -81,6 +92,7 @@ const overridesSchema = z.strictObject({
     approvalBps: int(9_999).optional(),
     slashBps: int(10_000).optional(),
     drawDelayBlocks: int(256).optional(),
+    drawWindowBlocks: int(256).optional(),
     commitPeriod: uint.optional(),
     revealPeriod: uint.optional(),
     minBond: uint.optional(),
@@ -114,7 +126,10 @@ export function parseProtocolParams(value: unknown, source = 'params'): Protocol
 export const DEV_CHAIN_PARAMS: ProtocolParamsOverrides = {
   unbondingDelay: 60n,
   operatorDelay: 30n,
-  tasks: { commitPeriod: 20n, revealPeriod: 20n },
+  rotationDelay: 30n,
+  // A block a second: a proposal's seed block comes within 20 s, and it has 16 s to draw.
+  epochBlocks: 20n,
+  tasks: { commitPeriod: 20n, revealPeriod: 20n, drawWindowBlocks: 16 },
 }
 
 /** Applies overrides in order over the defaults. */
