@@ -155,21 +155,25 @@ export { main as runCli } from './cli/main.js'
 export { trainingAt } from './ledger/training.js'
 export type { Training } from './ledger/training.js'
 export { createTraining } from './ledger/actions/training/create-training.js'
-export type { TrainingConfig } from './ledger/actions/training/create-training.js'
-export { getJudgements, getRound, getSubmissions } from './ledger/actions/training/read-training.js'
-export type { RoundInfo, Submission, UpdateJudgement, ValidatorJudgement } from './ledger/actions/training/read-training.js'
+export { TRAINING_DEFAULTS, largestValidatorSet, trainingConfig } from './ledger/training-config.js'
+export type { TrainingConfig, TrainingConfigInit } from './ledger/training-config.js'
+export { getJudgements, getRevealedUpdates, getRound, getSubmissions } from './ledger/actions/training/read-training.js'
+export type { RevealedSubmission, RoundInfo, Submission, UpdateJudgement, ValidatorJudgement } from './ledger/actions/training/read-training.js'
 export {
   commitScores,
+  commitUpdate,
   disputeModel,
   finishTraining,
   postModel,
   resolveDispute,
   revealScores,
+  revealUpdate,
   scoresCommitment,
   settleRound,
-  submitUpdate,
+  updateCommitment,
   voteDispute,
 } from './ledger/actions/training/write-training.js'
+export type { UpdateReveal } from './ledger/actions/training/write-training.js'
 export { fromOnChainDigest, toOnChainDigest } from './ledger/contracts/on-chain-digest.js'
 export { createTrainer } from './roles/trainer/trainer.js'
 export type { Trainer, TrainerInit, TrainerWork } from './roles/trainer/trainer.js'

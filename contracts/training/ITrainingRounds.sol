@@ -149,7 +149,7 @@ interface ITrainingRounds {
         uint64 scoreDeadline,
         uint64 revealDeadline
     );
-    event UpdateCommitted(uint256 indexed round, uint256 index, address indexed trainer);
+    event UpdateCommitted(uint256 indexed round, uint256 index, address indexed trainer, bytes32 commitment);
     event UpdateRevealed(
         uint256 indexed round, uint256 index, address indexed trainer, bytes32 digest, Codec codec, uint32 examples
     );

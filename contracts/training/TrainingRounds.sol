@@ -80,7 +80,7 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         });
         r.submissions = index + 1;
         _lock(taskId_, TRAINER, trainer, r.revealDeadline + _config.settlePeriod);
-        emit UpdateCommitted(round, index, trainer);
+        emit UpdateCommitted(round, index, trainer, commitment);
     }
 
     /// @inheritdoc ITrainingRounds

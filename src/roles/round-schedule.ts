@@ -5,24 +5,24 @@
  *
  * The runner plays a round by moving its embedded clock to each stage and running every
  * participant's step ({@link playRound}); a node polls the chain and runs its own step when its
- * stage is open and the chain shows it not yet done ({@link takeDueStep}). Either way the same
- * role code runs in the same order: trainers work → after the train deadline validators commit
- * → after the score deadline they reveal → after the reveal deadline the round is settled →
- * the aggregator posts the next model, which opens the next round.
+ * stage is open and the chain shows it not yet done ({@link dueStep}). Either way the same role
+ * code runs in the same order: trainers train and commit to their updates → after the train
+ * deadline they reveal them → after the update reveal deadline validators score and commit →
+ * after the score deadline they reveal → after the reveal deadline the round is settled → the
+ * aggregator posts the next model, which opens the next round.
  *
  * @packageDocumentation
  */
 import type { Address } from 'viem'
-import { getSubmissions } from '../ledger/actions/training/read-training.js'
 import type { RoundInfo } from '../ledger/actions/training/read-training.js'
-import { getRoundProgress, hasCommitted, hasRevealed, hasSubmitted } from '../ledger/actions/training/round-progress.js'
+import { getRoundProgress, hasCommitted, hasRevealed, hasRevealedUpdate, hasSubmitted } from '../ledger/actions/training/round-progress.js'
 import type { Training } from '../ledger/training.js'
 import type { Aggregator } from './aggregator/aggregator.js'
 import type { Trainer } from './trainer/trainer.js'
 import type { Validator } from './validator/validator.js'
 
 /** The stages of a round, in order. */
-export const ROUND_STAGES = ['train', 'commit', 'reveal', 'settle', 'post'] as const
+export const ROUND_STAGES = ['train', 'reveal-update', 'commit', 'reveal', 'settle', 'post'] as const
 export type RoundStage = (typeof ROUND_STAGES)[number]
 
 /** The roles that act in rounds. */
@@ -31,21 +31,24 @@ export type RoundRole = 'trainer' | 'validator' | 'aggregator'
 /** Who acts in each stage (anyone may settle; the aggregator does, as it posts next). */
 export const STAGE_ROLE: Readonly<Record<RoundStage, RoundRole>> = {
   train: 'trainer',
+  'reveal-update': 'trainer',
   commit: 'validator',
   reveal: 'validator',
   settle: 'aggregator',
   post: 'aggregator',
 }
 
-type Deadlines = Pick<RoundInfo, 'trainDeadline' | 'scoreDeadline' | 'revealDeadline'>
+type Deadlines = Pick<RoundInfo, 'trainDeadline' | 'updateRevealDeadline' | 'scoreDeadline' | 'revealDeadline'>
 
 /** The first chain time at which the contract accepts a stage's transaction. */
 export function stageOpensAt(info: Deadlines, stage: RoundStage): bigint {
   switch (stage) {
     case 'train':
       return 0n
-    case 'commit':
+    case 'reveal-update':
       return info.trainDeadline + 1n
+    case 'commit':
+      return info.updateRevealDeadline + 1n
     case 'reveal':
       return info.scoreDeadline + 1n
     case 'settle':
@@ -59,6 +62,8 @@ export function stageClosesAt(info: Deadlines, stage: RoundStage): bigint | unde
   switch (stage) {
     case 'train':
       return info.trainDeadline
+    case 'reveal-update':
+      return info.updateRevealDeadline
     case 'commit':
       return info.scoreDeadline
     case 'reveal':
@@ -78,11 +83,19 @@ export type RoundStep = {
 /** A participant's part in rounds: its role and a step for each stage it acts in. */
 export type RoundParticipant = { role: RoundRole; steps: Partial<Record<RoundStage, RoundStep>> }
 
-/** The trainer's step: submit an update, once per round. */
+/** The trainer's steps: train and commit to an update, then reveal it; once per round. */
 export function trainerParticipant(trainer: Trainer, training: Training): RoundParticipant {
+  const owner: Address = trainer.owner
   return {
     role: 'trainer',
-    steps: { train: { run: (round) => trainer.work(round), done: (round) => hasSubmitted(training, round, trainer.owner) } },
+    steps: {
+      train: { run: (round) => trainer.work(round), done: (round) => hasSubmitted(training, round, owner) },
+      'reveal-update': {
+        run: (round) => trainer.reveal(round),
+        // Nothing committed means nothing to reveal.
+        done: async (round) => !(await hasSubmitted(training, round, owner)) || (await hasRevealedUpdate(training, round, owner)),
+      },
+    },
   }
 }
 
@@ -94,7 +107,8 @@ export function validatorParticipant(validator: Validator, training: Training): 
     steps: {
       commit: {
         run: (round) => validator.commit(round),
-        done: async (round) => (await hasCommitted(training, round, owner)) || (await getSubmissions(training, round)).length === 0,
+        done: async (round) =>
+          validator.unseated(round) || (await hasCommitted(training, round, owner)) || (await getRoundProgress(training, round)).revealed === 0,
       },
       reveal: {
         run: (round) => validator.reveal(round),

@@ -35,7 +35,7 @@ export function compareVariants(runs: readonly { name: string; report: RunReport
       finalAccuracy: report.final.accuracy,
       accuracy: report.rounds.map((r) => r.accuracy),
       attacksAttempted: report.attacks.reduce((n, a) => n + a.attempted, 0),
-      attacksCaught: report.attacks.reduce((n, a) => n + a.caught, 0),
+      attacksCaught: report.attacks.reduce((n, a) => n + a.defeated, 0),
       adversaryRewardShare: total === 0n ? 0 : Number((adversaryRewards * 1_000_000n) / total) / 1_000_000,
       adversariesSlashed: Number(formatEther(adversaries.reduce((s, p) => s + p.slashed, 0n))),
       honestSlashed: Number(formatEther(report.participants.filter((p) => p.behaviour === 'honest').reduce((s, p) => s + p.slashed, 0n))),

@@ -64,7 +64,7 @@ function chartData(report: RunReport) {
     attacks: {
       labels: report.attacks.map((a) => `${a.role} ${a.behaviour}`),
       attempted: report.attacks.map((a) => a.attempted),
-      caught: report.attacks.map((a) => a.caught),
+      defeated: report.attacks.map((a) => a.defeated),
     },
   }
 }
@@ -80,7 +80,7 @@ chart('participants', { type: 'bar', data: { labels: data.participants.labels, d
 chart('stake', { type: 'line', data: { labels: data.stake.rounds, datasets: data.stake.series.map((s, i) => ({ label: s.label, data: s.values, borderColor: palette[i] })) } });
 data.metrics.forEach((m) => chart('metrics-' + m.of, { type: 'line', data: { labels: m.rounds, datasets: m.series.map((s, i) => ({ label: s.label, data: s.values, borderColor: palette[i], yAxisID: s.label.startsWith('nakamoto') ? 'count' : 'share' })) }, options: { scales: { share: { position: 'left', min: 0, max: 1 }, count: { position: 'right', beginAtZero: true, ticks: { precision: 0 } } } } }));
 chart('gas', { type: 'bar', data: { labels: data.gas.labels, datasets: [{ label: 'gas per participant per round', data: data.gas.perParticipant, backgroundColor: palette[3] }, { label: 'gas per round (all)', data: data.gas.perRound, backgroundColor: palette[5] }] } });
-chart('attacks', { type: 'bar', data: { labels: data.attacks.labels, datasets: [{ label: 'attempted', data: data.attacks.attempted, backgroundColor: palette[6] }, { label: 'caught', data: data.attacks.caught, backgroundColor: palette[0] }] } });
+chart('attacks', { type: 'bar', data: { labels: data.attacks.labels, datasets: [{ label: 'attempted', data: data.attacks.attempted, backgroundColor: palette[6] }, { label: 'defeated', data: data.attacks.defeated, backgroundColor: palette[0] }] } });
 document.body.dataset.chartsDrawn = String(Chart.instances ? Object.keys(Chart.instances).length : 0);
 `
 
@@ -110,7 +110,7 @@ document.body.dataset.chartsDrawn = String(Object.keys(Chart.instances).length);
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
 <p class="muted">The same participants, data and seed under each variant's mechanisms. Each variant's full report is linked.</p>
-<table><thead><tr><th>variant</th><th>aggregation</th><th>consensus</th><th>aggregates</th><th>final accuracy</th><th>attacks caught</th><th>adversaries' reward share</th><th>adversaries slashed (DEAI)</th><th>honest slashed (DEAI)</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>variant</th><th>aggregation</th><th>consensus</th><th>aggregates</th><th>final accuracy</th><th>attacks defeated</th><th>adversaries' reward share</th><th>adversaries slashed (DEAI)</th><th>honest slashed (DEAI)</th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Final accuracy</h2><div class="chart"><canvas id="final"></canvas></div>
 <h2>Accuracy per round</h2><div class="chart"><canvas id="curves"></canvas></div>
 <script id="chart-data" type="application/json">${scriptJson(data)}</script>
@@ -123,15 +123,18 @@ document.body.dataset.chartsDrawn = String(Object.keys(Chart.instances).length);
 /**
  * Renders the run report as one self-contained HTML page (Chart.js inlined, no network):
  * accuracy, rewards and slashes by behaviour and participant, stake over time, decentralization
- * per round, gas per role, attacks attempted and caught, and the on-chain audit trail.
+ * per round, gas per role, attacks attempted and defeated, each adversary's net gain, and the on-chain audit trail.
  */
 export function renderReportHtml(report: RunReport): string {
   const s = report.scenario
   const title = `deai run: ${s.name ?? `${s.task.model} on ${s.task.dataset}`}`
-  const caught = report.attacks.reduce((n, a) => n + a.caught, 0)
+  const defeated = report.attacks.reduce((n, a) => n + a.defeated, 0)
   const attempted = report.attacks.reduce((n, a) => n + a.attempted, 0)
   const participants = report.participants
-    .map((p) => `<tr><td>${escapeHtml(p.id)}</td><td>${p.role}</td><td>${escapeHtml(p.behaviour)}</td><td><code>${p.address}</code></td><td>${deai(p.rewards).toFixed(4)}</td><td>${deai(p.slashed).toFixed(4)}</td></tr>`)
+    .map((p) => `<tr><td>${escapeHtml(p.id)}</td><td>${p.role}</td><td>${escapeHtml(p.behaviour)}</td><td><code>${p.address}</code></td><td>${deai(p.rewards).toFixed(4)}</td><td>${deai(p.slashed).toFixed(4)}</td><td>${deai(p.net).toFixed(4)}</td></tr>`)
+    .join('')
+  const attacks = report.attacks
+    .map((a) => `<tr><td>${a.role}</td><td>${escapeHtml(a.behaviour)}</td><td>${a.participants}</td><td>${a.attempted}</td><td>${a.defeated}</td><td>${deai(a.net).toFixed(4)}</td><td>${(a.rewardShare * 100).toFixed(2)}%</td><td>${a.notes.map(escapeHtml).join('<br>')}</td></tr>`)
     .join('')
   const audit = report.auditTrail
     .map((e) => `<tr><td>${e.block}</td><td><code>${e.transaction}</code></td><td>${escapeHtml(e.contract)}</td><td>${escapeHtml(e.event)}</td><td><code>${escapeHtml(toJson(e.args, 0))}</code></td></tr>`)
@@ -146,7 +149,7 @@ task ${report.task.id} (spec <code>${report.task.specCid}</code>), training cont
 <div class="kpi">
 <div>${report.final.accuracy.toFixed(4)}<span>final test accuracy</span></div>
 <div>${report.initialAccuracy.toFixed(4)}<span>initial accuracy</span></div>
-<div>${caught} / ${attempted}<span>attacks caught</span></div>
+<div>${defeated} / ${attempted}<span>attacks defeated</span></div>
 <div>${report.participants.length}<span>participants</span></div>
 </div>
 <h2>Lifecycle</h2>
@@ -160,9 +163,10 @@ Inference: ${report.inference.answered} of ${report.inference.requests} requests
 <h2>Decentralization per round</h2>
 <div class="grid"><div><h3>stake</h3><div class="chart"><canvas id="metrics-stake"></canvas></div></div><div><h3>rewards</h3><div class="chart"><canvas id="metrics-rewards"></canvas></div></div><div><h3>validation power</h3><div class="chart"><canvas id="metrics-validationPower"></canvas></div></div></div>
 <h2>Gas per role</h2><div class="chart"><canvas id="gas"></canvas></div>
-<h2>Attacks attempted and caught</h2><div class="chart"><canvas id="attacks"></canvas></div>
+<h2>Attacks attempted and defeated</h2><div class="chart"><canvas id="attacks"></canvas></div>
+<table><thead><tr><th>role</th><th>behaviour</th><th>participants</th><th>attempted</th><th>defeated</th><th>net gain (DEAI)</th><th>reward share</th><th>what happened</th></tr></thead><tbody>${attacks}</tbody></table>
 <h2>Participants</h2>
-<table><thead><tr><th>id</th><th>role</th><th>behaviour</th><th>owner</th><th>rewards (DEAI)</th><th>slashed (DEAI)</th></tr></thead><tbody>${participants}</tbody></table>
+<table><thead><tr><th>id</th><th>role</th><th>behaviour</th><th>owner</th><th>rewards (DEAI)</th><th>slashed (DEAI)</th><th>net (DEAI)</th></tr></thead><tbody>${participants}</tbody></table>
 <h2>Audit trail</h2>
 <p class="muted">${report.auditTrail.length} events from the protocol's contracts, in chain order. <code>deai audit</code> recomputes the figures above from these and the content they name.</p>
 <details><summary>show every event</summary>

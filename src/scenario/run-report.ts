@@ -22,17 +22,25 @@ export type RoundRecord = {
   metrics: { stake: DecentralizationMetrics; rewards: DecentralizationMetrics; validationPower: DecentralizationMetrics }
 }
 
-/** One kind of attack in a run: how often it was tried and how often the protocol caught it. */
+/** One kind of attack in a run: how often it was tried and how often the protocol defeated it. */
 export type AttackRecord = {
-  role: 'trainer' | 'validator'
+  role: 'trainer' | 'validator' | 'proposer' | 'stranger'
   behaviour: string
   participants: number
-  /** Trainer updates submitted, or validator rounds played. */
+  /**
+   * Poisoned and free-riding updates: updates submitted; misbehaving validators: rounds played;
+   * the trust adversaries (front-runner, slash-escaper, sybil-swarm, grinder, operator-griefer):
+   * their attempts (a copied reveal, an escape, a seat, a grind, a claimed key).
+   */
   attempted: number
-  /** Updates rejected, or validator rounds slashed. */
-  caught: number
+  /** Updates rejected, validator rounds slashed or unpaid, attempts that failed. */
+  defeated: number
   /** Share of all rewards these participants earned. */
   rewardShare: number
+  /** Their net gain: rewards minus stake lost (and fees paid), in wei. */
+  net: bigint
+  /** What happened, for the trust adversaries. */
+  notes: string[]
 }
 
 /** One on-chain event, in chain order. */
@@ -47,6 +55,10 @@ export type RunParticipant = {
   rewards: bigint
   /** Everything slashed from the participant (wei of DEAI). */
   slashed: bigint
+  /** Fees the participant paid the protocol: a proposer's verification fee and any forfeited bond (wei). */
+  fees: bigint
+  /** Net gain: rewards − slashed − fees (wei). */
+  net: bigint
 }
 
 /** What `deai run` writes and prints. Bigints are wei; JSON renders them as decimal strings. */

@@ -21,7 +21,6 @@ import { getTask } from '../ledger/actions/get-task.js'
 import { proposeTask } from '../ledger/actions/propose-task.js'
 import { stake } from '../ledger/actions/stake.js'
 import { createTraining } from '../ledger/actions/training/create-training.js'
-import type { TrainingConfig } from '../ledger/actions/training/create-training.js'
 import { getJudgements, getRound } from '../ledger/actions/training/read-training.js'
 import { finishTraining } from '../ledger/actions/training/write-training.js'
 import { finalizeTask } from '../ledger/actions/vote-on-task.js'
@@ -32,6 +31,7 @@ import { createEmbeddedLedger } from '../ledger/embedded/create-embedded-ledger.
 import type { ChainJournal } from '../ledger/embedded/create-embedded-ledger.js'
 import { createGasMeter } from '../ledger/gas-meter.js'
 import { connectProtocol } from '../ledger/protocol.js'
+import { TRAINING_DEFAULTS, trainingConfig } from '../ledger/training-config.js'
 import type { Protocol } from '../ledger/protocol.js'
 import type { Training } from '../ledger/training.js'
 import { initMl } from '../ml/backend.js'
@@ -41,8 +41,16 @@ import { evaluate } from '../ml/train/evaluate.js'
 import { createMemoryPeerHub } from '../peers/memory-peer-hub.js'
 import { createAggregator } from '../roles/aggregator/aggregator.js'
 import { aggregatorParticipant, playRound, trainerParticipant, validatorParticipant } from '../roles/round-schedule.js'
+import { createOperatorGriefer } from '../roles/adversary/operator-griefer.js'
+import type { PoolKey } from '../roles/adversary/operator-griefer.js'
+import type { AdversaryRecord } from '../roles/adversary/adversary-record.js'
+import { createGrinder } from '../roles/proposer/grinder.js'
+import { createFrontRunner, frontRunnerParticipant } from '../roles/trainer/front-runner.js'
+import type { FrontRunner } from '../roles/trainer/front-runner.js'
+import { createSlashEscaper, escaperParticipant } from '../roles/trainer/slash-escaper.js'
+import type { SlashEscaper } from '../roles/trainer/slash-escaper.js'
 import { createTrainer } from '../roles/trainer/trainer.js'
-import type { Trainer } from '../roles/trainer/trainer.js'
+import type { PendingTrainerTx, Trainer } from '../roles/trainer/trainer.js'
 import { createValidator } from '../roles/validator/validator.js'
 import type { Validator } from '../roles/validator/validator.js'
 import { verifyAndVote } from '../roles/verifier/verify-and-vote.js'
@@ -51,7 +59,7 @@ import { aggregationSpec } from './aggregation-spec.js'
 import { prepareData } from './prepare-data.js'
 import type { AttackRecord, RoundRecord, RunParticipant, RunReport } from './run-report.js'
 import { auditTrail } from './audit-trail.js'
-import type { Scenario, TrainerBehaviour, ValidatorBehaviour } from './scenario-schema.js'
+import type { Scenario, ValidatorBehaviour } from './scenario-schema.js'
 
 export type RunScenarioOptions = {
   /** Progress lines (stage, round, estimate). */
@@ -63,8 +71,10 @@ export type RunScenarioOptions = {
 }
 
 const TRAIN_PERIOD = 600n
+const UPDATE_REVEAL_PERIOD = 300n
 const SCORE_PERIOD = 300n
 const REVEAL_PERIOD = 300n
+const SETTLE_PERIOD = 300n
 const DISPUTE_PERIOD = 300n
 
 const CONSENSUS_IDS = { flock: 0, 'median-score': 1, yuma: 2 } as const
@@ -74,7 +84,17 @@ function deai(value: number | string): bigint {
   return parseEther(String(value))
 }
 
-type Member = { id: string; role: 'verifier' | 'trainer' | 'validator' | 'aggregator' | 'proposer' | 'data-provider' | 'inference-provider'; behaviour: string; account: PrivateKeyAccount }
+type Member = { id: string; role: 'verifier' | 'trainer' | 'validator' | 'aggregator' | 'proposer' | 'data-provider' | 'inference-provider' | 'stranger'; behaviour: string; account: PrivateKeyAccount }
+
+/** A sybil swarm's members commit at the minimum validator stake. */
+const SYBIL_VALIDATOR_STAKE = 100
+/** A grinder's sybil verifiers stake the minimum verifier stake. */
+const SYBIL_VERIFIER_STAKE = 100
+/**
+ * Unbonding takes a minute here, less than any phase of a round, so that only the locks on
+ * stake behind pending work keep a slash-escaper's stake in (the default is a week).
+ */
+const UNBONDING_DELAY = 60n
 
 /**
  * Plays a scenario on one embedded chain, content store and peer hub: a task proposed and
@@ -104,32 +124,46 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   // Accounts: deployer, proposer, then every participant in a fixed order.
   const providerCount = scenario.participants.dataProviders
   const inferenceCount = scenario.participants.inferenceProviders
-  const accountCount = 2 + verifierCount + trainerGroups.length + validatorGroups.length + aggregatorCount + providerCount + inferenceCount
+  const proposerConduct = scenario.participants.proposer
+  const sybilVerifierCount = proposerConduct.behaviour === 'grinder' ? (proposerConduct.sybilVerifiers ?? 3) : 0
+  const strangerGroups = scenario.participants.strangers.flatMap((g) => Array.from({ length: g.count }, () => g))
+  const accountCount = 2 + verifierCount + sybilVerifierCount + trainerGroups.length + validatorGroups.length + aggregatorCount + providerCount + inferenceCount + strangerGroups.length
   const ledger = await createEmbeddedLedger({ accounts: accountCount })
   const accounts = [...ledger.accounts]
   const take = () => accounts.shift()!
   const deployer = take()
   const proposer = take()
-  const members: Member[] = [{ id: 'proposer', role: 'proposer', behaviour: 'honest', account: proposer }]
+  const members: Member[] = [{ id: 'proposer', role: 'proposer', behaviour: proposerConduct.behaviour, account: proposer }]
   const verifiers = Array.from({ length: verifierCount }, (_, i) => ({ id: `verifier-${i + 1}`, role: 'verifier' as const, behaviour: 'honest', account: take() }))
+  const sybilVerifiers = Array.from({ length: sybilVerifierCount }, (_, i) => ({ id: `grinder-verifier-${i + 1}`, role: 'verifier' as const, behaviour: 'grinder', account: take() }))
   const trainerMembers = trainerGroups.map((g, i) => ({ id: `trainer-${i + 1}`, role: 'trainer' as const, behaviour: g.behaviour as string, account: take() }))
   const validatorMembers = validatorGroups.map((g, i) => ({ id: `validator-${i + 1}`, role: 'validator' as const, behaviour: g.behaviour as string, account: take() }))
   const aggregatorMembers = Array.from({ length: aggregatorCount }, (_, i) => ({ id: `aggregator-${i + 1}`, role: 'aggregator' as const, behaviour: 'honest', account: take() }))
   const providerMembers = Array.from({ length: providerCount }, (_, i) => ({ id: `data-provider-${i + 1}`, role: 'data-provider' as const, behaviour: 'honest', account: take() }))
   const inferenceMembers = Array.from({ length: inferenceCount }, (_, i) => ({ id: `inference-provider-${i + 1}`, role: 'inference-provider' as const, behaviour: 'honest', account: take() }))
-  members.push(...verifiers, ...trainerMembers, ...validatorMembers, ...aggregatorMembers, ...providerMembers, ...inferenceMembers)
+  const strangerMembers = strangerGroups.map((g, i) => ({ id: `stranger-${i + 1}`, role: 'stranger' as const, behaviour: g.behaviour as string, account: take() }))
+  members.push(...verifiers, ...sybilVerifiers, ...trainerMembers, ...validatorMembers, ...aggregatorMembers, ...providerMembers, ...inferenceMembers, ...strangerMembers)
 
   const gasMeter = createGasMeter()
   log('deploying the protocol on the embedded chain')
-  const deployment = await deployProtocol(ledger, { deployer, fund: members.map((m) => m.account.address) })
+  const deployment = await deployProtocol(ledger, { deployer, fund: members.map((m) => m.account.address), params: { unbondingDelay: UNBONDING_DELAY } })
   const protocol = await connectProtocol(ledger, deployment, { gasMeter })
   const content = await createContentStore(options.contentDir === undefined ? { kind: 'memory' } : { kind: 'fs', path: options.contentDir })
   const hub = createMemoryPeerHub()
   stage('setup')
 
+  const griefers = strangerMembers.map((m) => Object.assign(createOperatorGriefer({ protocol, key: m.account }), { member: m }))
+  const claimAll = async (victims: readonly PoolKey[]) => {
+    for (const g of griefers) await g.claim(victims)
+  }
+  const verifierKeys: PoolKey[] = verifiers.map((v) => ({ address: v.account.address, role: 'verifier' }))
+  await claimAll(verifierKeys)
+
   // Task proposing: the committee checks the spec and the model bundle.
   log('task proposing: verifiers stake, the proposer proposes, the committee checks and votes')
   for (const v of verifiers) await stake(protocol, v.account, { role: 'verifier', amount: deai(500) })
+  const grinder = proposerConduct.behaviour === 'grinder' ? createGrinder({ protocol, proposer, sybils: sybilVerifiers.map((v) => v.account) }) : undefined
+  await grinder?.stakeSybils(deai(SYBIL_VERIFIER_STAKE))
   const { specCid } = await buildTaskSpec(content, {
     name: scenario.name ?? `fashion-mnist ${scenario.task.model}`,
     model: scenario.task.model,
@@ -138,7 +172,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   })
   const budget = deai(scenario.task.budget)
   const { taskId } = await proposeTask(protocol, proposer, { specCid, budget })
-  const committee = await drawCommittee(protocol, proposer, taskId)
+  const committee = grinder === undefined ? await drawCommittee(protocol, proposer, taskId) : await grinder.drawCommittee(taskId)
   const byAddress = new Map(members.map((m) => [m.account.address.toLowerCase(), m]))
   const verdicts: { member: string; approve: boolean; reasonsCid: string }[] = []
   for (const address of committee) {
@@ -174,37 +208,40 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   }
   stage('data')
 
-  // Staking for the training stage.
-  for (const t of trainerMembers) await stake(protocol, t.account, { role: 'trainer', taskId, amount: deai(trainerGroups[trainerMembers.indexOf(t)]!.stake ?? 100) })
-  for (const v of validatorMembers) await stake(protocol, v.account, { role: 'validator', taskId, amount: deai(validatorGroups[validatorMembers.indexOf(v)]!.stake ?? 1000) })
+  // Staking for the training stage (strangers first try to claim the keys as their operators).
+  const workerKeys: PoolKey[] = [
+    ...trainerMembers.filter((m) => m.behaviour === 'honest').map((m) => ({ address: m.account.address, role: 'trainer' as const, taskId })),
+    ...validatorMembers.filter((m) => m.behaviour === 'honest').map((m) => ({ address: m.account.address, role: 'validator' as const, taskId })),
+    ...aggregatorMembers.map((m) => ({ address: m.account.address, role: 'aggregator' as const, taskId })),
+  ]
+  await claimAll(workerKeys)
+  const trainerStake = (i: number) => deai(trainerGroups[i]!.stake ?? 100)
+  for (const [i, t] of trainerMembers.entries()) await stake(protocol, t.account, { role: 'trainer', taskId, amount: trainerStake(i) })
+  for (const [i, v] of validatorMembers.entries()) {
+    const g = validatorGroups[i]!
+    await stake(protocol, v.account, { role: 'validator', taskId, amount: deai(g.stake ?? (g.behaviour === 'sybil-swarm' ? SYBIL_VALIDATOR_STAKE : 1000)) })
+  }
   for (const a of aggregatorMembers) await stake(protocol, a.account, { role: 'aggregator', taskId, amount: deai(1000) })
+  for (const g of griefers) await g.check([...verifierKeys, ...workerKeys])
 
   const { spec: aggregation, param: aggregationParam } = aggregationSpec(scenario)
   const consensus = scenario.mechanisms.consensus
   const rounds = scenario.task.rounds
   const emissionPerRound = task.budget / BigInt(rounds)
-  const config: TrainingConfig = {
+  const maxUpdates = Math.min(256, trainerMembers.length)
+  const config = trainingConfig({
     rounds,
-    trainPeriod: TRAIN_PERIOD,
-    scorePeriod: SCORE_PERIOD,
-    revealPeriod: REVEAL_PERIOD,
-    disputePeriod: DISPUTE_PERIOD,
+    periods: { train: TRAIN_PERIOD, updateReveal: UPDATE_REVEAL_PERIOD, score: SCORE_PERIOD, reveal: REVEAL_PERIOD, settle: SETTLE_PERIOD, dispute: DISPUTE_PERIOD },
     emissionPerRound,
-    trainerShareBps: 7000,
-    acceptFloorBps: consensus.acceptFloorBps ?? 1500,
-    acceptRelativeBps: consensus.acceptRelativeBps ?? 8000,
-    deviationBoundBps: consensus.deviationBoundBps ?? 2500,
-    slashTrainerBps: 1000,
-    slashValidatorBps: 1000,
-    slashAggregatorBps: 5000,
-    maxUpdates: Math.min(256, trainerMembers.length),
+    acceptFloorBps: consensus.acceptFloorBps ?? TRAINING_DEFAULTS.acceptFloorBps,
+    acceptRelativeBps: consensus.acceptRelativeBps ?? TRAINING_DEFAULTS.acceptRelativeBps,
+    deviationBoundBps: consensus.deviationBoundBps ?? TRAINING_DEFAULTS.deviationBoundBps,
+    maxUpdates,
+    maxValidators: scenario.mechanisms.maxValidators,
     consensus: CONSENSUS_IDS[consensus.rule],
     aggregation: AGGREGATION_IDS[aggregation.rule],
     aggregationParam,
-    minTrainerStake: deai(10),
-    minValidatorStake: deai(100),
-    minAggregatorStake: deai(100),
-  }
+  })
   const initialCid = await content.putTensor(initialWeights(scenario.task.model, deriveSeed(scenario.seed, 0x1417)))
   const training: Training = await createTraining(protocol, proposer, taskId, config, initialCid)
   stage('staking')
@@ -213,21 +250,35 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const attackers = new Set<Address>(trainerMembers.filter((t) => t.behaviour !== 'honest').map((t) => t.account.address))
   const shardData: ImageSet[] = []
   for (const shard of shards) shardData.push(decodeImageSet(await content.getBytes(shard.cid), `shard ${shard.shardId}`))
-  const trainers: (Trainer & { member: Member })[] = trainerMembers.map((m, i) => {
+  const frontRunners: (FrontRunner & { member: Member })[] = []
+  const escapers: (SlashEscaper & { member: Member })[] = []
+  const trainers: (Trainer & { member: Member })[] = []
+  const watchers = async (tx: PendingTrainerTx) => {
+    for (const f of frontRunners) await f.watch(tx)
+  }
+  for (const [i, m] of trainerMembers.entries()) {
     const g = trainerGroups[i]!
-    const conduct = g.behaviour === 'copier'
+    if (g.behaviour === 'front-runner') {
+      frontRunners.push(Object.assign(createFrontRunner({ training, key: m.account, owner: m.account.address }), { member: m }))
+      continue
+    }
+    const attack = g.behaviour === 'slash-escaper' ? 'sign-flip' : g.behaviour
+    const conduct = attack === 'copier'
       ? { behaviour: 'copier' as const }
-      : { behaviour: g.behaviour as Exclude<TrainerBehaviour, 'copier'>, ...(g.scale === undefined ? {} : { scale: g.scale }), ...(g.sigma === undefined ? {} : { sigma: g.sigma }), ...(g.target === undefined ? {} : { target: g.target }), ...(g.poisonFraction === undefined ? {} : { poisonFraction: g.poisonFraction }) }
+      : { behaviour: attack, ...(g.scale === undefined ? {} : { scale: g.scale }), ...(g.sigma === undefined ? {} : { sigma: g.sigma }), ...(g.target === undefined ? {} : { target: g.target }), ...(g.poisonFraction === undefined ? {} : { poisonFraction: g.poisonFraction }) }
     const trainer = createTrainer({
       training, content, peers: hub.connect({ peerId: m.id }), key: m.account, owner: m.account.address, kind: scenario.task.model,
       data: shardData[i]!, indices: Array.from({ length: shardData[i]!.count }, (_, k) => k), epochs: scenario.task.localEpochs, batchSize: scenario.task.batchSize,
       learningRate: scenario.task.learningRate, seed: deriveSeed(scenario.seed, 0x7a, i), conduct,
+      // Everyone's pending transactions are public; front-runners watch the others'.
+      onPending: watchers,
     })
-    return Object.assign(trainer, { member: m })
-  })
-  // Copiers need someone else's update on chain first.
-  trainers.sort((a, b) => Number(a.behaviour === 'copier') - Number(b.behaviour === 'copier'))
-  const validators: (Validator & { member: Member })[] = validatorMembers.map((m, i) => Object.assign(createValidator({
+    if (g.behaviour === 'slash-escaper') escapers.push(Object.assign(createSlashEscaper({ training, trainer, owner: m.account, stake: trainerStake(i) }), { member: m }))
+    else trainers.push(Object.assign(trainer, { member: m }))
+  }
+  // A sybil swarm commits first, hoping to fill the validator set before anyone else.
+  const validatorOrder = validatorMembers.map((m, i) => ({ m, i })).sort((a, b) => Number(validatorGroups[b.i]!.behaviour === 'sybil-swarm') - Number(validatorGroups[a.i]!.behaviour === 'sybil-swarm'))
+  const validators: (Validator & { member: Member })[] = validatorOrder.map(({ m, i }) => Object.assign(createValidator({
     training, content, key: m.account, owner: m.account.address, kind: scenario.task.model, data: data.validation,
     indices: data.validatorIndices[i]!, behaviour: validatorGroups[i]!.behaviour as ValidatorBehaviour, seed: deriveSeed(scenario.seed, 0x7b, i),
     colluders: attackers,
@@ -253,6 +304,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // The shared round schedule (the same one `deai node` follows against a real chain).
     const participants = [
       ...trainers.map((t) => trainerParticipant(t, training)),
+      ...escapers.map((e) => escaperParticipant(e, training)),
+      // Front-runners take their own turn last: by then they have copied whoever committed first.
+      ...frontRunners.map((f) => frontRunnerParticipant(f, training)),
       ...validators.map((v) => validatorParticipant(v, training)),
       aggregatorParticipant(aggregators[(r - 1) % aggregators.length]!, training),
     ]
@@ -264,6 +318,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       stageDone: (stage) => void phase(stage),
     })
     const judged = await getJudgements(training, round)
+    for (const e of escapers) e.judged(round)
     const model = results.find((result) => result.stage === 'post')!.value as { cid: string; weights: Float32Array }
     const evaluation = await evaluate({ kind: scenario.task.model, weights: model.weights, data: data.test })
     phases.push(phase('measure'))
@@ -331,7 +386,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   if (inference.requests > 0) log(`inference: ${inference.answered} of ${inference.requests} requests answered, ${inference.correct} correct`)
   stage('post-training')
 
-  const participants = await summarise(protocol, members)
+  const participants = await summarise(protocol, members, taskId)
+  const records = new Map<string, AdversaryRecord[]>()
+  const keep = (behaviour: string, record: AdversaryRecord) => records.set(behaviour, [...(records.get(behaviour) ?? []), record])
+  for (const f of frontRunners) keep('front-runner', f.record())
+  for (const e of escapers) keep('slash-escaper', e.record())
+  for (const g of griefers) keep('operator-griefer', g.record())
+  if (grinder !== undefined) keep('grinder', grinder.record())
   for (const m of members) {
     const unclaimed = await ledger.client.readContract({ ...protocol.stakeManager, functionName: 'rewardsOf', args: [m.account.address] })
     if (unclaimed > 0n) await claimRewards(protocol, m.account)
@@ -357,7 +418,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     rounds: roundRecords,
     final: { accuracy: roundRecords.at(-1)?.accuracy ?? initial.accuracy, modelCid: roundRecords.at(-1)?.modelCid ?? initialCid },
     participants,
-    attacks: attacksOf(roundRecords, participants),
+    attacks: attacksOf(roundRecords, participants, records),
     auditTrail: await auditTrail(protocol, training),
     gas: gasByRole(roundRecords, members),
     chain: { chainId: ledger.chain.id, deployment, blocks: await ledger.client.getBlockNumber() },
@@ -370,7 +431,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   return report
 }
 
-async function summarise(protocol: Protocol, members: readonly Member[]): Promise<RunParticipant[]> {
+async function summarise(protocol: Protocol, members: readonly Member[], taskId: bigint): Promise<RunParticipant[]> {
   const client = protocol.ledger.client
   const from = BigInt(protocol.deployment.blockNumber)
   const credited = await client.getContractEvents({ ...protocol.stakeManager, eventName: 'RewardCredited', fromBlock: from })
@@ -379,14 +440,16 @@ async function summarise(protocol: Protocol, members: readonly Member[]): Promis
   const slashes = new Map<string, bigint>()
   for (const e of credited) rewards.set(e.args.owner!.toLowerCase(), (rewards.get(e.args.owner!.toLowerCase()) ?? 0n) + e.args.amount!)
   for (const e of slashed) slashes.set(e.args.owner!.toLowerCase(), (slashes.get(e.args.owner!.toLowerCase()) ?? 0n) + e.args.amount!)
-  return members.map((m) => ({
-    id: m.id,
-    role: m.role,
-    behaviour: m.behaviour,
-    address: m.account.address,
-    rewards: rewards.get(m.account.address.toLowerCase()) ?? 0n,
-    slashed: slashes.get(m.account.address.toLowerCase()) ?? 0n,
-  }))
+  // The proposer paid the verification fee out of its budget (the run's task is approved).
+  const task = await client.readContract({ ...protocol.taskRegistry, functionName: 'getTask', args: [taskId] })
+  const { fee } = await client.readContract({ ...protocol.taskRegistry, functionName: 'paramsAt', args: [task.paramsId] })
+  return members.map((m) => {
+    const key = m.account.address.toLowerCase()
+    const r = rewards.get(key) ?? 0n
+    const s = slashes.get(key) ?? 0n
+    const fees = m.role === 'proposer' ? fee : 0n
+    return { id: m.id, role: m.role, behaviour: m.behaviour, address: m.account.address, rewards: r, slashed: s, fees, net: r - s - fees }
+  })
 }
 
 /** Seconds spent in each named phase of a round (wall clock, for the report's timing). */
@@ -425,28 +488,51 @@ async function serveInference(protocol: Protocol, content: ContentStore, o: {
   return { requests: o.requests, answered: results.length, correct: results.filter((r) => r.outputClass === r.label).length, results }
 }
 
-function attacksOf(rounds: readonly RoundRecord[], participants: readonly RunParticipant[]): AttackRecord[] {
+/** The trust adversaries report their own attempts; the others are judged round by round. */
+function attacksOf(rounds: readonly RoundRecord[], participants: readonly RunParticipant[], records: ReadonlyMap<string, readonly AdversaryRecord[]>): AttackRecord[] {
   const total = participants.reduce((sum, p) => sum + p.rewards, 0n)
   const groups = new Map<string, RunParticipant[]>()
   for (const p of participants) {
-    if ((p.role !== 'trainer' && p.role !== 'validator') || p.behaviour === 'honest') continue
-    const key = `${p.role} ${p.behaviour}`
+    if (p.behaviour === 'honest' || !['trainer', 'validator', 'proposer', 'stranger', 'verifier'].includes(p.role)) continue
+    // A grinder's sybil verifiers are part of its attack.
+    const key = p.behaviour === 'grinder' ? 'proposer grinder' : `${p.role} ${p.behaviour}`
     groups.set(key, [...(groups.get(key) ?? []), p])
   }
-  return [...groups.values()].map((group) => {
+  return [...groups.entries()].map(([key, group]) => {
     const ids = new Set(group.map((p) => p.id))
-    const role = group[0]!.role as 'trainer' | 'validator'
-    const rows = role === 'trainer'
-      ? rounds.flatMap((r) => r.updates.filter((u) => ids.has(u.trainer)).map((u) => !u.accepted))
-      : rounds.flatMap((r) => r.validators.filter((v) => ids.has(v.validator)).map((v) => v.slashed))
+    const role = key.split(' ')[0] as AttackRecord['role']
+    const behaviour = group[0]!.behaviour
     const rewards = group.reduce((sum, p) => sum + p.rewards, 0n)
+    const own = records.get(behaviour)
+    let attempted: number
+    let defeated: number
+    if (own !== undefined) {
+      attempted = own.reduce((n, r) => n + r.attempted, 0)
+      defeated = own.reduce((n, r) => n + r.defeated, 0)
+    } else if (role === 'trainer') {
+      const rows = rounds.flatMap((r) => r.updates.filter((u) => ids.has(u.trainer)))
+      attempted = rows.length
+      defeated = rows.filter((u) => !u.accepted).length
+    } else if (behaviour === 'sybil-swarm') {
+      // Each member tries every round to take a seat and be paid for scoring in the owner's
+      // favour; it is defeated when it is evicted from the set, slashed or paid nothing.
+      const rows = rounds.flatMap((r) => r.validators.filter((v) => ids.has(v.validator)))
+      attempted = rounds.length * group.length
+      defeated = attempted - rows.filter((v) => !v.slashed && v.reward > 0n).length
+    } else {
+      const rows = rounds.flatMap((r) => r.validators.filter((v) => ids.has(v.validator)))
+      attempted = rows.length
+      defeated = rows.filter((v) => v.slashed).length
+    }
     return {
       role,
-      behaviour: group[0]!.behaviour,
+      behaviour,
       participants: group.length,
-      attempted: rows.length,
-      caught: rows.filter(Boolean).length,
+      attempted,
+      defeated,
       rewardShare: total === 0n ? 0 : Number((rewards * 1_000_000n) / total) / 1_000_000,
+      net: group.reduce((sum, p) => sum + p.net, 0n),
+      notes: own?.flatMap((r) => r.notes) ?? [],
     }
   })
 }

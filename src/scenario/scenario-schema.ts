@@ -8,7 +8,20 @@ export const TRAINER_BEHAVIOURS = [
   'gaussian-noise', // sends the global model plus N(0, sigma²) noise
   'backdoor', // trains on a share of examples stamped with a pixel trigger and relabelled to a target class
   'free-rider', // re-submits the global model without training
-  'copier', // submits another trainer's update as its own
+  'copier', // submits another trainer's update as its own (under commit–reveal only an earlier round's is visible in time)
+  'front-runner', // copies another trainer's commitment and reveal from the mempool and tries to land first
+  'slash-escaper', // submits a poisoned update, then unstakes and tries to withdraw before settlement
+] as const
+
+/** Proposer behaviours. */
+export const PROPOSER_BEHAVIOURS = [
+  'honest',
+  'grinder', // stakes sybil verifiers and changes stake between the seed block and the draw to capture its committee
+] as const
+
+/** Behaviours of strangers: accounts with no role in the task. */
+export const STRANGER_BEHAVIOURS = [
+  'operator-griefer', // names honest keys as its operators before they stake, to bar them or pass their work off
 ] as const
 
 /** Validator behaviours. */
@@ -16,6 +29,7 @@ export const VALIDATOR_BEHAVIOURS = [
   'honest',
   'lazy', // scores at random without evaluating
   'colluding', // scores the colluding trainers' updates at the top and everyone else's at the bottom
+  'sybil-swarm', // one owner's stake split over many minimum-stake validators that commit first and score in its favour
 ] as const
 
 const positive = z.number().int().positive()
@@ -40,8 +54,19 @@ const trainerGroup = z.strictObject({
 const validatorGroup = z.strictObject({
   count: positive.max(64),
   behaviour: z.enum(VALIDATOR_BEHAVIOURS).default('honest'),
-  /** DEAI staked by each validator of the group. @default 1000 */
+  /** DEAI staked by each validator of the group. @default 1000 (a sybil swarm: the minimum, 100) */
   stake: amount.optional(),
+})
+
+const proposer = z.strictObject({
+  behaviour: z.enum(PROPOSER_BEHAVIOURS).default('honest'),
+  /** grinder: verifiers it stakes (at the minimum stake each) to fill its committee. @default 3 */
+  sybilVerifiers: positive.max(64).optional(),
+})
+
+const strangerGroup = z.strictObject({
+  count: positive.max(16),
+  behaviour: z.enum(STRANGER_BEHAVIOURS),
 })
 
 const partition = z.discriminatedUnion('kind', [
@@ -108,6 +133,11 @@ export const scenarioSchema = z.strictObject({
      * @default 'accepted'
      */
     aggregateOver: z.enum(['accepted', 'all']).default('accepted'),
+    /**
+     * The validator set of a round: the committers with the most stake.
+     * @default the largest set the number of trainers allows (at most 64)
+     */
+    maxValidators: positive.max(64).optional(),
   }).default({ aggregation: { rule: 'fedavg' }, consensus: { rule: 'flock' }, aggregateOver: 'accepted' }),
   /**
    * Optional side-by-side comparison: the same participants and data under other mechanisms.
@@ -132,6 +162,10 @@ export const scenarioSchema = z.strictObject({
     dataProviders: positive.max(64).default(1),
     /** Providers answering inference requests from the published model. @default 1 */
     inferenceProviders: positive.max(16).default(1),
+    /** The task's proposer. @default { behaviour: 'honest' } */
+    proposer: proposer.default({ behaviour: 'honest' }),
+    /** Accounts with no role in the task (adversaries such as operator-griefer). */
+    strangers: z.array(strangerGroup).default([]),
   }),
 })
 
@@ -141,3 +175,5 @@ export type ScenarioInput = z.input<typeof scenarioSchema>
 export type Scenario = z.output<typeof scenarioSchema>
 export type TrainerBehaviour = (typeof TRAINER_BEHAVIOURS)[number]
 export type ValidatorBehaviour = (typeof VALIDATOR_BEHAVIOURS)[number]
+export type ProposerBehaviour = (typeof PROPOSER_BEHAVIOURS)[number]
+export type StrangerBehaviour = (typeof STRANGER_BEHAVIOURS)[number]

@@ -67,7 +67,7 @@ async function submitTwo(training: Training, round: bigint): Promise<void> {
 /** Scored alike by V1 and V2, then settled. */
 async function scoreAndSettle(training: Training, round: bigint): Promise<TransactionReceipt> {
   await scoreRound(fx, training, round, [{ key: validators[0]!, scores: [8000, 8000] }, { key: validators[1]!, scores: [8000, 8000] }])
-  return settleRound(fx, training, proposer, round, await readSubmissions(fx, training, round))
+  return settleRound(fx, training, proposer, round)
 }
 
 async function playRound(training: Training, round: bigint): Promise<TransactionReceipt> {

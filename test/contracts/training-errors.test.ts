@@ -98,7 +98,7 @@ async function settledRound(config: TrainingConfig = trainingConfig()): Promise<
   await toReveal(fx, training, 1n)
   for (const v of validators.slice(0, 3)) await revealScores(fx, training, v, 1n, v.address, [8000, 8000])
   await toSettlement(fx, training, 1n)
-  await settleRound(fx, training, proposer, 1n, await readSubmissions(fx, training, 1n))
+  await settleRound(fx, training, proposer, 1n)
   return setup
 }
 

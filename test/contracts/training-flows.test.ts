@@ -103,7 +103,7 @@ async function playRound(training: Training, plans: (owner: number) => Validator
   for (const [i, t] of trainers.entries()) await submitUpdate(fx, training, t, 1n, digestOf(`update ${training.address} ${i}`), 100 + i)
   await scoreRound(fx, training, 1n, validators.map((_, i) => plans(i)))
   const rewardsBefore = await Promise.all([...trainers, ...validators].map((a) => rewardsOf(fx, a.address)))
-  const receipt = await settleRound(fx, training, proposer, 1n, await readSubmissions(fx, training, 1n))
+  const receipt = await settleRound(fx, training, proposer, 1n)
   return { receipt, rewardsBefore }
 }
 
@@ -261,7 +261,7 @@ describe('TrainingRounds: automatic rejections and silent rounds', () => {
       { key: validators[0]!, scores: [9000, 8000, 8000, 9000] },
       { key: validators[1]!, scores: [9000, 7000, 7000, 9000] },
     ])
-    const receipt = await settleRound(fx, training, proposer, 1n, await readSubmissions(fx, training, 1n))
+    const receipt = await settleRound(fx, training, proposer, 1n)
     const { updates, validators: vj } = judged(receipt)
     expect(updates.map((u) => [u.accepted, u.consensusScore, u.reward])).toEqual([[false, 0, 0n], [true, 10000, 700n * E], [false, 0, 0n], [false, 0, 0n]])
     // Only U2 was judged, and both validators passed it: no deviation.
@@ -279,7 +279,7 @@ describe('TrainingRounds: automatic rejections and silent rounds', () => {
     const initial = (await roundInfo(fx, training, 1n)).modelDigest
     await submitUpdate(fx, training, trainers[0]!, 1n, initial)
     await scoreRound(fx, training, 1n, [{ key: validators[0]!, scores: [5000] }, { key: validators[2]!, scores: [100] }])
-    const receipt = await settleRound(fx, training, proposer, 1n, await readSubmissions(fx, training, 1n))
+    const receipt = await settleRound(fx, training, proposer, 1n)
     const { updates, validators: vj, settled } = judged(receipt)
     expect(updates.map((u) => u.accepted)).toEqual([false])
     // 300 split 500 : 200.
@@ -297,7 +297,7 @@ describe('TrainingRounds: automatic rejections and silent rounds', () => {
       { key: validators[0]!, scores: [9000, 9000], reveal: false },
       { key: validators[1]!, scores: [9000, 9000], reveal: false },
     ])
-    const receipt = await settleRound(fx, training, proposer, 1n, await readSubmissions(fx, training, 1n))
+    const receipt = await settleRound(fx, training, proposer, 1n)
     const { updates, validators: vj, settled } = judged(receipt)
     expect(updates.map((u) => [u.accepted, u.reward])).toEqual([[false, 0n], [false, 0n]])
     expect(vj.map((v) => [v.revealed, v.slashed])).toEqual([[false, true], [false, true]])
@@ -321,7 +321,7 @@ describe('TrainingRounds: automatic rejections and silent rounds', () => {
     await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('weak a'))
     await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('weak b'))
     await scoreRound(fx, training, 1n, [{ key: validators[0]!, scores: [6000, 7000] }, { key: validators[1]!, scores: [6100, 7100] }])
-    const receipt = await settleRound(fx, training, proposer, 1n, await readSubmissions(fx, training, 1n))
+    const receipt = await settleRound(fx, training, proposer, 1n)
     const { updates, settled } = judged(receipt)
     expect(updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[false, 0], [false, 0]])
     expect(settled).toEqual({ round: 1n, accepted: 0n, rejected: 2n, paid: 300n * E })
@@ -340,7 +340,7 @@ describe('TrainingRounds: a whole training', () => {
       await submitUpdate(fx, training, trainers[0]!, round, digestOf(`r${round} a`))
       await submitUpdate(fx, training, trainers[1]!, round, digestOf(`r${round} b`))
       await scoreRound(fx, training, round, plans)
-      await settleRound(fx, training, proposer, round, await readSubmissions(fx, training, round))
+      await settleRound(fx, training, proposer, round)
       await expectBalanced(training)
       const posted = await postModel(fx, training, aggregator, round, digestOf(`model ${round}`))
       const opened = trainingEvents(posted).find((e) => e.eventName === 'RoundOpened')

@@ -87,7 +87,7 @@ describe('a validator cannot copy revealed scores', () => {
 
   test('the copier, having committed and not revealed, is slashed at settlement', async () => {
     await toSettlement(fx, training, 1n)
-    const receipt = await settleRound(fx, training, honest, 1n, await readSubmissions(fx, training, 1n))
+    const receipt = await settleRound(fx, training, honest, 1n)
     const judged = parseEventLogs({ abi: trainingTestAbi, eventName: 'ValidatorJudged', logs: receipt.logs })
     const copier = judged.find((e) => e.args.validator === copycat.address)
     expect(copier?.args).toMatchObject({ revealed: false, slashed: true, reward: 0n })

@@ -77,7 +77,7 @@ export async function playRound(fx: ProtocolFixture, training: Training, actors:
   for (const u of plan.updates) await submitUpdate(fx, training, u.trainer, round, digestOf(u.label), 100)
   await plan.afterSubmissions?.()
   await scoreRound(fx, training, round, actors.validators.map((key) => ({ key, scores: plan.scores })))
-  await settleRound(fx, training, actors.proposer, round, await readSubmissions(fx, training, round))
+  await settleRound(fx, training, actors.proposer, round)
   const model = digestOf(`model ${training.address} ${round}`)
   await postModel(fx, training, actors.aggregator, round, model)
   return model

@@ -1,4 +1,4 @@
-import { encodeAbiParameters, getAddress, keccak256, maxUint256, parseEther, parseEventLogs, stringToBytes, toHex } from 'viem'
+import { encodeAbiParameters, getAddress, keccak256, maxUint256, parseEther, parseEventLogs, stringToBytes, toHex, zeroHash } from 'viem'
 import type { Address, ContractFunctionArgs, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { trainingFactoryAbi } from '../../src/ledger/contracts/generated/TrainingFactory.js'
 import { trainingRoundsAbi } from '../../src/ledger/contracts/generated/TrainingRounds.js'
@@ -31,8 +31,8 @@ export const DISPUTE_STATUS = { none: 0, open: 1, resolved: 2 } as const
 
 /** ITrainingRounds.Config as viem types it. */
 export type TrainingConfig = ContractFunctionArgs<typeof trainingFactoryAbi, 'nonpayable', 'createTraining'>[1]
-/** ITrainingRounds.Submission as viem types it. */
-export type Submission = { trainer: Address; digest: Hex; codec: number; examples: number }
+/** One update commitment of a round and, once revealed, what it showed. */
+export type Submission = { trainer: Address; revealed: boolean; digest: Hex; codec: number; examples: number }
 
 export type Training = { address: Address; abi: typeof trainingTestAbi }
 
@@ -45,8 +45,10 @@ export function trainingConfig(overrides: Partial<TrainingConfig> = {}): Trainin
   return {
     rounds: 2,
     trainPeriod: 3600n,
+    updateRevealPeriod: 3600n,
     scorePeriod: 3600n,
     revealPeriod: 3600n,
+    settlePeriod: 3600n,
     disputePeriod: 1800n,
     emissionPerRound: parseEther('1000'),
     trainerShareBps: 7000,
@@ -57,6 +59,7 @@ export function trainingConfig(overrides: Partial<TrainingConfig> = {}): Trainin
     slashValidatorBps: 2000,
     slashAggregatorBps: 5000,
     maxUpdates: 10,
+    maxValidators: 16,
     consensus: CONSENSUS.flock,
     aggregation: AGGREGATION.fedAvg,
     aggregationParam: 0,
@@ -177,9 +180,34 @@ export function modelInfo(fx: ProtocolFixture, training: Training, round: bigint
   return fx.ledger.client.readContract({ ...training, functionName: 'modelInfo', args: [round] })
 }
 
-/** Lets the training phase of the round end (validators may commit). */
-export async function toScoring(fx: ProtocolFixture, training: Training, round: bigint): Promise<void> {
+/** An update committed by `submitUpdate` and not yet revealed. */
+type PendingUpdate = { key: PrivateKeyAccount; owner: Address; digest: Hex; codec: number; examples: number; salt: Hex }
+
+/** Commitments made through `submitUpdate`, per training and round, in commit order. */
+const pendingUpdates = new Map<string, PendingUpdate[]>()
+const pendingKey = (training: Training, round: bigint) => `${training.address.toLowerCase()} ${round}`
+
+/** Lets the training phase of the round end (trainers may reveal their updates). */
+export async function toUpdateReveal(fx: ProtocolFixture, training: Training, round: bigint): Promise<void> {
   await advancePast(fx, (await roundInfo(fx, training, round)).trainDeadline)
+}
+
+/**
+ * Ends the training phase, reveals every update committed with `submitUpdate` (in commit order)
+ * and lets the update reveal phase end: validators may commit.
+ */
+export async function toScoring(fx: ProtocolFixture, training: Training, round: bigint): Promise<void> {
+  await toUpdateReveal(fx, training, round)
+  await revealPendingUpdates(fx, training, round)
+  await advancePast(fx, (await roundInfo(fx, training, round)).updateRevealDeadline)
+}
+
+/** Reveals the round's updates committed with `submitUpdate` and not yet revealed. */
+export async function revealPendingUpdates(fx: ProtocolFixture, training: Training, round: bigint): Promise<void> {
+  const key = pendingKey(training, round)
+  const pending = pendingUpdates.get(key) ?? []
+  pendingUpdates.delete(key)
+  for (const u of pending) await revealUpdate(fx, training, u.key, round, u.digest, u.examples, u.codec, u.salt)
 }
 
 /** Lets the scoring phase end (validators may reveal). */
@@ -192,11 +220,19 @@ export async function toSettlement(fx: ProtocolFixture, training: Training, roun
   await advancePast(fx, (await roundInfo(fx, training, round)).revealDeadline)
 }
 
-/** keccak256(abi.encode(round, validator, scores, salt)), as `commitScores` expects. */
-export function scoreCommitment(round: bigint, validator: Address, scores: readonly number[], salt: Hex): Hex {
+/** keccak256(abi.encode(training, round, attempt, validator, scores, salt)), as `commitScores` expects. */
+export function scoreCommitment(training: Address, round: bigint, attempt: number, validator: Address, scores: readonly number[], salt: Hex): Hex {
   return keccak256(encodeAbiParameters(
-    [{ type: 'uint256' }, { type: 'address' }, { type: 'uint16[]' }, { type: 'bytes32' }],
-    [round, validator, scores, salt],
+    [{ type: 'address' }, { type: 'uint256' }, { type: 'uint16' }, { type: 'address' }, { type: 'uint16[]' }, { type: 'bytes32' }],
+    [training, round, attempt, validator, scores, salt],
+  ))
+}
+
+/** keccak256(abi.encode(training, round, attempt, trainer, digest, codec, examples, salt)), as `commitUpdate` expects. */
+export function updateCommitment(training: Address, round: bigint, attempt: number, trainer: Address, digest: Hex, codec: number, examples: number, salt: Hex): Hex {
+  return keccak256(encodeAbiParameters(
+    [{ type: 'address' }, { type: 'uint256' }, { type: 'uint16' }, { type: 'address' }, { type: 'bytes32' }, { type: 'uint8' }, { type: 'uint32' }, { type: 'bytes32' }],
+    [training, round, attempt, trainer, digest, codec, examples, salt],
   ))
 }
 
@@ -205,20 +241,58 @@ export function saltOf(round: bigint, validator: Address): Hex {
   return bytes32Of(`score salt ${round} ${validator}`)
 }
 
-export function submitUpdate(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, digest: Hex, examples = 100, codec: number = CODEC.raw): Promise<TransactionReceipt> {
-  return writeContract(fx.ledger, key, { ...training, functionName: 'submitUpdate', args: [round, digest, codec, examples] })
+/** A salt per trainer and round (tests need no secrecy). */
+export function updateSaltOf(round: bigint, trainer: Address): Hex {
+  return bytes32Of(`update salt ${round} ${trainer}`)
 }
 
-export function commitScores(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, validator: Address, scores: readonly number[]): Promise<TransactionReceipt> {
-  return writeContract(fx.ledger, key, { ...training, functionName: 'commitScores', args: [round, scoreCommitment(round, validator, scores, saltOf(round, validator))] })
+async function attemptOf(fx: ProtocolFixture, training: Training, round: bigint): Promise<number> {
+  return (await roundInfo(fx, training, round)).attempt
+}
+
+/** The owner `key` works for in the training's pool for `role`. */
+async function ownerOf(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, role: RoleName): Promise<Address> {
+  const taskId = await fx.ledger.client.readContract({ ...training, functionName: 'taskId' })
+  const owner = await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'ownerOfOperator', args: [taskId, roleId(role), key.address] })
+  return owner === '0x0000000000000000000000000000000000000000' ? key.address : owner
+}
+
+/**
+ * Commits to an update (by digest) for `key`'s owner; `toScoring` (or `revealPendingUpdates`)
+ * reveals it after the training phase.
+ */
+export async function submitUpdate(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, digest: Hex, examples = 100, codec: number = CODEC.raw): Promise<TransactionReceipt> {
+  const owner = await ownerOf(fx, training, key, 'trainer')
+  const salt = updateSaltOf(round, owner)
+  const commitment = updateCommitment(training.address, round, await attemptOf(fx, training, round), owner, digest, codec, examples, salt)
+  const receipt = await commitUpdate(fx, training, key, round, commitment)
+  const k = pendingKey(training, round)
+  pendingUpdates.set(k, [...(pendingUpdates.get(k) ?? []), { key, owner, digest, codec, examples, salt }])
+  return receipt
+}
+
+/** Sends an update commitment as given. */
+export function commitUpdate(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, commitment: Hex): Promise<TransactionReceipt> {
+  return writeContract(fx.ledger, key, { ...training, functionName: 'commitUpdate', args: [round, commitment] })
+}
+
+/** Sends an update reveal as given (the salt defaults to the one `submitUpdate` uses). */
+export async function revealUpdate(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, digest: Hex, examples = 100, codec: number = CODEC.raw, salt?: Hex): Promise<TransactionReceipt> {
+  const s = salt ?? updateSaltOf(round, await ownerOf(fx, training, key, 'trainer'))
+  return writeContract(fx.ledger, key, { ...training, functionName: 'revealUpdate', args: [round, digest, codec, examples, s] })
+}
+
+export async function commitScores(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, validator: Address, scores: readonly number[]): Promise<TransactionReceipt> {
+  const commitment = scoreCommitment(training.address, round, await attemptOf(fx, training, round), validator, scores, saltOf(round, validator))
+  return writeContract(fx.ledger, key, { ...training, functionName: 'commitScores', args: [round, commitment] })
 }
 
 export function revealScores(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, validator: Address, scores: readonly number[]): Promise<TransactionReceipt> {
   return writeContract(fx.ledger, key, { ...training, functionName: 'revealScores', args: [round, scores, saltOf(round, validator)] })
 }
 
-export function settleRound(fx: ProtocolFixture, training: Training, caller: PrivateKeyAccount, round: bigint, submissions: readonly Submission[]): Promise<TransactionReceipt> {
-  return writeContract(fx.ledger, caller, { ...training, functionName: 'settle', args: [round, submissions] })
+export function settleRound(fx: ProtocolFixture, training: Training, caller: PrivateKeyAccount, round: bigint): Promise<TransactionReceipt> {
+  return writeContract(fx.ledger, caller, { ...training, functionName: 'settle', args: [round] })
 }
 
 export function postModel(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, digest: Hex, codec: number = CODEC.raw): Promise<TransactionReceipt> {
@@ -226,18 +300,24 @@ export function postModel(fx: ProtocolFixture, training: Training, key: PrivateK
 }
 
 /**
- * The submissions of a round's latest opening, read back from the chain's logs the way an
- * off-chain settler would: the UpdateSubmitted events after the round's last RoundOpened.
+ * The update commitments of a round's latest opening and what each revealed, read back from the
+ * chain's logs: the UpdateCommitted and UpdateRevealed events after the round's last RoundOpened.
  */
 export async function readSubmissions(fx: ProtocolFixture, training: Training, round: bigint): Promise<Submission[]> {
   const opened = await fx.ledger.client.getContractEvents({ ...training, eventName: 'RoundOpened', args: { round }, fromBlock: 0n, strict: true })
   const last = opened.at(-1)
   if (last === undefined) return []
-  const events = await fx.ledger.client.getContractEvents({ ...training, eventName: 'UpdateSubmitted', args: { round }, fromBlock: last.blockNumber, strict: true })
-  return events
-    .filter((e) => e.blockNumber > last.blockNumber || (e.blockNumber === last.blockNumber && e.logIndex > last.logIndex))
+  const after = (e: { blockNumber: bigint; logIndex: number }) => e.blockNumber > last.blockNumber || (e.blockNumber === last.blockNumber && e.logIndex > last.logIndex)
+  const commits = await fx.ledger.client.getContractEvents({ ...training, eventName: 'UpdateCommitted', args: { round }, fromBlock: last.blockNumber, strict: true })
+  const reveals = await fx.ledger.client.getContractEvents({ ...training, eventName: 'UpdateRevealed', args: { round }, fromBlock: last.blockNumber, strict: true })
+  const revealed = new Map(reveals.filter(after).map((e) => [e.args.index, e.args]))
+  return commits
+    .filter(after)
     .sort((a, b) => Number(a.args.index - b.args.index))
-    .map((e) => ({ trainer: e.args.trainer, digest: e.args.digest, codec: e.args.codec, examples: e.args.examples }))
+    .map((e) => {
+      const r = revealed.get(e.args.index)
+      return { trainer: e.args.trainer, revealed: r !== undefined, digest: r?.digest ?? zeroHash, codec: r?.codec ?? 0, examples: r?.examples ?? 0 }
+    })
 }
 
 /** What one validator does in a round: its key, the owner it works for, and its scores. */

@@ -20,7 +20,8 @@ function summaryOf(report: RunReport, paths: { html: string; json: string }) {
   return {
     rounds: report.rounds.map((r) => ({ round: r.round, accuracy: r.accuracy, accepted: r.accepted, rejected: r.rejected })),
     final: report.final,
-    participants: report.participants.map(({ id, role, behaviour, rewards, slashed }) => ({ id, role, behaviour, rewards, slashed })),
+    participants: report.participants.map(({ id, role, behaviour, rewards, slashed, net }) => ({ id, role, behaviour, rewards, slashed, net })),
+    attacks: report.attacks.map(({ role, behaviour, attempted, defeated, net }) => ({ role, behaviour, attempted, defeated, net })),
     gas: report.gas,
     report: paths.html,
     json: paths.json,
@@ -37,10 +38,10 @@ function describe(report: RunReport, paths: { html: string; json: string }): str
     entry.n++
     byBehaviour.set(key, entry)
   }
-  const caught = report.attacks.reduce((n, a) => n + a.caught, 0)
+  const defeated = report.attacks.reduce((n, a) => n + a.defeated, 0)
   const attempted = report.attacks.reduce((n, a) => n + a.attempted, 0)
   return [
-    `final test accuracy ${report.final.accuracy.toFixed(4)} after ${report.rounds.length} rounds (from ${report.initialAccuracy.toFixed(4)}); attacks caught ${caught} of ${attempted}`,
+    `final test accuracy ${report.final.accuracy.toFixed(4)} after ${report.rounds.length} rounds (from ${report.initialAccuracy.toFixed(4)}); attacks defeated ${defeated} of ${attempted}`,
     ...[...byBehaviour].map(([key, e]) => `  ${key.padEnd(26)} x${String(e.n).padEnd(4)} rewards ${Number(formatEther(e.rewards)).toFixed(2).padStart(10)} DEAI   slashed ${Number(formatEther(e.slashed)).toFixed(2).padStart(8)} DEAI`),
     `report: ${paths.html} (JSON: ${paths.json})`,
   ].join('\n')
@@ -85,7 +86,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
         return
       }
       ctx.stdout([
-        `${'variant'.padEnd(18)}${'aggregation'.padEnd(14)}${'consensus'.padEnd(14)}${'final acc'.padStart(10)}${'caught'.padStart(10)}${'adv. share'.padStart(12)}`,
+        `${'variant'.padEnd(18)}${'aggregation'.padEnd(14)}${'consensus'.padEnd(14)}${'final acc'.padStart(10)}${'defeated'.padStart(10)}${'adv. share'.padStart(12)}`,
         ...variants.map((v) => `${v.variant.padEnd(18)}${`${v.aggregation}${v.aggregateOver === 'all' ? '*' : ''}`.padEnd(14)}${v.consensus.padEnd(14)}${v.finalAccuracy.toFixed(4).padStart(10)}${`${v.attacksCaught}/${v.attacksAttempted}`.padStart(10)}${`${(v.adversaryRewardShare * 100).toFixed(2)}%`.padStart(12)}`),
         variants.some((v) => v.aggregateOver === 'all') ? '(* aggregates every submission, not only those consensus accepted)' : '',
         `comparison: ${comparison}`,

@@ -1,8 +1,25 @@
-import type { Address, PrivateKeyAccount } from 'viem'
+import type { Address, Hex, PrivateKeyAccount } from 'viem'
 import { DeaiError } from '../../errors/base.js'
 import type { Protocol } from '../protocol.js'
 import { writeContract } from '../write-contract.js'
 import { committeeSeedSecret } from './task-secrets.js'
+
+/**
+ * The seed secret the proposer committed to when it proposed task `taskId`: derived from its
+ * key and the proposal transaction's nonce, so nothing has to be stored.
+ */
+export async function proposalSecret(protocol: Protocol, proposer: PrivateKeyAccount, taskId: bigint): Promise<Hex> {
+  const logs = await protocol.ledger.client.getContractEvents({
+    ...protocol.taskRegistry,
+    eventName: 'TaskProposed',
+    args: { taskId },
+    fromBlock: BigInt(protocol.deployment.blockNumber),
+  })
+  const hash = logs[0]?.transactionHash
+  if (hash == null) throw new DeaiError('LEDGER_EVENT_MISSING', `no TaskProposed event for task ${taskId}`)
+  const { nonce } = await protocol.ledger.client.getTransaction({ hash })
+  return committeeSeedSecret(protocol, proposer, nonce)
+}
 
 /**
  * Reveals the proposer's seed secret and draws the task's committee. Waits for (or, on a dev
@@ -18,17 +35,7 @@ export async function drawCommittee(protocol: Protocol, proposer: PrivateKeyAcco
       fixes: ['draw the committee with the proposer\'s key'],
     })
   }
-  const logs = await ledger.client.getContractEvents({
-    ...protocol.taskRegistry,
-    eventName: 'TaskProposed',
-    args: { taskId },
-    fromBlock: BigInt(protocol.deployment.blockNumber),
-  })
-  const hash = logs[0]?.transactionHash
-  if (hash == null) throw new DeaiError('LEDGER_EVENT_MISSING', `no TaskProposed event for task ${taskId}`)
-  const { nonce } = await ledger.client.getTransaction({ hash })
-  const secret = await committeeSeedSecret(protocol, proposer, nonce)
-
+  const secret = await proposalSecret(protocol, proposer, taskId)
   const current = await ledger.client.getBlockNumber({ cacheTime: 0 })
   if (current <= task.seedBlock) await ledger.clock.mine(Number(task.seedBlock - current + 1n))
 

@@ -8,6 +8,8 @@ export type Position = {
   unbonding: bigint
   /** Chain time (s) when the unbonding amount can be withdrawn. */
   releaseAt: bigint
+  /** Chain time (s) until which pending work locks the position (nothing leaves before). */
+  lockedUntil: bigint
   /** Rewards waiting to be claimed by this owner (all pools). */
   unclaimed: bigint
   /** The key that works for the owner in this pool now. */
@@ -23,5 +25,5 @@ export async function getPosition(protocol: Protocol, owner: Address, parameters
     client.readContract({ ...protocol.stakeManager, functionName: 'rewardsOf', args: [owner] }),
     client.readContract({ ...protocol.stakeManager, functionName: 'operatorOf', args }),
   ])
-  return { active: position.active, unbonding: position.unbonding, releaseAt: BigInt(position.releaseAt), unclaimed, operator }
+  return { active: position.active, unbonding: position.unbonding, releaseAt: BigInt(position.releaseAt), lockedUntil: BigInt(position.lockedUntil), unclaimed, operator }
 }

@@ -9,18 +9,18 @@
  *
  * @packageDocumentation
  */
-import { parseEther } from 'viem'
 import { DeaiError } from '../../errors/base.js'
 import { drawCommittee } from '../../ledger/actions/draw-committee.js'
 import { getTask, listTasks } from '../../ledger/actions/get-task.js'
 import { proposeTask } from '../../ledger/actions/propose-task.js'
 import { createTraining } from '../../ledger/actions/training/create-training.js'
-import type { TrainingConfig } from '../../ledger/actions/training/create-training.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'
 import { finishTraining } from '../../ledger/actions/training/write-training.js'
 import { finalizeTask } from '../../ledger/actions/vote-on-task.js'
 import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
+import { trainingConfig } from '../../ledger/training-config.js'
+import type { TrainingConfig } from '../../ledger/training-config.js'
 import { initMl } from '../../ml/backend.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
 import { initialWeights } from '../../ml/models/initial-weights.js'
@@ -41,8 +41,8 @@ export type ProposerRoleInit = {
   consensus: TaskSpec['mechanisms']['consensus']
   /** Budget escrowed with the proposal (wei); the training emission comes out of it. */
   budget: bigint
-  /** Seconds of each round's phases, and of a posted model's dispute window. */
-  periods: { train: bigint; score: bigint; reveal: bigint; dispute: bigint }
+  /** Seconds of each round's phases, and of a posted model's dispute window (the update reveal and settle phases default to the reveal phase's length). */
+  periods: { train: bigint; updateReveal?: bigint; score: bigint; reveal: bigint; settle?: bigint; dispute: bigint }
   /** Most updates per round. @default 32 */
   maxUpdates?: number
   /** Seeds the initial model. @default 1 */
@@ -53,28 +53,22 @@ export type ProposerRoleInit = {
 export function proposerTrainingConfig(init: ProposerRoleInit, budgetLeft: bigint): TrainingConfig {
   const a = init.aggregation
   const param = a.rule === 'trimmed-mean' ? Math.round((a.beta ?? 0.2) * 10_000) : a.rule === 'krum' || a.rule === 'bulyan' ? (a.f ?? 0) : a.rule === 'multi-krum' ? (a.k ?? 0) : 0
-  return {
+  return trainingConfig({
     rounds: init.training.rounds,
-    trainPeriod: init.periods.train,
-    scorePeriod: init.periods.score,
-    revealPeriod: init.periods.reveal,
-    disputePeriod: init.periods.dispute,
+    periods: {
+      train: init.periods.train,
+      updateReveal: init.periods.updateReveal ?? init.periods.reveal,
+      score: init.periods.score,
+      reveal: init.periods.reveal,
+      settle: init.periods.settle ?? init.periods.reveal,
+      dispute: init.periods.dispute,
+    },
     emissionPerRound: budgetLeft / BigInt(init.training.rounds),
-    trainerShareBps: 7000,
-    acceptFloorBps: 1500,
-    acceptRelativeBps: 8000,
-    deviationBoundBps: 2500,
-    slashTrainerBps: 1000,
-    slashValidatorBps: 1000,
-    slashAggregatorBps: 5000,
     maxUpdates: init.maxUpdates ?? 32,
     consensus: CONSENSUS_IDS[init.consensus],
     aggregation: AGGREGATION_IDS[a.rule],
     aggregationParam: param,
-    minTrainerStake: parseEther('10'),
-    minValidatorStake: parseEther('100'),
-    minAggregatorStake: parseEther('100'),
-  }
+  })
 }
 
 /** Creates the driver of a proposer node. */

@@ -1,6 +1,6 @@
 import type { PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
-import { getJudgements, getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
+import { getJudgements, getRevealedUpdates, getRound } from '../../ledger/actions/training/read-training.js'
 import { postModel, settleRound } from '../../ledger/actions/training/write-training.js'
 import type { Training } from '../../ledger/training.js'
 import { nextGlobalModel } from './next-global-model.js'
@@ -8,7 +8,7 @@ import type { AggregationSpec } from './next-global-model.js'
 
 /** The accepted updates of a settled round, as consensus judged them. */
 export async function acceptedUpdates(training: Training, round: bigint): Promise<{ cid: string; examples: number }[]> {
-  const [submissions, { updates }] = [await getSubmissions(training, round), await getJudgements(training, round)]
+  const [submissions, { updates }] = [await getRevealedUpdates(training, round), await getJudgements(training, round)]
   const accepted = new Set(updates.filter((u) => u.accepted).map((u) => u.index))
   return submissions.filter((s) => accepted.has(s.index)).map((s) => ({ cid: s.cid, examples: s.examples }))
 }
@@ -20,7 +20,7 @@ export type AggregateOver = 'accepted' | 'all'
 export async function expectedModel(training: Training, content: ContentStore, round: bigint, spec: AggregationSpec, over: AggregateOver = 'accepted'): Promise<{ cid: string; weights: Float32Array }> {
   const { modelCid } = await getRound(training, round)
   const updates = over === 'all'
-    ? (await getSubmissions(training, round)).map((s) => ({ cid: s.cid, examples: s.examples }))
+    ? (await getRevealedUpdates(training, round)).map((s) => ({ cid: s.cid, examples: s.examples }))
     : await acceptedUpdates(training, round)
   const weights = await nextGlobalModel(content, modelCid, updates, spec)
   return { cid: await content.putTensor(weights), weights }
@@ -33,9 +33,9 @@ export async function expectedModel(training: Training, content: ContentStore, r
  */
 export function createAggregator(init: { training: Training; content: ContentStore; key: PrivateKeyAccount; aggregation: AggregationSpec; over?: AggregateOver }) {
   return {
-    /** Settles `round` with its submissions as the chain's events list them. */
+    /** Settles `round` (the contract holds its commitments and reveals). */
     async settle(round: bigint): Promise<void> {
-      await settleRound(init.training, init.key, round, await getSubmissions(init.training, round))
+      await settleRound(init.training, init.key, round)
     },
     async post(round: bigint): Promise<{ cid: string; weights: Float32Array }> {
       const model = await expectedModel(init.training, init.content, round, init.aggregation, init.over)

@@ -8,7 +8,7 @@ import { stampTrigger } from './backdoor-trigger.js'
 
 /** How a trainer behaves, with the knobs its attack takes. */
 export type TrainerConduct = {
-  behaviour: Exclude<TrainerBehaviour, 'copier'>
+  behaviour: Exclude<TrainerBehaviour, 'copier' | 'front-runner' | 'slash-escaper'>
   /** sign-flip scale. @default 10 */
   scale?: number
   /** gaussian-noise standard deviation. @default 0.5 */

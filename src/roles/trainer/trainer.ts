@@ -1,8 +1,8 @@
-import type { Address, PrivateKeyAccount } from 'viem'
+import type { Address, Hex, PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
-import { DeaiError } from '../../errors/base.js'
-import { getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
-import { submitUpdate } from '../../ledger/actions/training/write-training.js'
+import { getRevealedUpdates, getRound } from '../../ledger/actions/training/read-training.js'
+import { prepareUpdateCommitment, sendUpdateCommitment, sendUpdateReveal, updateSalt } from '../../ledger/actions/training/write-training.js'
+import type { UpdateReveal } from '../../ledger/actions/training/write-training.js'
 import type { Training } from '../../ledger/training.js'
 import type { ImageSet } from '../../ml/datasets/image-set.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
@@ -29,9 +29,19 @@ export type TrainerInit = {
   learningRate: number
   seed: number
   conduct: TrainerConduct | { behaviour: 'copier' }
+  /** Hears each transaction just before it is sent (what a public mempool shows). */
+  onPending?: (tx: PendingTrainerTx) => Promise<void>
 }
 
 export type TrainerWork = { round: bigint; cid: string; examples: number; copiedFrom?: Address }
+
+/**
+ * A trainer's transaction as others see it in a public mempool before it lands: front-runners
+ * in the scenario runner watch these (on a real chain anyone can).
+ */
+export type PendingTrainerTx =
+  | { kind: 'commitUpdate'; round: bigint; trainer: Address; commitment: Hex }
+  | { kind: 'revealUpdate'; round: bigint; trainer: Address; update: UpdateReveal; salt: Hex }
 
 /** The topic trainers announce their updates on. */
 export function updatesTopic(taskId: bigint): string {
@@ -40,38 +50,63 @@ export function updatesTopic(taskId: bigint): string {
 
 /**
  * The trainer role: each round, fetch the global model by CID, train on its own data (or
- * attack, per its conduct), store the update by CID and submit it on chain.
+ * attack, per its conduct), store the update by CID and commit to it on chain; after the
+ * training phase, reveal it. A copier can only take what is already public when it commits: an
+ * update another trainer revealed in an earlier round (in round 1, the global model itself).
  */
 export function createTrainer(init: TrainerInit) {
   const { training, content, key } = init
+  const pending = new Map<bigint, TrainerWork>()
+
+  async function produce(round: bigint): Promise<TrainerWork> {
+    if (init.conduct.behaviour === 'copier') {
+      const earlier = round > 1n ? (await getRevealedUpdates(training, round - 1n)).find((s) => s.trainer !== init.owner) : undefined
+      if (earlier !== undefined) return { round, cid: earlier.cid, examples: earlier.examples, copiedFrom: earlier.trainer }
+      const { modelCid } = await getRound(training, round)
+      return { round, cid: modelCid, examples: init.indices.length }
+    }
+    const info = await getRound(training, round)
+    const global = await content.getTensor(info.modelCid)
+    const { weights, examples } = await computeUpdate({
+      kind: init.kind,
+      global,
+      data: init.data,
+      indices: init.indices,
+      epochs: init.epochs,
+      batchSize: init.batchSize,
+      learningRate: init.learningRate,
+      seed: deriveSeed(init.seed, Number(round)),
+      conduct: init.conduct,
+    })
+    return { round, cid: await content.putTensor(weights), examples }
+  }
+
   return {
     owner: init.owner,
     behaviour: init.conduct.behaviour,
+    /** Trains (or attacks) and commits to the update. */
     async work(round: bigint): Promise<TrainerWork> {
-      if (init.conduct.behaviour === 'copier') {
-        // Copies the first update another trainer submitted this round.
-        const victim = (await getSubmissions(training, round)).find((s) => s.trainer !== init.owner)
-        if (victim === undefined) throw new DeaiError('TRAINER_NOTHING_TO_COPY', `no update to copy in round ${round} yet`)
-        await submitUpdate(training, key, round, victim.cid, victim.examples)
-        return { round, cid: victim.cid, examples: victim.examples, copiedFrom: victim.trainer }
-      }
-      const info = await getRound(training, round)
-      const global = await content.getTensor(info.modelCid)
-      const { weights, examples } = await computeUpdate({
-        kind: init.kind,
-        global,
-        data: init.data,
-        indices: init.indices,
-        epochs: init.epochs,
-        batchSize: init.batchSize,
-        learningRate: init.learningRate,
-        seed: deriveSeed(init.seed, Number(round)),
-        conduct: init.conduct,
-      })
-      const cid = await content.putTensor(weights)
-      await submitUpdate(training, key, round, cid, examples)
-      if (init.peers !== undefined) await publishJson(init.peers, updatesTopic(training.taskId), { round: round.toString(), trainer: init.owner, cid })
-      return { round, cid, examples }
+      const work = await produce(round)
+      const update = { round, updateCid: work.cid, examples: work.examples }
+      const commitment = await prepareUpdateCommitment(training, key, init.owner, update)
+      await init.onPending?.({ kind: 'commitUpdate', round, trainer: init.owner, commitment })
+      await sendUpdateCommitment(training, key, round, commitment)
+      pending.set(round, work)
+      return work
+    },
+    /**
+     * Reveals the committed update and announces it to peers. Training is deterministic, so a
+     * restarted trainer recomputes the same update.
+     */
+    async reveal(round: bigint): Promise<TrainerWork> {
+      const work = pending.get(round) ?? (await produce(round))
+      const update = { round, updateCid: work.cid, examples: work.examples }
+      const salt = await updateSalt(training, key, round)
+      await init.onPending?.({ kind: 'revealUpdate', round, trainer: init.owner, update, salt })
+      await sendUpdateReveal(training, key, update, salt)
+      pending.delete(round)
+      if (init.peers !== undefined) await publishJson(init.peers, updatesTopic(training.taskId), { round: round.toString(), trainer: init.owner, cid: work.cid })
+      return work
     },
   }
 }

@@ -1,6 +1,7 @@
 import type { Address, PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
-import { getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
+import { revertName } from '../../ledger/contracts/contract-errors.js'
+import { getRevealedUpdates, getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
 import { commitScores, revealScores } from '../../ledger/actions/training/write-training.js'
 import type { Training } from '../../ledger/training.js'
 import type { ImageSet } from '../../ml/datasets/image-set.js'
@@ -25,13 +26,16 @@ export type ValidatorInit = {
 }
 
 /**
- * The validator role: after the training deadline, score every submitted update on private
- * data and commit a hash of the scores; after the scoring deadline, reveal them. Lazy and
- * colluding variants deviate as their names say.
+ * The validator role: after the update reveal deadline, score every revealed update on private
+ * data and commit a hash of the scores; after the scoring deadline, reveal them. An update that
+ * repeats one revealed in the previous round is a copy and scores 0, as does one never revealed.
+ * Lazy and colluding variants deviate as their names say; a sybil-swarm member colludes and
+ * also scores every other update 0.
  */
 export function createValidator(init: ValidatorInit) {
   const { training, content, key } = init
   const scored = new Map<bigint, number[]>()
+  const unseated = new Set<bigint>()
 
   async function computeScores(round: bigint): Promise<number[]> {
     const submissions = await getSubmissions(training, round)
@@ -39,11 +43,15 @@ export function createValidator(init: ValidatorInit) {
       const random = createRandom(deriveSeed(init.seed, Number(round)))
       return submissions.map(() => random.nextInt(10_001))
     }
+    if (init.behaviour === 'sybil-swarm') {
+      return submissions.map((s) => (init.colluders?.has(s.trainer) === true ? 10_000 : 0))
+    }
     const { modelCid } = await getRound(training, round)
     const global = await content.getTensor(modelCid)
+    const earlier = new Set(round > 1n ? (await getRevealedUpdates(training, round - 1n)).map((s) => s.cid) : [])
     // An update whose content cannot be had (its trainer went away before anyone fetched it)
     // cannot be checked, so it scores 0; in one process every update is always there.
-    const fetched = await Promise.all(submissions.map((s) => content.getTensor(s.cid).catch(() => undefined)))
+    const fetched = await Promise.all(submissions.map((s) => (s.revealed && !earlier.has(s.cid) ? content.getTensor(s.cid).catch(() => undefined) : undefined)))
     const available = fetched.flatMap((u) => (u === undefined ? [] : [u]))
     const scoredAvailable = await scoreUpdates({ kind: init.kind, global, updates: available, data: init.data, indices: init.indices })
     let next = 0
@@ -57,12 +65,25 @@ export function createValidator(init: ValidatorInit) {
   return {
     owner: init.owner,
     behaviour: init.behaviour,
-    /** Scores the round's updates and commits them. */
+    /**
+     * Scores the round's updates and commits them. A validator whose stake does not rank among
+     * the round's validator set (ValidatorSetFull) sits the round out.
+     */
     async commit(round: bigint): Promise<number[]> {
       const scores = await computeScores(round)
+      try {
+        await commitScores(training, key, init.owner, round, scores)
+      } catch (error) {
+        if (revertName(error) !== 'ValidatorSetFull') throw error
+        unseated.add(round)
+        return scores
+      }
       scored.set(round, scores)
-      await commitScores(training, key, init.owner, round, scores)
       return scores
+    },
+    /** Whether this validator found the round's set full of larger stakes. */
+    unseated(round: bigint): boolean {
+      return unseated.has(round)
     },
     /** Reveals what `commit` committed (recomputed if this process did not commit it). */
     async reveal(round: bigint): Promise<number[]> {

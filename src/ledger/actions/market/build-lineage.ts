@@ -22,11 +22,11 @@ function positionOf(log: { blockNumber: bigint | null; logIndex: number | null }
 
 /**
  * Rebuilds the lineage of a training's final model from the chain alone: the training contract's
- * storage and events (RoundOpened, UpdateSubmitted, UpdateJudged) and DataRegistry's events
- * (ShardGranted) and shards. The final round is the last one whose model stands, as
+ * storage and events (RoundOpened, UpdateCommitted, UpdateRevealed, UpdateJudged) and
+ * DataRegistry's events (ShardGranted) and shards. The final round is the last one whose model stands, as
  * ModelRegistry decides it: the current round's model if posted, else the previous round's, and
  * not under dispute. For each accepted update, the shards are those DataRegistry had granted its
- * trainer for the task before the update was submitted.
+ * trainer for the task before the update was committed.
  *
  * @param protocol - the deployed protocol (its DataRegistry is the one cited)
  * @param training - the task's training contract
@@ -57,9 +57,10 @@ export async function buildLineage(protocol: Protocol, training: Training): Prom
 
   const fromBlock = BigInt(protocol.deployment.blockNumber)
   const events = { ...read, fromBlock, strict: true } as const
-  const [opened, submitted, judged] = await Promise.all([
+  const [opened, committed, revealed, judged] = await Promise.all([
     client.getContractEvents({ ...events, eventName: 'RoundOpened' }),
-    client.getContractEvents({ ...events, eventName: 'UpdateSubmitted' }),
+    client.getContractEvents({ ...events, eventName: 'UpdateCommitted' }),
+    client.getContractEvents({ ...events, eventName: 'UpdateRevealed' }),
     client.getContractEvents({ ...events, eventName: 'UpdateJudged' }),
   ])
   const data = protocol.dataRegistry
@@ -77,15 +78,19 @@ export async function buildLineage(protocol: Protocol, training: Training): Prom
     const start = positionOf(opening)
     const latest = <T extends { args: { round: bigint }; blockNumber: bigint | null; logIndex: number | null }>(logs: readonly T[]) =>
       logs.filter((e) => e.args.round === round && before(start, positionOf(e)))
-    const submissions = new Map(latest(submitted).map((e) => [e.args.index, e]))
+    const commitments = new Map(latest(committed).map((e) => [e.args.index, e]))
+    const reveals = new Map(latest(revealed).map((e) => [e.args.index, e]))
     const posted = round === finalRound ? model : await client.readContract({ ...read, functionName: 'modelInfo', args: [round] })
     const updates = latest(judged)
       .filter((e) => e.args.accepted)
       .sort((a, b) => Number(a.args.index - b.args.index))
       .map((e) => {
-        const sub = submissions.get(e.args.index)
-        if (sub === undefined) throw new DeaiError('LINEAGE_INCOMPLETE', `round ${round} judged update ${e.args.index}, which has no UpdateSubmitted event`)
-        const at = positionOf(sub)
+        const commitment = commitments.get(e.args.index)
+        const sub = reveals.get(e.args.index)
+        if (commitment === undefined || sub === undefined) {
+          throw new DeaiError('LINEAGE_INCOMPLETE', `round ${round} accepted update ${e.args.index}, which has no UpdateCommitted and UpdateRevealed events`)
+        }
+        const at = positionOf(commitment)
         const trainer = getAddress(sub.args.trainer)
         const ids = [...new Set(granted
           .filter((g) => getAddress(g.args.trainer) === trainer && before(positionOf(g), at))

@@ -5,31 +5,8 @@ import { toOnChainDigest } from '../../contracts/on-chain-digest.js'
 import type { Protocol } from '../../protocol.js'
 import { trainingAt } from '../../training.js'
 import type { Training } from '../../training.js'
+import type { TrainingConfig } from '../../training-config.js'
 import { writeContract } from '../../write-contract.js'
-
-/** ITrainingRounds.Config with enums as their numbers. */
-export type TrainingConfig = {
-  rounds: number
-  trainPeriod: bigint
-  scorePeriod: bigint
-  revealPeriod: bigint
-  disputePeriod: bigint
-  emissionPerRound: bigint
-  trainerShareBps: number
-  acceptFloorBps: number
-  acceptRelativeBps: number
-  deviationBoundBps: number
-  slashTrainerBps: number
-  slashValidatorBps: number
-  slashAggregatorBps: number
-  maxUpdates: number
-  consensus: number
-  aggregation: number
-  aggregationParam: number
-  minTrainerStake: bigint
-  minValidatorStake: bigint
-  minAggregatorStake: bigint
-}
 
 /**
  * The proposer starts an approved task's training: the factory clones a training contract,

@@ -10,15 +10,30 @@ export type RoundInfo = {
   modelCid: string
   modelDigest: Hex
   modelCodec: number
+  /** Until then trainers commit to updates. */
   trainDeadline: bigint
+  /** Until then trainers reveal them. */
+  updateRevealDeadline: bigint
+  /** Until then validators commit scores. */
   scoreDeadline: bigint
+  /** Until then validators reveal them. */
   revealDeadline: bigint
-  /** Updates submitted so far in this opening. */
+  /** Validators are ranked and weighed by their stake at the end of this block. */
+  snapshotBlock: bigint
+  /** Update commitments so far in this opening, and how many of them are revealed. */
   submissionCount: number
+  revealedCount: number
+  /** 1, plus one per reopening after a cancelled opening. */
+  attempt: number
 }
 
-/** One trainer's submission, as `settle` takes it back. */
-export type Submission = { index: number; trainer: Address; digest: Hex; codec: number; examples: number; cid: string }
+/** One update commitment of a round, in commitment order, and what its reveal showed. */
+export type Submission =
+  | { index: number; trainer: Address; revealed: true; digest: Hex; codec: number; examples: number; cid: string }
+  | { index: number; trainer: Address; revealed: false }
+
+/** A revealed update. */
+export type RevealedSubmission = Extract<Submission, { revealed: true }>
 
 /** The consensus outcome for one update. */
 export type UpdateJudgement = { index: number; trainer: Address; accepted: boolean; consensusScore: number; reward: bigint }
@@ -47,36 +62,60 @@ export async function getRound(training: Training, round: bigint): Promise<Round
     modelDigest: info.modelDigest,
     modelCodec: info.modelCodec,
     trainDeadline: info.trainDeadline,
+    updateRevealDeadline: info.updateRevealDeadline,
     scoreDeadline: info.scoreDeadline,
     revealDeadline: info.revealDeadline,
+    snapshotBlock: info.snapshotBlock,
     submissionCount: info.submissions,
+    revealedCount: info.revealed,
+    attempt: info.attempt,
   }
 }
 
-/** Every update submitted in the latest opening of `round`, in submission order. */
+type LogPosition = { blockNumber: bigint | null; logIndex: number | null }
+
+function after(a: LogPosition, b: LogPosition): boolean {
+  const [ab, bb] = [a.blockNumber ?? 0n, b.blockNumber ?? 0n]
+  return ab > bb || (ab === bb && (a.logIndex ?? 0) > (b.logIndex ?? 0))
+}
+
+/**
+ * Every update commitment of the latest opening of `round`, in commitment order, with what its
+ * reveal showed (read from the events, so it works for past rounds too).
+ */
 export async function getSubmissions(training: Training, round: bigint): Promise<Submission[]> {
-  const info = await training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'roundInfo', args: [round] })
-  const submissionCount = info.submissions
-  if (submissionCount === 0) return []
-  const logs = await training.protocol.ledger.client.getContractEvents({
-    address: training.address,
-    abi: training.abi,
-    eventName: 'UpdateSubmitted',
-    args: { round },
-    fromBlock: fromBlock(training),
-  })
-  // The latest opening's submissions are the last ones logged for the round.
-  return logs
-    .slice(-submissionCount)
-    .map((log) => ({
-      index: Number(log.args.index!),
-      trainer: log.args.trainer!,
-      digest: log.args.digest!,
-      codec: log.args.codec!,
-      examples: log.args.examples!,
-      cid: fromOnChainDigest(log.args.digest!, log.args.codec!),
-    }))
+  const client = training.protocol.ledger.client
+  const common = { address: training.address, abi: training.abi, args: { round }, fromBlock: fromBlock(training) } as const
+  const openings = await client.getContractEvents({ ...common, eventName: 'RoundOpened' })
+  const opening = openings.at(-1)
+  if (opening === undefined) return []
+  const [commits, reveals] = await Promise.all([
+    client.getContractEvents({ ...common, eventName: 'UpdateCommitted' }),
+    client.getContractEvents({ ...common, eventName: 'UpdateRevealed' }),
+  ])
+  const revealedAt = new Map(reveals.filter((log) => after(log, opening)).map((log) => [Number(log.args.index!), log]))
+  return commits
+    .filter((log) => after(log, opening))
+    .map((log): Submission => {
+      const index = Number(log.args.index!)
+      const reveal = revealedAt.get(index)
+      if (reveal === undefined) return { index, trainer: log.args.trainer!, revealed: false }
+      return {
+        index,
+        trainer: log.args.trainer!,
+        revealed: true,
+        digest: reveal.args.digest!,
+        codec: reveal.args.codec!,
+        examples: reveal.args.examples!,
+        cid: fromOnChainDigest(reveal.args.digest!, reveal.args.codec!),
+      }
+    })
     .sort((a, b) => a.index - b.index)
+}
+
+/** The revealed updates of the latest opening of `round`, in commitment order. */
+export async function getRevealedUpdates(training: Training, round: bigint): Promise<RevealedSubmission[]> {
+  return (await getSubmissions(training, round)).filter((s): s is RevealedSubmission => s.revealed)
 }
 
 /** How consensus judged each update and each validator in a settled round. */

@@ -7,7 +7,9 @@ export type RoundProgress = {
   /** The round the contract is on (the last one opened). */
   currentRound: bigint
   status: 'none' | 'open' | 'settled'
+  /** Update commitments, and how many are revealed. */
   submissions: number
+  revealed: number
   committers: number
   /** CID of the model posted after this round, once posted. */
   postedModelCid: string | undefined
@@ -29,14 +31,20 @@ export async function getRoundProgress(training: Training, round: bigint): Promi
     currentRound,
     status: ROUND_STATUS[info.status] ?? 'none',
     submissions: Number(info.submissions),
+    revealed: Number(info.revealed),
     committers: Number(info.committers),
     postedModelCid: model.status === POSTED ? fromOnChainDigest(model.digest, model.codec) : undefined,
   }
 }
 
-/** Whether `trainer` (an owner) has submitted an update in the latest opening of `round`. */
+/** Whether `trainer` (an owner) has committed to an update in the latest opening of `round`. */
 export async function hasSubmitted(training: Training, round: bigint, trainer: Address): Promise<boolean> {
   return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'hasSubmitted', args: [round, trainer] })
+}
+
+/** Whether `trainer` (an owner) has revealed its update in the latest opening of `round`. */
+export async function hasRevealedUpdate(training: Training, round: bigint, trainer: Address): Promise<boolean> {
+  return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'hasRevealedUpdate', args: [round, trainer] })
 }
 
 /** Whether `validator` (an owner) has committed scores in the latest opening of `round`. */

@@ -18,7 +18,7 @@ const BPS = 10_000n
 export type TrainingConsensusRule = 'flock' | 'median-score' | 'yuma'
 
 /** Why an update was or was not put to the vote. */
-export type UpdateFate = 'judged' | 'free-riding' | 'copied'
+export type UpdateFate = 'judged' | 'free-riding' | 'copied' | 'not-revealed'
 
 /** One round, as `settle` sees it. */
 export interface TrainingRoundInput {
@@ -31,11 +31,11 @@ export interface TrainingRoundInput {
   readonly emission: bigint
   /** The round's global model: an update equal to it is free riding. */
   readonly modelDigest: string
-  /** In submission order. */
-  readonly submissions: readonly { readonly trainer: string; readonly digest: string }[]
+  /** Update commitments in commitment order; `digest` once revealed (absent: never revealed). */
+  readonly submissions: readonly { readonly trainer: string; readonly digest?: string | undefined }[]
   /**
-   * Committers in commit order. `scores` (one per submission, bps) when revealed; `stake` is the
-   * smaller of the active stake at commit and at settlement.
+   * The round's validator set, by slot. `scores` (one per commitment, bps) when revealed;
+   * `stake` is the smallest of the stake at the round's snapshot, at commit and at settlement.
    */
   readonly validators: readonly { readonly owner: string; readonly stake: bigint; readonly scores?: readonly number[] }[]
 }
@@ -59,12 +59,13 @@ export interface SettleTrainingRoundOptions {
 }
 
 /**
- * Settles a round as TrainingSettlement does: free riders (the global model) and copies (a
- * digest seen earlier in the round) are rejected without a vote; the revealed validators judge the
- * rest with the configured rule; the trainers' pot (emission × trainerShareBps / 10000) goes to
- * accepted updates pro rata to their share, the rest to validators within the deviation bound
- * pro rata to their weight; rejected trainers, silent validators and deviating validators are
- * slashed. With no revealed stake nothing is accepted or paid and only the silent are slashed.
+ * Settles a round as TrainingSettlement does: unrevealed commitments, free riders (the global
+ * model) and copies (a digest an earlier commitment revealed) are rejected without a vote; the
+ * revealed validators judge the rest with the configured rule; the trainers' pot (emission ×
+ * trainerShareBps / 10000) goes to accepted updates pro rata to their share, the rest to
+ * validators within the deviation bound pro rata to their weight; rejected trainers, silent
+ * validators and deviating validators are slashed. With no revealed stake nothing is accepted or
+ * paid and only the silent validators and the trainers that never revealed are slashed.
  *
  * @param input - the round.
  * @param options - Yuma's state before the round (and, for simulations, its hyperparameters).
@@ -83,10 +84,11 @@ export interface SettleTrainingRoundOptions {
  */
 export function settleTrainingRound(input: TrainingRoundInput, options: SettleTrainingRoundOptions = {}): TrainingRoundOutcome {
   let yuma = options.yuma ?? EMPTY_YUMA_BOND_STATE
-  // Yuma assigns uids at submission, whatever becomes of the update.
-  if (input.rule === 'yuma') yuma = assignTrainerUids(yuma, input.submissions.map((s) => s.trainer))
+  // Yuma assigns uids at reveal, whatever becomes of the update.
+  if (input.rule === 'yuma') yuma = assignTrainerUids(yuma, input.submissions.flatMap((s) => (s.digest === undefined ? [] : [s.trainer])))
   const seen = new Set<string>()
   const fates: UpdateFate[] = input.submissions.map(({ digest }) => {
+    if (digest === undefined) return 'not-revealed'
     if (digest === input.modelDigest) return 'free-riding'
     if (seen.has(digest)) return 'copied'
     seen.add(digest)
@@ -140,7 +142,7 @@ export function settleTrainingRound(input: TrainingRoundInput, options: SettleTr
     accepted: accepted[j]!,
     consensusScore: score[j]!,
     reward: accepted[j] && shareSum > 0n ? (trainerPot * share[j]!) / shareSum : 0n,
-    slashed: !accepted[j] && consensus,
+    slashed: !accepted[j] && (consensus || fate === 'not-revealed'),
   }))
   const punished = input.validators.map((v, i) => v.scores === undefined || (consensus && deviation[i]! > input.deviationBoundBps))
   const weightSum = weight.reduce((sum, w, i) => (punished[i] ? sum : sum + w), 0n)

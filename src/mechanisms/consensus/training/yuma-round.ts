@@ -28,7 +28,7 @@ export const MAX_YUMA_TRAINERS = 64
 
 /** What Yuma keeps from round to round of one training. */
 export interface YumaBondState {
-  /** Trainer ids in uid order: a trainer's uid is its index, assigned at its first submission. */
+  /** Trainer ids in uid order: a trainer's uid is its index, assigned at its first revealed update. */
   readonly trainers: readonly string[]
   /** Each validator's stored bond row: one u16 per trainer uid (missing cells are 0). */
   readonly bonds: ReadonlyMap<string, readonly number[]>
@@ -38,7 +38,7 @@ export interface YumaBondState {
 export const EMPTY_YUMA_BOND_STATE: YumaBondState = Object.freeze({ trainers: Object.freeze([]), bonds: new Map() })
 
 /**
- * Assigns uids to the trainers that have none yet, in order (as `submitUpdate` does).
+ * Assigns uids to the trainers that have none yet, in order (as `revealUpdate` does).
  *
  * @param state - the training's state.
  * @param trainers - trainer ids, in submission order.

@@ -1,0 +1,47 @@
+import type { Address, PrivateKeyAccount } from 'viem'
+import { setOperator } from '../../ledger/actions/set-operator.js'
+import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
+import type { RoleName } from '../../ledger/contracts/roles.js'
+import type { Protocol } from '../../ledger/protocol.js'
+import { adversaryRecord } from './adversary-record.js'
+import type { AdversaryRecord } from './adversary-record.js'
+
+/** A key in the pool it works in. */
+export type PoolKey = { address: Address; role: RoleName; taskId?: bigint }
+
+/**
+ * A stranger who names other people's keys as its operators before they stake, hoping to bar
+ * them from their pools or to pass their work off as its own. Naming a key needs that key's
+ * consent, so the claims come to nothing.
+ */
+export function createOperatorGriefer(init: { protocol: Protocol; key: PrivateKeyAccount }) {
+  const { protocol } = init
+  const record = adversaryRecord()
+  return {
+    behaviour: 'operator-griefer' as const,
+    address: init.key.address,
+    record: (): AdversaryRecord => record,
+    /** Names each victim as this stranger's operator in the victim's pool. */
+    async claim(victims: readonly PoolKey[]): Promise<void> {
+      for (const v of victims) {
+        await setOperator(protocol, init.key, { role: v.role, operator: v.address, ...(v.taskId === undefined ? {} : { taskId: v.taskId }) })
+        record.attempted += 1
+      }
+    },
+    /** After the victims staked: each claim failed if the victim works for itself with stake of its own. */
+    async check(victims: readonly PoolKey[]): Promise<void> {
+      const client = protocol.ledger.client
+      for (const v of victims) {
+        const args = [v.taskId ?? PROTOCOL_POOL, roleId(v.role), v.address] as const
+        const [owner, active] = await Promise.all([
+          client.readContract({ ...protocol.stakeManager, functionName: 'ownerOfOperator', args }),
+          client.readContract({ ...protocol.stakeManager, functionName: 'activeStake', args }),
+        ])
+        if (owner.toLowerCase() === v.address.toLowerCase() && active > 0n) record.defeated += 1
+        else record.notes.push(`${v.address} in the ${v.role} pool: works for ${owner}, stake ${active}`)
+      }
+    },
+  }
+}
+
+export type OperatorGriefer = ReturnType<typeof createOperatorGriefer>

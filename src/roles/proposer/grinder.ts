@@ -1,0 +1,96 @@
+import { encodeAbiParameters, keccak256 } from 'viem'
+import type { Address, Hex, PrivateKeyAccount } from 'viem'
+import { drawCommittee, proposalSecret } from '../../ledger/actions/draw-committee.js'
+import { stake } from '../../ledger/actions/stake.js'
+import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
+import type { Protocol } from '../../ledger/protocol.js'
+import { adversaryRecord } from '../adversary/adversary-record.js'
+import type { AdversaryRecord } from '../adversary/adversary-record.js'
+
+export type GrinderInit = {
+  protocol: Protocol
+  proposer: PrivateKeyAccount
+  /** Owner keys of the verifiers the proposer controls. */
+  sybils: readonly PrivateKeyAccount[]
+  /** Top-ups tried offline. @default 2000 */
+  tries?: number
+}
+
+/**
+ * The committee draw of the protocol before snapshots, as audit finding H-1 exploited it: a
+ * walk over the pool's live active stake in the order StakeManager lists its stakers, r_k =
+ * keccak256(seed, k) mod the remaining total, without replacement.
+ */
+export function liveStakeDraw(pool: readonly { owner: Address; stake: bigint }[], seed: Hex, count: number, exclude: Address, minimum: bigint): Address[] {
+  const weights = pool.map((p) => (p.owner.toLowerCase() === exclude.toLowerCase() || p.stake < minimum ? 0n : p.stake))
+  let total = weights.reduce((a, b) => a + b, 0n)
+  const chosen: Address[] = []
+  for (let k = 0; k < count && total > 0n; k++) {
+    let r = BigInt(keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint256' }], [seed, BigInt(k)]))) % total
+    let j = 0
+    while (r >= weights[j]!) r -= weights[j++]!
+    chosen.push(pool[j]!.owner)
+    total -= weights[j]!
+    weights[j] = 0n
+  }
+  return chosen
+}
+
+/**
+ * A proposer that stakes sybil verifiers and, once the seed block is mined (it holds the seed's
+ * secret, so it knows the seed first), grinds a stake top-up offline that would hand its sybils
+ * the committee under a live-stake draw, applies it, and draws. The protocol draws from stake
+ * as it stood before the seed block, so the top-up changes nothing.
+ */
+export function createGrinder(init: GrinderInit) {
+  const { protocol, proposer } = init
+  const record = adversaryRecord()
+  const sybilSet = new Set(init.sybils.map((s) => s.address.toLowerCase()))
+  const seats = (committee: readonly Address[]) => committee.filter((m) => sybilSet.has(m.toLowerCase())).length
+
+  return {
+    behaviour: 'grinder' as const,
+    record: (): AdversaryRecord => record,
+    /** Stakes each sybil verifier `amount` (before the proposal, so the snapshot includes them). */
+    async stakeSybils(amount: bigint): Promise<void> {
+      for (const sybil of init.sybils) await stake(protocol, sybil, { role: 'verifier', amount })
+    },
+    /** Mines to the seed block, grinds, tops up and draws. Returns the committee drawn. */
+    async drawCommittee(taskId: bigint): Promise<readonly Address[]> {
+      const { ledger, taskRegistry, stakeManager } = protocol
+      const client = ledger.client
+      const task = await client.readContract({ ...taskRegistry, functionName: 'getTask', args: [taskId] })
+      const rules = await client.readContract({ ...taskRegistry, functionName: 'paramsAt', args: [task.paramsId] })
+      const head = await client.getBlockNumber({ cacheTime: 0 })
+      if (head <= task.seedBlock) await ledger.clock.mine(Number(task.seedBlock - head + 1n))
+      const block = await client.getBlock({ blockNumber: task.seedBlock })
+      const seed = keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'bytes32' }, { type: 'uint256' }], [await proposalSecret(protocol, proposer, taskId), block.hash, taskId]))
+      const verifier = roleId('verifier')
+      const fair = await client.readContract({
+        ...stakeManager,
+        functionName: 'drawByStake',
+        args: [PROTOCOL_POOL, verifier, seed, BigInt(rules.committeeSize), proposer.address, rules.minVerifierStake, task.snapshotEpoch],
+      })
+      const owners = await client.readContract({ ...stakeManager, functionName: 'stakers', args: [PROTOCOL_POOL, verifier] })
+      const pool = await Promise.all(owners.map(async (owner) => ({ owner, stake: await client.readContract({ ...stakeManager, functionName: 'activeStake', args: [PROTOCOL_POOL, verifier, owner] }) })))
+      const target = init.sybils[0]
+      let best = { topUp: 0n, seats: seats(liveStakeDraw(pool, seed, rules.committeeSize, proposer.address, rules.minVerifierStake)) }
+      if (target !== undefined) {
+        const at = pool.findIndex((p) => p.owner.toLowerCase() === target.address.toLowerCase())
+        for (let topUp = 1n; topUp <= BigInt(init.tries ?? 2000) && at >= 0; topUp++) {
+          const trial = pool.map((p, i) => (i === at ? { owner: p.owner, stake: p.stake + topUp } : p))
+          const n = seats(liveStakeDraw(trial, seed, rules.committeeSize, proposer.address, rules.minVerifierStake))
+          if (n > best.seats) best = { topUp, seats: n }
+        }
+        if (best.topUp > 0n) await stake(protocol, target, { role: 'verifier', amount: best.topUp })
+      }
+      const committee = await drawCommittee(protocol, proposer, taskId)
+      record.attempted += 1
+      if (seats(committee) <= seats(fair)) record.defeated += 1
+      record.notes.push(`a top-up of ${best.topUp} wei would have given ${best.seats} of ${rules.committeeSize} seats by live stake; the snapshot draw gave ${seats(committee)} (${seats(fair)} without any top-up)`)
+      return committee
+    },
+  }
+}
+
+export type Grinder = ReturnType<typeof createGrinder>
