@@ -2,6 +2,7 @@ import type { Address, PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
 import { revertName } from '../../ledger/contracts/contract-errors.js'
 import { getRevealedUpdates, getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
+import { hasCommitted } from '../../ledger/actions/training/round-progress.js'
 import { commitScores, revealScores } from '../../ledger/actions/training/write-training.js'
 import type { Training } from '../../ledger/training.js'
 import type { ImageSet } from '../../ml/datasets/image-set.js'
@@ -67,26 +68,35 @@ export function createValidator(init: ValidatorInit) {
     behaviour: init.behaviour,
     /**
      * Scores the round's updates and commits them. A validator whose stake does not rank among
-     * the round's validator set (ValidatorSetFull) sits the round out.
+     * the round's validator set (ValidatorSetFull), or that no longer has the minimum stake
+     * (NotStaked, after a slash), sits the round out.
      */
     async commit(round: bigint): Promise<number[]> {
       const scores = await computeScores(round)
       try {
         await commitScores(training, key, init.owner, round, scores)
       } catch (error) {
-        if (revertName(error) !== 'ValidatorSetFull') throw error
+        const reason = revertName(error)
+        if (reason !== 'ValidatorSetFull' && reason !== 'NotStaked') throw error
         unseated.add(round)
         return scores
       }
       scored.set(round, scores)
       return scores
     },
-    /** Whether this validator found the round's set full of larger stakes. */
+    /** Whether this validator sat the round out (the set was full of larger stakes, or its stake too small). */
     unseated(round: bigint): boolean {
       return unseated.has(round)
     },
-    /** Reveals what `commit` committed (recomputed if this process did not commit it). */
+    /**
+     * Reveals what `commit` committed (recomputed if this process did not commit it); nothing
+     * when it holds no seat, having been evicted by a larger stake.
+     */
     async reveal(round: bigint): Promise<number[]> {
+      if (!(await hasCommitted(training, round, init.owner))) {
+        scored.delete(round)
+        return []
+      }
       const scores = scored.get(round) ?? (await computeScores(round))
       await revealScores(training, key, round, scores)
       scored.delete(round)
