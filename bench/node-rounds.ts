@@ -73,7 +73,7 @@ export const SMALL_NETWORK: NodeNetworkPlan = {
 export function networkParams(plan: NodeNetworkPlan): ProtocolParamsOverrides {
   return {
     ...DEV_CHAIN_PARAMS,
-    tasks: { committeeSize: plan.verifiers, commitPeriod: plan.votePeriods.commit, revealPeriod: plan.votePeriods.reveal, drawDelayBlocks: 1 },
+    tasks: { ...DEV_CHAIN_PARAMS.tasks, committeeSize: plan.verifiers, commitPeriod: plan.votePeriods.commit, revealPeriod: plan.votePeriods.reveal, drawDelayBlocks: 1 },
   }
 }
 

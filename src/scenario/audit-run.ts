@@ -17,6 +17,7 @@ import { expectedModel } from '../roles/aggregator/aggregator.js'
 import { toJson } from '../shared/to-json.js'
 import { auditTrail } from './audit-trail.js'
 import { parseScenario } from './load-scenario.js'
+import { participantBooks } from './participant-books.js'
 import { prepareData } from './prepare-data.js'
 import { aggregationSpec } from './aggregation-spec.js'
 
@@ -39,7 +40,7 @@ type ReportJson = {
   task: { id: string; trainingContract: Address }
   rounds: { round: number; accuracy: number; loss: number; modelCid: string; accepted: number; rejected: number; updates: unknown; validators: unknown; stake: Record<string, string>; metrics: unknown }[]
   final: { accuracy: number; modelCid: string }
-  participants: { id: string; role: string; behaviour: string; address: Address; rewards: string; slashed: string }[]
+  participants: { id: string; role: string; behaviour: string; address: Address; rewards: string; slashed: string; fees: string; net: string }[]
   auditTrail: unknown
   chain: { deployment: unknown }
   model?: { cid: string; lineageCid: string; lineageRoot: string }
@@ -139,18 +140,8 @@ export async function auditRun(init: AuditRunInit): Promise<AuditResult> {
   const last = report.rounds.at(-1)
   if (last !== undefined) check('final model', last.modelCid, report.final.modelCid)
 
-  const from = BigInt(deployment.blockNumber)
-  const credited = await client.getContractEvents({ ...protocol.stakeManager, eventName: 'RewardCredited', fromBlock: from })
-  const slashed = await client.getContractEvents({ ...protocol.stakeManager, eventName: 'Slashed', fromBlock: from })
-  const participants = report.participants.map((p) => ({
-    id: p.id,
-    role: p.role,
-    behaviour: p.behaviour,
-    address: p.address,
-    rewards: credited.filter((e) => e.args.owner!.toLowerCase() === p.address.toLowerCase()).reduce((s, e) => s + e.args.amount!, 0n),
-    slashed: slashed.filter((e) => e.args.owner!.toLowerCase() === p.address.toLowerCase()).reduce((s, e) => s + e.args.amount!, 0n),
-  }))
-  check('rewards and slashes per participant', participants, report.participants)
+  const participants = await participantBooks(protocol, taskId, report.participants)
+  check('rewards, slashes, fees and net gain per participant', participants, report.participants)
 
   const record = await verifyModelRecord(protocol, taskId)
   checks.push({ check: 'model record: lineage rebuilt from the chain matches the published record', ok: record.valid, ...(record.valid ? {} : { detail: record.mismatches.map((m) => m.field).join(', ') }) })

@@ -56,6 +56,7 @@ import type { Validator } from '../roles/validator/validator.js'
 import { verifyAndVote } from '../roles/verifier/verify-and-vote.js'
 import { buildTaskSpec } from '../tasks/build-task.js'
 import { aggregationSpec } from './aggregation-spec.js'
+import { participantBooks } from './participant-books.js'
 import { prepareData } from './prepare-data.js'
 import type { AttackRecord, RoundRecord, RunParticipant, RunReport } from './run-report.js'
 import { auditTrail } from './audit-trail.js'
@@ -386,7 +387,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   if (inference.requests > 0) log(`inference: ${inference.answered} of ${inference.requests} requests answered, ${inference.correct} correct`)
   stage('post-training')
 
-  const participants = await summarise(protocol, members, taskId)
+  const participants = await participantBooks(protocol, taskId, members.map((m) => ({ id: m.id, role: m.role, behaviour: m.behaviour, address: m.account.address })))
   const records = new Map<string, AdversaryRecord[]>()
   const keep = (behaviour: string, record: AdversaryRecord) => records.set(behaviour, [...(records.get(behaviour) ?? []), record])
   for (const f of frontRunners) keep('front-runner', f.record())
@@ -429,27 +430,6 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   await hub.close()
   await ledger.close()
   return report
-}
-
-async function summarise(protocol: Protocol, members: readonly Member[], taskId: bigint): Promise<RunParticipant[]> {
-  const client = protocol.ledger.client
-  const from = BigInt(protocol.deployment.blockNumber)
-  const credited = await client.getContractEvents({ ...protocol.stakeManager, eventName: 'RewardCredited', fromBlock: from })
-  const slashed = await client.getContractEvents({ ...protocol.stakeManager, eventName: 'Slashed', fromBlock: from })
-  const rewards = new Map<string, bigint>()
-  const slashes = new Map<string, bigint>()
-  for (const e of credited) rewards.set(e.args.owner!.toLowerCase(), (rewards.get(e.args.owner!.toLowerCase()) ?? 0n) + e.args.amount!)
-  for (const e of slashed) slashes.set(e.args.owner!.toLowerCase(), (slashes.get(e.args.owner!.toLowerCase()) ?? 0n) + e.args.amount!)
-  // The proposer paid the verification fee out of its budget (the run's task is approved).
-  const task = await client.readContract({ ...protocol.taskRegistry, functionName: 'getTask', args: [taskId] })
-  const { fee } = await client.readContract({ ...protocol.taskRegistry, functionName: 'paramsAt', args: [task.paramsId] })
-  return members.map((m) => {
-    const key = m.account.address.toLowerCase()
-    const r = rewards.get(key) ?? 0n
-    const s = slashes.get(key) ?? 0n
-    const fees = m.role === 'proposer' ? fee : 0n
-    return { id: m.id, role: m.role, behaviour: m.behaviour, address: m.account.address, rewards: r, slashed: s, fees, net: r - s - fees }
-  })
 }
 
 /** Seconds spent in each named phase of a round (wall clock, for the report's timing). */

@@ -55,9 +55,9 @@ describe('deai audit', () => {
     expect(result.ok).toBe(false)
     expect(result.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual([
       'round 2: test accuracy of the posted model',
-      'rewards and slashes per participant',
+      'rewards, slashes, fees and net gain per participant',
     ])
-    expect(result.checks.find((c) => c.check === 'rewards and slashes per participant')?.detail).toContain('rewards')
+    expect(result.checks.find((c) => c.check === 'rewards, slashes, fees and net gain per participant')?.detail).toContain('rewards')
   })
 
   test('a tampered chain journal does not rebuild', async () => {

@@ -40,7 +40,7 @@ describe('deai run, a small scenario end to end', () => {
       expect(byId.get(id)!.rewards).toBeGreaterThan(0n)
       expect(byId.get(id)!.slashed).toBe(0n)
     }
-    expect(first.attacks.find((a) => a.behaviour === 'sign-flip')).toMatchObject({ attempted: 2, caught: 2, rewardShare: 0 })
+    expect(first.attacks.find((a) => a.behaviour === 'sign-flip')).toMatchObject({ attempted: 2, defeated: 2, rewardShare: 0 })
     expect(first.auditTrail.some((e) => e.event === 'Slashed')).toBe(true)
     expect(first.gas['trainer']!.perParticipantPerRound).toBeGreaterThan(0n)
   })
