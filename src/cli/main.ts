@@ -8,6 +8,7 @@ import { registerDeployCommand } from './commands/deploy.js'
 import { registerMetricsCommand } from './commands/metrics.js'
 import { registerKeysCommand } from './commands/keys.js'
 import { registerNodeCommand } from './commands/node.js'
+import { registerRotationCommands } from './commands/rotation.js'
 import { registerRunCommand } from './commands/run.js'
 import { registerStakeCommands } from './commands/stake.js'
 import { registerTaskCommand } from './commands/task.js'
@@ -44,6 +45,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeployCommand(program, ctx)
   registerTaskCommand(program, ctx)
   registerStakeCommands(program, ctx)
+  registerRotationCommands(program, ctx)
   registerContentCommand(program, ctx)
   registerConsensusCommand(program, ctx)
   registerMetricsCommand(program, ctx)

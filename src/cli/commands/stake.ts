@@ -1,9 +1,12 @@
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import type { Address } from 'viem'
+import { acceptOperator } from '../../ledger/actions/accept-operator.js'
 import { claimRewards } from '../../ledger/actions/claim-rewards.js'
 import { getPosition } from '../../ledger/actions/get-position.js'
 import { requestUnstake } from '../../ledger/actions/request-unstake.js'
+import { resignOperator } from '../../ledger/actions/resign-operator.js'
+import { revokeOperator } from '../../ledger/actions/revoke-operator.js'
 import { setOperator } from '../../ledger/actions/set-operator.js'
 import { stake } from '../../ledger/actions/stake.js'
 import { withdrawStake } from '../../ledger/actions/withdraw-stake.js'
@@ -30,7 +33,8 @@ async function report(ctx: CliContext, protocol: Protocol, owner: Address, optio
   printResult(ctx, options.json, result, () => [
     headline,
     `  active     ${formatDeai(position.active)}`,
-    `  unbonding  ${formatDeai(position.unbonding)}${position.unbonding > 0n ? ` (withdrawable from ${new Date(Number(position.releaseAt) * 1000).toISOString()})` : ''}`,
+    `  unbonding  ${formatDeai(position.unbonding)}${position.unbonding > 0n ? ` (withdrawable from ${new Date(Number(position.releaseAt > position.lockedUntil ? position.releaseAt : position.lockedUntil) * 1000).toISOString()})` : ''}`,
+    ...(position.lockedUntil > 0n ? [`  locked     until ${new Date(Number(position.lockedUntil) * 1000).toISOString()} (pending work is judged by then)`] : []),
     `  rewards    ${formatDeai(position.unclaimed)} to claim`,
     `  operator   ${position.operator}${position.operator === owner ? ' (the owner key itself)' : ''}`,
   ].join('\n'))
@@ -67,13 +71,44 @@ export function registerStakeCommands(program: Command, ctx: CliContext): void {
     await report(ctx, protocol, signer.address, options, `${options.role} pool of task ${options.task}, owner ${signer.address}`)
   })
 
-  withPool(program.command('operator <address>')
-    .description('name the operator key that works for you (owner key) in a pool; takes effect after the operator delay')
+  const operator = program.command('operator')
+    .description('operator keys: the owner names one, the key accepts; the owner can revoke it at once, the key can resign')
+  withPool(operator.command('set <address>', { isDefault: true })
+    .description('(owner key) name the operator key that works for you in a pool; it must accept, and it takes effect after the operator delay')
   ).action(async (address: string, options: PoolOptions) => {
     const { protocol, signer } = await openWithSigner(ctx, options)
-    await setOperator(protocol, signer, { role: options.role, taskId: options.task, operator: parseAddress(address) })
-    ctx.stderr('operator change requested; it takes effect after the operator delay\n')
+    const key = parseAddress(address)
+    await setOperator(protocol, signer, { role: options.role, taskId: options.task, operator: key })
+    ctx.stderr(key === signer.address
+      ? 'back to the owner key after the operator delay (deai operator revoke does it at once)\n'
+      : `operator change requested: ${key} must accept (deai operator accept ${signer.address} --role ${options.role} --task ${options.task}), then it takes effect after the operator delay\n`)
     await report(ctx, protocol, signer.address, options, `${options.role} pool of task ${options.task}, owner ${signer.address}`)
+  })
+  withPool(operator.command('accept <owner>')
+    .description('(operator key) agree to work for an owner that named this key')
+  ).action(async (owner: string, options: PoolOptions) => {
+    const { protocol, signer } = await openWithSigner(ctx, options)
+    const address = parseAddress(owner)
+    await acceptOperator(protocol, signer, { role: options.role, taskId: options.task, owner: address })
+    ctx.stderr(`accepted: ${signer.address} works for ${address} once the operator delay has passed\n`)
+    await report(ctx, protocol, address, options, `${options.role} pool of task ${options.task}, owner ${address}`)
+  })
+  withPool(operator.command('revoke')
+    .description('(owner key) remove your operator key at once (a stolen operator key is cut off now, not after a delay)')
+  ).action(async (options: PoolOptions) => {
+    const { protocol, signer } = await openWithSigner(ctx, options)
+    await revokeOperator(protocol, signer, { role: options.role, taskId: options.task })
+    ctx.stderr('operator removed; the owner key works for itself again\n')
+    await report(ctx, protocol, signer.address, options, `${options.role} pool of task ${options.task}, owner ${signer.address}`)
+  })
+  withPool(operator.command('resign <owner>')
+    .description('(operator key) stop working for an owner, current or pending')
+  ).action(async (owner: string, options: PoolOptions) => {
+    const { protocol, signer } = await openWithSigner(ctx, options)
+    const address = parseAddress(owner)
+    await resignOperator(protocol, signer, { role: options.role, taskId: options.task, owner: address })
+    ctx.stderr(`${signer.address} no longer works for ${address}\n`)
+    await report(ctx, protocol, address, options, `${options.role} pool of task ${options.task}, owner ${address}`)
   })
 
   withSignerOptions(withChainOptions(program.command('claim')
