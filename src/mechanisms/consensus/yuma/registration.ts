@@ -3,7 +3,7 @@
  * `subnets/registration.rs` `get_neuron_to_prune`, `get_immune_owner_tuples`; `utils/misc.rs`
  * `get_neuron_is_immune`): which uid a registration into a full subnet takes over. Pure.
  *
- * # Rules (current: on subtensor's main branch since PR #2308, 2025-12-19)
+ * # Rules (current: PR #2158 "Emission-based Neuron Deregistration", on main with #2308, 2025-12-19)
  *
  * Inputs: `n` uids, per uid its `Emission` (u64 rao: the combined emission stored by the last
  * epoch, 0 for a uid appended or replaced since) and `BlockAtRegistration` (u64); the current
@@ -21,14 +21,14 @@
  *    the immune best, or none when there is no immune candidate, even if non-immune uids exist.
  *
  * # Before
- * * From 2024-08 (PR #770, on main 2024-08-29) to 2025-12-19: the score was the u16
+ * * From PR #726 (on main with #770, 2024-08-29) to 2025-12-19: the score was the u16
  *   `PruningScore` (the combined emission max-upscaled to 65535 by the epoch) instead of
  *   `Emission`, with the same tie-breaks (lower score, then earlier registration, then lower
  *   uid); any non-immune uid was preferred (no `MinNonImmuneUids` floor; owner-immortal hotkeys
- *   skipped from 2025-09); with no candidate the uid was 0. The chosen uid's score was then set to
+ *   skipped in its later versions); with no candidate the uid was 0. The chosen uid's score was then set to
  *   65535 until the next epoch rewrote it.
- * * Before that the tie-breaks differed (one version gave a tie to the last tied uid); not
- *   reproduced here.
+ * * Before that the tie-breaks differed (just before #726 a score tie among non-immune uids went
+ *   to the last tied uid, issue #697); not reproduced here.
  * * `PruningScore` stopped being computed and stored on 2025-10-29 (reached main with #2308).
  *
  * @packageDocumentation
