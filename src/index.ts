@@ -83,12 +83,27 @@ export { EMPTY_YUMA_ROW, yumaRowFromPairs, yumaRowToPairs } from './mechanisms/c
 export type { YumaSparseRow } from './mechanisms/consensus/yuma/yuma-row.js'
 export {
   createYumaSubnetState,
+  yumaAppendUid,
+  yumaRegister,
   yumaReplaceUid,
   yumaResetBonds,
   yumaRunEpoch,
   yumaSetWeights,
 } from './mechanisms/consensus/yuma/subnet-state.js'
-export type { YumaSubnetState } from './mechanisms/consensus/yuma/subnet-state.js'
+export type { YumaRegistration, YumaSubnetState } from './mechanisms/consensus/yuma/subnet-state.js'
+export {
+  YUMA_DEFAULT_REGISTRATION_PARAMS,
+  resolveYumaRegistrationParams,
+  yumaImmuneOwnerUids,
+  yumaIsImmune,
+  yumaNeuronToPrune,
+} from './mechanisms/consensus/yuma/registration.js'
+export type {
+  YumaOwnerImmunityInit,
+  YumaPruneInput,
+  YumaRegistrationParams,
+  YumaRegistrationParamsInit,
+} from './mechanisms/consensus/yuma/registration.js'
 export { maxUpscaleWeights } from './mechanisms/consensus/yuma/weights-upscale.js'
 export { renderYumaTrace } from './mechanisms/consensus/yuma/trace.js'
 export type { YumaTraceEntry } from './mechanisms/consensus/yuma/trace.js'

@@ -106,6 +106,15 @@ describe('deai CLI', () => {
     expect(bad.out).toMatch(/FAIL/)
   })
 
+  test('consensus replay passes the registration vectors', async () => {
+    const fixture = join(import.meta.dirname, '../fixtures/yuma-registration-vectors.json')
+    const ok = await cli(dir)('consensus', 'replay', fixture, '--json')
+    expect(ok.code).toBe(0)
+    const report = JSON.parse(ok.out) as { total: number; passed: number; cases: { kind: string }[] }
+    expect([report.total, report.passed]).toEqual([21, 21])
+    expect(report.cases.map((c) => c.kind)).toContain('neuron-to-prune')
+  })
+
   test('metrics over a distribution from --values or a file, as a table or JSON', async () => {
     const run = cli(dir)
     const table = await run('metrics', '--values', '5,3,2')

@@ -7,7 +7,7 @@ import { readDataFile } from '../shared/read-json-file.js'
 export function registerConsensusCommand(program: Command, ctx: CliContext): void {
   const consensus = program.command('consensus').description('consensus mechanisms: check implementations against reference vectors')
   consensus.command('replay <file>')
-    .description('replay every case of a Yuma test-vector file (the format of yuma-vectors.json) and print pass or the first mismatch per case; exits 1 on any mismatch')
+    .description('replay every case of a Yuma test-vector file (the format of yuma-vectors.json: epochs, step sequences with registrations and uid replacements, get_neuron_to_prune cases) and print pass or the first mismatch per case; exits 1 on any mismatch')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
       const report = replayYumaVectors(await readDataFile(ctx.cwd, file, 'test-vector'))

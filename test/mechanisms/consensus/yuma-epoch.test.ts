@@ -136,6 +136,26 @@ describe('yumaEpoch', () => {
     expect(renderYumaTrace(withoutOwner.trace ?? [])).toContain('Weights (permit+diag): [[], [(2, 65535)], []]')
   })
 
+  test('vectors of the wrong length are used as the chain uses them, and logged as it logs them', () => {
+    const params = resolveYumaParams({ commitReveal: false })
+    const mismatch = 'math error: inplace_mask_vector input lengths are not equal'
+    // A short permit vector: the missing entry is no permit, so validator 1 carries no active stake.
+    const short = yumaEpoch({ ...twoValidators(), validatorPermit: [true] }, params, [], { trace: true })
+    expect(renderYumaTrace(short.trace ?? [])).toContain(`${mismatch}: 1 != 3`)
+    expect(renderYumaTrace(short.trace ?? [])).toContain('validator_permits: [true]')
+    expect(short.activeStake[1]).toBe(0)
+    expect(short.stored.dividends).toEqual([65_535, 0, 0])
+    // A long LastUpdate: the extra entries are ignored but show in the log.
+    const long = yumaEpoch({ ...twoValidators(), lastUpdate: [1, 1, 1, 1] }, params, [], { trace: true })
+    expect(renderYumaTrace(long.trace ?? [])).toEqual(
+      expect.arrayContaining(['Last update: [1, 1, 1, 1]', 'Inactive: [false, false, false, false]', `${mismatch}: 4 != 3`]),
+    )
+    expect(long.stored.active).toEqual([true, true, true])
+    // Well-formed input logs no mismatch.
+    const fine = yumaEpoch(twoValidators(), params, [], { trace: true })
+    expect(renderYumaTrace(fine.trace ?? []).some((line) => line.startsWith('math error'))).toBe(false)
+  })
+
   test('rejects malformed input and parameters with stable codes', () => {
     expectCode(() => yumaEpoch({ ...twoValidators(), weights: rows([[2, 70_000]], [], []) }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
     const ragged = { uids: [2, 1], values: [5] }

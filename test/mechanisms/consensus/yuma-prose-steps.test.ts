@@ -28,6 +28,13 @@ describe('interpretStateChange', () => {
     expect(interpretStateChange({ description: 'the moon is full' })).toHaveProperty('error')
     expect(interpretStateChange({ kind: 'replace_uid', uid: 1 })).toHaveProperty('error')
   })
+
+  test('reads structured registration and parameter changes', () => {
+    expect(interpretStateChange({ kind: 'register', block: 5 })).toEqual({ kind: 'register', block: 5, stake: 0n })
+    expect(interpretStateChange({ kind: 'register', block: 5, stake: 3n })).toEqual({ kind: 'register', block: 5, stake: 3n })
+    expect(interpretStateChange({ kind: 'register' })).toEqual({ error: 'state_change register has no block' })
+    expect(interpretStateChange({ kind: 'set_params' })).toEqual({ kind: 'set-params' })
+  })
 })
 
 describe('interpretGraph', () => {

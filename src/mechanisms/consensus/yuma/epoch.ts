@@ -29,7 +29,9 @@
  *    true. New permits: `S_i ≠ 0`; unless `n < k`, stable-sort uids by `S` ascending and clear
  *    the first `n − k` (ties: lower uid loses first); owner forced true.
  * 4. Active stake: `A = S`, zeroed where inactive or without an old permit (an empty stored
- *    permit vector masks nothing), then `A = normalize(A)`.
+ *    permit vector masks nothing), then `A = normalize(A)`. An inactive mask (from a LastUpdate
+ *    longer than n) or a permit vector whose length m is not n is used as is, and the chain logs
+ *    `math error: inplace_mask_vector input lengths are not equal: m != n`.
  * 5. Weights: rows of uids `< n`, entries `j < n`, raw u16 in submission order (explicit zeros
  *    kept). Drop rows without an old permit; drop `(i,i)` except the owner's own entry; drop
  *    `(i,j)` if `last_update_i ≤ block_at_registration_j`; with commit-reveal, drop `(i,j)` if
@@ -122,11 +124,18 @@ export interface YumaEpochInput {
   readonly stake: readonly bigint[]
   /** Tao stake per uid in rao (u64), weighted by `taoWeight`. Missing entries are 0. */
   readonly taoStake?: readonly bigint[]
-  /** Block of each uid's last weight set (shorter vectors are padded with 0). */
+  /**
+   * Block of each uid's last weight set. A shorter vector is padded with 0; entries beyond n are
+   * ignored, and the trace then logs the chain's length-mismatch error.
+   */
   readonly lastUpdate: readonly number[]
   /** Block at which each uid's current holder registered (0 if the uid has no key). */
   readonly blockAtRegistration: readonly number[]
-  /** Validator permits from the previous epoch; a missing entry counts as no permit. */
+  /**
+   * Validator permits from the previous epoch; a missing entry counts as no permit. When the
+   * length is not n the trace logs the chain's length-mismatch error (an empty vector masks no
+   * stake but still drops every weight row, as on chain).
+   */
   readonly validatorPermit: readonly boolean[]
   /** Stored weight rows (u16, max-upscaled at submission), one per uid. Missing rows are empty. */
   readonly weights: readonly YumaSparseRow[]
@@ -253,10 +262,13 @@ export function yumaEpoch(
   tracer?.scalar('Number of Neurons in Network', n)
   tracer?.scalar('current_block', currentBlock)
   tracer?.scalar('activity_cutoff', params.activityCutoff)
-  const lastUpdate = padded(input.lastUpdate, n, 0)
-  tracer?.integers('Last update', lastUpdate)
-  const inactive = inactiveMask(lastUpdate, params.activityCutoff, currentBlock)
-  tracer?.bools('Inactive', inactive)
+  // The chain pads a short LastUpdate to n but keeps a long one whole (only its log shows it).
+  const storedLastUpdate = padded(input.lastUpdate, Math.max(n, input.lastUpdate.length), 0)
+  tracer?.integers('Last update', storedLastUpdate)
+  const lastUpdate = storedLastUpdate.slice(0, n)
+  const storedInactive = inactiveMask(storedLastUpdate, params.activityCutoff, currentBlock)
+  tracer?.bools('Inactive', storedInactive)
+  const inactive = storedInactive.slice(0, n)
   const active = inactive.map((b) => !b)
   const blockAtRegistration = padded(input.blockAtRegistration, n, 0)
   tracer?.integers('Block at registration', blockAtRegistration)
@@ -269,16 +281,19 @@ export function yumaEpoch(
   const stake = normalizeI64F64(filtered).map(narrowI64F64)
   tracer?.fixed('Normalised Stake', stake)
 
-  // 3. Permits.
-  const oldPermits = input.validatorPermit.slice(0, n)
-  if (ownerUid !== null && ownerUid < oldPermits.length) oldPermits[ownerUid] = true
-  tracer?.bools('validator_permits', oldPermits)
+  // 3. Permits. A stored vector of the wrong length is used as is (missing entries: no permit).
+  const storedPermits = input.validatorPermit.slice()
+  if (ownerUid !== null && ownerUid < storedPermits.length) storedPermits[ownerUid] = true
+  tracer?.bools('validator_permits', storedPermits)
+  const oldPermits = storedPermits.slice(0, n)
   tracer?.scalar('max_allowed_validators', params.maxAllowedValidators)
   const newPermits = topKNonzero(stake, params.maxAllowedValidators)
   if (ownerUid !== null) newPermits[ownerUid] = true
   tracer?.bools('new_validator_permits', newPermits)
 
-  // 4. Active stake.
+  // 4. Active stake. `inplace_mask_vector` logs (and tolerates) a mask of the wrong length.
+  if (storedInactive.length !== n) tracer?.text(maskLengthError(storedInactive.length, n))
+  if (storedPermits.length !== n) tracer?.text(maskLengthError(storedPermits.length, n))
   const forbids = oldPermits.map((p) => !p)
   const activeStake = normalize(maskVector(forbids, maskVector(inactive, stake)))
   tracer?.fixed('Active Stake', activeStake)
@@ -455,6 +470,11 @@ function toNumbers(values: ArrayLike<number>): readonly number[] {
 
 function wholeToFixed(matrix: SparseMatrix): SparseMatrix {
   return matrix.map((row) => mapValues(row, (u) => u * ONE))
+}
+
+/** The chain's log line for a mask whose length differs from the vector's (`math.rs`). */
+function maskLengthError(maskLength: number, n: number): string {
+  return `math error: inplace_mask_vector input lengths are not equal: ${maskLength} != ${n}`
 }
 
 function padded(values: readonly number[], n: number, fill: number): number[] {

@@ -12,14 +12,17 @@ import type { YumaSparseRow } from './yuma-row.js'
 /** A change to subnet state between epochs. */
 export type SubnetChange =
   | { readonly kind: 'replace-uid'; readonly uid: number; readonly block: number; readonly stake: bigint }
+  | { readonly kind: 'register'; readonly block: number; readonly stake: bigint }
   | { readonly kind: 'reset-bonds'; readonly uid: number }
   | { readonly kind: 'set-stake'; readonly uid: number; readonly stake: bigint }
+  /** New epoch parameters, carried by the step itself. */
+  | { readonly kind: 'set-params' }
   | { readonly kind: 'none' }
 
 /** The fields of a `state_change` step. */
 export interface StateChangeStep {
   readonly description?: string | undefined
-  readonly kind?: 'replace_uid' | 'reset_bonds' | 'set_stake' | undefined
+  readonly kind?: 'replace_uid' | 'register' | 'reset_bonds' | 'set_stake' | 'set_params' | undefined
   readonly uid?: number | undefined
   readonly block?: number | undefined
   readonly stake?: bigint | undefined
@@ -32,6 +35,11 @@ export interface StateChangeStep {
  */
 export function interpretStateChange(step: StateChangeStep): SubnetChange | { readonly error: string } {
   const text = step.description ?? ''
+  if (step.kind === 'set_params') return { kind: 'set-params' }
+  if (step.kind === 'register') {
+    if (step.block === undefined) return { error: 'state_change register has no block' }
+    return { kind: 'register', block: step.block, stake: step.stake ?? 0n }
+  }
   if (step.kind !== undefined) {
     if (step.uid === undefined) return { error: `state_change of kind ${step.kind} has no uid` }
     if (step.kind === 'reset_bonds') return { kind: 'reset-bonds', uid: step.uid }

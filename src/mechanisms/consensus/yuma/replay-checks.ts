@@ -251,6 +251,28 @@ export function checkQuantity(
   return null
 }
 
+/**
+ * One number of an epoch by the vectors' name of it: `<quantity>[uid]` of a per-uid quantity
+ * (`emission[3]`, `dividends_u16[0]`), or a stored bond `bonds[i][j]` (0 when absent). Used by
+ * relations between epochs.
+ *
+ * @returns the value, or null when the name does not denote one number.
+ */
+export function readEpochQuantity(result: YumaEpochResult, name: string): number | bigint | boolean | null {
+  const match = /^([a-z0-9_]+?)((?:\[\d+\])+)$/i.exec(name)
+  if (match === null) return null
+  const key = match[1] as string
+  const indices = [...(match[2] as string).matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]))
+  if (BOND_MATRIX_NAMES.has(key)) {
+    if (indices.length !== 2) return null
+    const [i, j] = indices as [number, number]
+    return i < result.n ? (denseBonds(result)[i]?.[j] ?? 0) : null
+  }
+  const vector = VECTOR_QUANTITIES[key] ?? VECTOR_QUANTITIES[PROPORTIONS[key] ?? '']
+  if (vector === undefined || indices.length !== 1) return null
+  return vector.get(result)[indices[0] as number] ?? null
+}
+
 /** Compares one bond row (or a scalar for every cell) over the given columns. */
 function checkRow(
   checker: Checker,

@@ -10,9 +10,12 @@ import { type YumaEpochResult, yumaEpoch } from './epoch.js'
 import { type YumaParams, type YumaParamsInit, resolveYumaParams } from './params.js'
 import { type SubnetChange, interpretGraph, interpretStateChange } from './prose-steps.js'
 import { type CaseRun, type Checker, type QuantityScope, type RawCase, checkQuantity } from './replay-checks.js'
+import { type YumaRegistrationParams, resolveYumaRegistrationParams, yumaImmuneOwnerUids } from './registration.js'
+import { type StateSnapshot, checkRelations, checkStateQuantity } from './replay-state-checks.js'
 import {
   type YumaSubnetState,
   createYumaSubnetState,
+  yumaRegister,
   yumaReplaceUid,
   yumaResetBonds,
   yumaRunEpoch,
@@ -21,10 +24,12 @@ import {
 import { renderYumaTrace } from './trace.js'
 import {
   type VectorParams,
+  type VectorRegistrationParams,
   epochBatchCaseSchema,
   parseVectors,
   proseGraphCaseSchema,
   sequenceCaseSchema,
+  sequenceExpectationsSchema,
   singleEpochCaseSchema,
 } from './vectors-schema.js'
 import { maxUpscaleWeights } from './weights-upscale.js'
@@ -40,6 +45,7 @@ export function replaySingleEpoch(raw: RawCase, path: string): CaseRun {
     if (inputs.n !== undefined && inputs.n !== inputs.alpha_stake_rao.length) return 'inputs.n differs from the number of stakes'
     const params = toParams(inputs.params)
     const logs = expected.asserted_log_substrings ?? []
+    const traced = logs.length > 0 || (expected.derived_log_substrings ?? []).length > 0
     const result = yumaEpoch(
       {
         currentBlock: inputs.current_block,
@@ -54,10 +60,15 @@ export function replaySingleEpoch(raw: RawCase, path: string): CaseRun {
       },
       params,
       (inputs.bonds_before ?? []).map(toPairs),
-      { trace: logs.length > 0 },
+      { trace: traced },
     )
     const context = `epoch (block ${inputs.current_block})`
     checkLogs(checker, context, logs, result)
+    checkLogs(checker, context, expected.derived_log_substrings ?? [], result, 'derived')
+    const rows = Array.from({ length: result.n }, (_, i) => i)
+    const scope = { rows, groups: new Map(), epsilons: new Map() }
+    const error = expected.asserted === undefined ? null : checkRecord(checker, 'asserted', context, expected.asserted, result, scope)
+    if (error !== null) return error
     const derived = expected.derived_exact_by_reimplementation
     return derived === undefined ? null : checkDerived(checker, context, derived, result)
   }
@@ -108,14 +119,18 @@ interface EpochRun {
   readonly result: YumaEpochResult
 }
 
-/** A sequence of steps over one subnet, checked epoch by epoch. */
+/**
+ * A sequence of steps over one subnet, checked epoch by epoch, then at labelled states
+ * (`asserted_state`, `derived_state`) and by relations between epochs (`asserted_relations`).
+ * Registrations may grow the subnet, so n is the current number of uids at each step.
+ */
 export function replaySequence(raw: RawCase, path: string): CaseRun {
   const { inputs, expected } = parseVectors(sequenceCaseSchema, raw, path)
+  const extra = parseVectors(sequenceExpectationsSchema, expected, `${path}.expected`)
   return (checker) => {
-    const n = inputs.alpha_stake_rao.length
-    if (inputs.n !== undefined && inputs.n !== n) return 'inputs.n differs from the number of stakes'
-    const params = toParams(inputs.params)
-    const rao = inputs.params?.rao_emission ?? DEFAULT_RAO_EMISSION
+    if (inputs.n !== undefined && inputs.n !== inputs.alpha_stake_rao.length) return 'inputs.n differs from the number of stakes'
+    let vectorParams: VectorParams = inputs.params ?? {}
+    let params = toParams(inputs.params)
     let state = createYumaSubnetState({
       stake: inputs.alpha_stake_rao,
       ...(inputs.tao_stake_rao === undefined ? {} : { taoStake: inputs.tao_stake_rao }),
@@ -124,9 +139,15 @@ export function replaySequence(raw: RawCase, path: string): CaseRun {
       ...(inputs.validator_permit_before === undefined ? {} : { validatorPermit: inputs.validator_permit_before }),
       ...(inputs.weights_initial === undefined ? {} : { weights: inputs.weights_initial.map(toPairs) }),
       ...(inputs.bonds_initial === undefined ? {} : { bonds: inputs.bonds_initial.map(toPairs) }),
+      ...(inputs.emission_initial === undefined ? {} : { emission: inputs.emission_initial }),
     })
     const runs: EpochRun[] = []
+    // A label names the state after its (first) step; epoch labels may repeat in older vectors.
+    const snapshots = new Map<string, StateSnapshot>()
+    const repeated = new Set<string>()
     for (const [s, step] of inputs.steps.entries()) {
+      const n = state.stake.length
+      let registeredUid: number | null | undefined
       if (step.action === 'set_weights') {
         const stored = step.values_stored_u16 ?? (step.values_submitted === undefined ? null : maxUpscaleWeights(step.values_submitted))
         if (stored === null || stored.length !== step.uids.length) {
@@ -137,14 +158,54 @@ export function replaySequence(raw: RawCase, path: string): CaseRun {
       } else if (step.action === 'state_change') {
         const change = interpretStateChange(step)
         if ('error' in change) return `steps[${s}]: ${change.error}`
-        state = applyChange(state, change, n)
+        if (change.kind === 'set-params') {
+          if (step.params === undefined) return `steps[${s}]: state_change set_params has no params`
+          vectorParams = { ...vectorParams, ...step.params }
+          params = toParams(vectorParams)
+        } else if (change.kind === 'register') {
+          const registration = toRegistrationParams({ ...inputs.registration, ...step.registration }, state.blockAtRegistration)
+          const out = yumaRegister(state, registration, change.block, change.stake)
+          state = out.state
+          registeredUid = out.uid
+        } else {
+          state = applyChange(state, change, n)
+        }
       } else {
-        const out = yumaRunEpoch(state, params, step.block, step.rao_emission ?? rao)
+        const out = yumaRunEpoch(state, params, step.block, step.rao_emission ?? vectorParams.rao_emission ?? DEFAULT_RAO_EMISSION)
         state = out.state
         runs.push({ index: step.epoch_index ?? runs.length, block: step.block, label: step.label ?? null, result: out.result })
       }
+      const label = step.label ?? null
+      if (label !== null && snapshots.has(label)) repeated.add(label)
+      else if (label !== null) snapshots.set(label, registeredUid === undefined ? { state } : { state, registeredUid })
     }
-    return checkRuns(checker, expected, runs, new Map())
+    // A case about state between epochs alone need not run an epoch.
+    const epochChecks = 'asserted' in expected || 'derived_exact_by_reimplementation' in expected
+    const stateOnly = runs.length === 0 && !epochChecks && (extra.asserted_state !== undefined || extra.derived_state !== undefined)
+    const error = stateOnly ? null : checkRuns(checker, expected, runs, new Map())
+    if (error !== null) return error
+    for (const [source, byLabel] of [
+      ['asserted', extra.asserted_state],
+      ['derived', extra.derived_state],
+    ] as const) {
+      for (const [label, values] of Object.entries(byLabel ?? {})) {
+        const snapshot = snapshots.get(label)
+        if (snapshot === undefined) return `expected.${source}_state names "${label}", which labels no step`
+        if (repeated.has(label)) return `expected.${source}_state names "${label}", which labels several steps`
+        for (const [name, value] of Object.entries(values)) {
+          const stateError = checkStateQuantity(checker, { source, context: `state "${label}"` }, name, value, snapshot)
+          if (stateError !== null) return stateError
+        }
+      }
+    }
+    return checkRelations(checker, extra.asserted_relations ?? [], {
+      epoch: (selector) => {
+        const run = selectRun(selector, runs)
+        if (run === null || run === 'none') return `"${selector}" names no epoch`
+        return { result: run.result, context: runContext(run) }
+      },
+      state: (label) => (repeated.has(label) ? undefined : snapshots.get(label)),
+    })
   }
 }
 
@@ -177,7 +238,11 @@ export function replayGraph(raw: RawCase, path: string): CaseRun {
   }
 }
 
-function applyChange(state: YumaSubnetState, change: SubnetChange, n: number): YumaSubnetState {
+function applyChange(
+  state: YumaSubnetState,
+  change: Exclude<SubnetChange, { kind: 'register' } | { kind: 'set-params' }>,
+  n: number,
+): YumaSubnetState {
   if (change.kind === 'none') return state
   if (change.uid >= n) throw new DeaiError('YUMA_INPUT_INVALID', `state_change names uid ${change.uid}, not below n = ${n}.`)
   if (change.kind === 'reset-bonds') return yumaResetBonds(state, change.uid)
@@ -266,15 +331,24 @@ function checkDerived(checker: Checker, context: string, values: Record<string, 
   return checkRecord(checker, 'derived', context, values, result, { rows, groups: new Map(), epsilons: new Map() })
 }
 
-/** Each expected substring must appear in one rendered log line. */
-function checkLogs(checker: Checker, context: string, substrings: readonly string[], result: YumaEpochResult): void {
+/**
+ * Each expected substring must appear in one rendered log line. Derived lines (what the chain's
+ * code logs but its test does not assert) are reported as `derived`.
+ */
+function checkLogs(
+  checker: Checker,
+  context: string,
+  substrings: readonly string[],
+  result: YumaEpochResult,
+  source: 'log' | 'derived' = 'log',
+): void {
   if (substrings.length === 0) return
   const lines = renderYumaTrace(result.trace ?? [])
   for (const substring of substrings) {
     const found = lines.some((line) => line.includes(substring))
     const label = substring.split(': ')[0] ?? substring
     checker.record(found, {
-      source: 'log',
+      source,
       context,
       quantity: label,
       index: '',
@@ -341,6 +415,27 @@ function toParams(p: VectorParams | undefined): YumaParams {
   if (p.commit_reveal_enabled !== undefined) init.commitReveal = p.commit_reveal_enabled
   if (p.last_mechanism_step_block !== undefined) init.lastMechanismStepBlock = p.last_mechanism_step_block
   return resolveYumaParams(init)
+}
+
+/** Registration parameters, with immortal uids derived from the owner's hotkeys when given so. */
+function toRegistrationParams(p: VectorRegistrationParams, blockAtRegistration: readonly number[]): YumaRegistrationParams {
+  const owner = p.owner
+  const immortalUids =
+    p.immortal_uids ??
+    (owner === undefined
+      ? undefined
+      : yumaImmuneOwnerUids({
+          ownedUids: owner.owned_hotkey_uids,
+          blockAtRegistration,
+          ownerHotkeyUid: owner.subnet_owner_hotkey_uid,
+          limit: owner.immune_owner_uids_limit,
+        }))
+  return resolveYumaRegistrationParams({
+    ...(p.max_allowed_uids === undefined ? {} : { maxAllowedUids: p.max_allowed_uids }),
+    ...(p.immunity_period === undefined ? {} : { immunityPeriod: p.immunity_period }),
+    ...(p.min_non_immune_uids === undefined ? {} : { minNonImmuneUids: p.min_non_immune_uids }),
+    ...(immortalUids === undefined ? {} : { immortalUids }),
+  })
 }
 
 const toPairs = yumaRowFromPairs

@@ -4,11 +4,14 @@
  *
  * Case kinds are recognised by the shape of `inputs`, not by name: weighted-median cases,
  * weighted-median columns, sparse EMA with alpha, a single epoch from explicit state, a batch of
- * such epochs, a sequence of steps (`set_weights`, `state_change`, `epoch`), and a graph scenario
- * described in words. Checked: `expected.asserted*` (the chain tests' assertions, with
- * `asserted_<quantity>_epsilon` tolerances), `derived_exact_by_reimplementation` (bit-exact
- * regression targets) and `asserted_log_substrings` (against the rendered trace). Other keys,
- * such as `bond_targets_NOT_ASSERTED`, are informational and not checked.
+ * such epochs, a sequence of steps (`set_weights`, `state_change`, `epoch`), a graph scenario
+ * described in words, and the uid a registration into a full subnet replaces
+ * (`get_neuron_to_prune`, told by `emission_rao`). Checked: `expected.asserted*` (the chain
+ * tests' assertions, with `asserted_<quantity>_epsilon` tolerances; in sequences also
+ * `asserted_state` after labelled steps and `asserted_relations` between epochs),
+ * `derived_exact_by_reimplementation` and `derived_state` (bit-exact regression targets),
+ * `asserted_log_substrings` and `derived_log_substrings` (against the rendered trace). Other
+ * keys, such as `bond_targets_NOT_ASSERTED`, are informational and not checked.
  *
  * @packageDocumentation
  */
@@ -16,6 +19,7 @@ import { isDeaiError } from '../../../errors/base.js'
 import { type CaseRun, type RawCase, type Replayer, type YumaReplayMismatch, createChecker } from './replay-checks.js'
 import { replayEpochBatch, replayGraph, replaySequence, replaySingleEpoch } from './replay-epoch-cases.js'
 import { replayMatEmaAlpha, replayWeightedMedian, replayWeightedMedianColumns } from './replay-math-cases.js'
+import { replayNeuronToPrune } from './replay-registration-cases.js'
 import { parseVectors, vectorFileSchema } from './vectors-schema.js'
 
 export type { YumaReplayMismatch } from './replay-checks.js'
@@ -29,6 +33,7 @@ export type YumaCaseKind =
   | 'epoch-batch'
   | 'sequence'
   | 'graph'
+  | 'neuron-to-prune'
 
 /** The outcome of one case. */
 export type YumaReplayCaseResult =
@@ -145,6 +150,7 @@ function replayCase(prepared: PreparedCase): YumaReplayCaseResult {
 function detectKind(inputs: Record<string, unknown>): YumaCaseKind | null {
   if ('procedure' in inputs) return 'graph'
   if ('steps' in inputs) return 'sequence'
+  if ('emission_rao' in inputs) return 'neuron-to-prune'
   if ('alpha_all' in inputs) return 'mat-ema-alpha'
   if ('current_block' in inputs) return 'epoch'
   const cases = inputs['cases']
@@ -155,10 +161,10 @@ function detectKind(inputs: Record<string, unknown>): YumaCaseKind | null {
   if ('score' in first) return 'weighted-median'
   if ('weights_rows' in first) return 'weighted-median-columns'
   if ('old' in first && 'new' in first) return 'mat-ema-alpha'
+  if ('emission_rao' in first) return 'neuron-to-prune'
   if ('current_block' in first) return 'epoch-batch'
   return null
 }
-
 
 const REPLAYERS: Readonly<Record<YumaCaseKind, Replayer>> = {
   'weighted-median': replayWeightedMedian,
@@ -168,4 +174,5 @@ const REPLAYERS: Readonly<Record<YumaCaseKind, Replayer>> = {
   'epoch-batch': replayEpochBatch,
   sequence: replaySequence,
   graph: replayGraph,
+  'neuron-to-prune': replayNeuronToPrune,
 }

@@ -120,7 +120,11 @@ export const singleEpochCaseSchema = z.looseObject({
     params: vectorParamsSchema.optional(),
   }),
   expected: z.looseObject({
+    /** Quantities the chain's test asserts after the epoch (`consensus_u16`, `emission[0]`, ...). */
+    asserted: z.record(z.string(), z.unknown()).optional(),
     asserted_log_substrings: z.array(z.string()).optional(),
+    /** Log lines the chain's code emits for this input that its test does not assert. */
+    derived_log_substrings: z.array(z.string()).optional(),
     derived_exact_by_reimplementation: derivedEpochSchema.optional(),
   }),
 })
@@ -151,8 +155,30 @@ export const epochBatchCaseSchema = z.looseObject({
   }),
 })
 
+/** The owner's hotkeys, from which the immortal uids are derived (`get_immune_owner_uids`). */
+const ownerImmunitySchema = z.looseObject({
+  /** Uids of the hotkeys the subnet owner's coldkey owns. */
+  owned_hotkey_uids: z.array(nonNegInt),
+  /** The uid of `SubnetOwnerHotkey`, null when it is not set or not registered. */
+  subnet_owner_hotkey_uid: nonNegInt.nullable(),
+  immune_owner_uids_limit: nonNegInt,
+})
+
+/** Registration hyperparameters (`MaxAllowedUids`, `ImmunityPeriod`, `MinNonImmuneUids`, immortal uids). */
+export const registrationParamsSchema = z.looseObject({
+  max_allowed_uids: nonNegInt.optional(),
+  immunity_period: nonNegInt.optional(),
+  min_non_immune_uids: nonNegInt.optional(),
+  /** The owner's immortal uids, given directly ... */
+  immortal_uids: z.array(nonNegInt).optional(),
+  /** ... or derived from the owner's hotkeys. */
+  owner: ownerImmunitySchema.optional(),
+})
+export type VectorRegistrationParams = z.output<typeof registrationParamsSchema>
+
 const setWeightsStepSchema = z.looseObject({
   action: z.literal('set_weights'),
+  label: z.string().optional(),
   uid: nonNegInt,
   uids: z.array(nonNegInt),
   values_submitted: z.array(nonNegInt).optional(),
@@ -170,11 +196,22 @@ const epochStepSchema = z.looseObject({
 
 const stateChangeStepSchema = z.looseObject({
   action: z.literal('state_change'),
+  /** Names the state after this step, for `expected.asserted_state` / `derived_state`. */
+  label: z.string().optional(),
   description: z.string().optional(),
-  kind: z.enum(['replace_uid', 'reset_bonds', 'set_stake']).optional(),
+  /**
+   * `replace_uid` (a given uid, `replace_neuron`), `register` (append below `max_allowed_uids`,
+   * else replace the uid `get_neuron_to_prune` chooses), `reset_bonds`, `set_stake`, or
+   * `set_params` (epoch parameters for the following epochs).
+   */
+  kind: z.enum(['replace_uid', 'register', 'reset_bonds', 'set_stake', 'set_params']).optional(),
   uid: nonNegInt.optional(),
   block: nonNegInt.optional(),
   stake: u64.optional(),
+  /** `set_params`: the parameters that change. */
+  params: vectorParamsSchema.optional(),
+  /** `register`: registration parameters for this registration only (over `inputs.registration`). */
+  registration: registrationParamsSchema.optional(),
 })
 
 /** One step of a sequence. */
@@ -192,10 +229,68 @@ export const sequenceCaseSchema = z.looseObject({
     last_update_initial: z.array(nonNegInt).optional(),
     weights_initial: pairRows.optional(),
     bonds_initial: pairRows.optional(),
+    /** `Emission` per uid before the first step (rao): the pruning scores. */
+    emission_initial: z.array(u64).optional(),
     params: vectorParamsSchema.optional(),
+    registration: registrationParamsSchema.optional(),
     steps: z.array(stepSchema),
   }),
   expected: z.record(z.string(), z.unknown()),
+})
+
+/** One side of a relation: a number, or a quantity of an epoch or of a labelled state. */
+const relationOperandSchema = z.union([
+  z.number(),
+  z.string().regex(/^\d+$/),
+  z.looseObject({ epoch: z.string(), quantity: z.string() }),
+  z.looseObject({ state: z.string(), quantity: z.string() }),
+])
+export type VectorRelationOperand = z.output<typeof relationOperandSchema>
+
+/** The expectations of a sequence beyond per-epoch quantities. */
+export const sequenceExpectationsSchema = z.looseObject({
+  /** Per state label (a labelled step), quantities of the state right after it, as the test asserts them. */
+  asserted_state: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** The same, derived by re-implementation rather than asserted. */
+  derived_state: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** Inequalities the test asserts (`bond_new >= bond_old`, `bond > 0`). */
+  asserted_relations: z
+    .array(
+      z.looseObject({
+        left: relationOperandSchema,
+        op: z.enum(['<', '<=', '==', '!=', '>=', '>']),
+        right: relationOperandSchema,
+      }),
+    )
+    .optional(),
+})
+
+/** `get_neuron_to_prune` from explicit state. */
+export const neuronToPruneInputsSchema = z.looseObject({
+  current_block: nonNegInt,
+  /** `Emission` per uid (rao): the pruning score. */
+  emission_rao: z.array(u64),
+  block_at_registration: z.array(nonNegInt),
+  immunity_period: nonNegInt,
+  min_non_immune_uids: nonNegInt,
+  immortal_uids: z.array(nonNegInt).optional(),
+  owner: ownerImmunitySchema.optional(),
+})
+export type VectorNeuronToPruneInputs = z.output<typeof neuronToPruneInputsSchema>
+
+/** The uid chosen; null when there is none (the registration is refused). */
+const neuronToPruneResult = nonNegInt.nullable()
+
+/** A `get_neuron_to_prune` case over one state. */
+export const neuronToPruneCaseSchema = z.looseObject({
+  inputs: neuronToPruneInputsSchema,
+  expected: z.looseObject({ asserted: z.looseObject({ neuron_to_prune: neuronToPruneResult }) }),
+})
+
+/** Several `get_neuron_to_prune` states under `inputs.cases`, one expected uid each. */
+export const neuronToPruneBatchCaseSchema = z.looseObject({
+  inputs: z.looseObject({ cases: z.array(neuronToPruneInputsSchema) }),
+  expected: z.looseObject({ asserted: z.looseObject({ neuron_to_prune: z.array(neuronToPruneResult) }) }),
 })
 
 /** A graph scenario described in words: uid groups and a procedure. */
