@@ -46,8 +46,10 @@ type NodeOptions = {
   consensus: string
   budget: bigint
   trainPeriod: bigint
+  updateRevealPeriod?: bigint
   scorePeriod: bigint
   revealPeriod: bigint
+  settlePeriod?: bigint
   disputePeriod: bigint
   maxUpdates: number
 }
@@ -73,6 +75,11 @@ function parseNumber(value: string): number {
 }
 
 const duration = z.union([z.string(), z.number().int().positive()]).transform((v) => parseDuration(String(v)))
+/** `{ key: value }` when the value is set, else nothing (optional fields stay absent). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
+
 const proposalSchema = z.strictObject({
   name: z.string().min(1).max(80).optional(),
   model: z.enum(['mlp', 'cnn']).optional(),
@@ -83,7 +90,7 @@ const proposalSchema = z.strictObject({
   aggregation: z.strictObject({ rule: z.enum(['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan']), beta: z.number().min(0).max(0.5).optional(), f: z.number().int().min(0).optional(), k: z.number().int().min(1).optional() }).optional(),
   consensus: z.enum(['flock', 'median-score']).optional(),
   budget: z.union([z.string(), z.number()]).transform((v) => parseAmount(String(v))).optional(),
-  periods: z.strictObject({ train: duration.optional(), score: duration.optional(), reveal: duration.optional(), dispute: duration.optional() }).optional(),
+  periods: z.strictObject({ train: duration.optional(), updateReveal: duration.optional(), score: duration.optional(), reveal: duration.optional(), settle: duration.optional(), dispute: duration.optional() }).optional(),
   maxUpdates: z.number().int().min(1).max(256).optional(),
   seed: z.number().int().min(0).optional(),
 })
@@ -96,7 +103,14 @@ async function proposerInit(ctx: CliContext, o: NodeOptions): Promise<ProposerRo
     aggregation: { rule: o.aggregation as ProposerRoleInit['aggregation']['rule'] } as ProposerRoleInit['aggregation'],
     consensus: o.consensus as ProposerRoleInit['consensus'],
     budget: o.budget,
-    periods: { train: o.trainPeriod, score: o.scorePeriod, reveal: o.revealPeriod, dispute: o.disputePeriod },
+    periods: {
+      train: o.trainPeriod,
+      ...(o.updateRevealPeriod === undefined ? {} : { updateReveal: o.updateRevealPeriod }),
+      score: o.scorePeriod,
+      reveal: o.revealPeriod,
+      ...(o.settlePeriod === undefined ? {} : { settle: o.settlePeriod }),
+      dispute: o.disputePeriod,
+    },
     maxUpdates: o.maxUpdates,
     seed: o.seed,
     ...(o.task === undefined ? {} : { taskId: o.task }),
@@ -116,7 +130,14 @@ async function proposerInit(ctx: CliContext, o: NodeOptions): Promise<ProposerRo
     ...(p.aggregation === undefined ? {} : { aggregation: p.aggregation as ProposerRoleInit['aggregation'] }),
     ...(p.consensus === undefined ? {} : { consensus: p.consensus }),
     ...(p.budget === undefined ? {} : { budget: p.budget }),
-    periods: { train: p.periods?.train ?? o.trainPeriod, score: p.periods?.score ?? o.scorePeriod, reveal: p.periods?.reveal ?? o.revealPeriod, dispute: p.periods?.dispute ?? o.disputePeriod },
+    periods: {
+      train: p.periods?.train ?? o.trainPeriod,
+      ...optional('updateReveal', p.periods?.updateReveal ?? o.updateRevealPeriod),
+      score: p.periods?.score ?? o.scorePeriod,
+      reveal: p.periods?.reveal ?? o.revealPeriod,
+      ...optional('settle', p.periods?.settle ?? o.settlePeriod),
+      dispute: p.periods?.dispute ?? o.disputePeriod,
+    },
     ...(p.maxUpdates === undefined ? {} : { maxUpdates: p.maxUpdates }),
     ...(p.seed === undefined ? {} : { seed: p.seed }),
   }
@@ -178,7 +199,7 @@ export function registerNodeCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--examples <n>', 'use at most N examples of the part').argParser(parseCount))
     .addOption(new Option('--poll-ms <ms>', 'how often to read the chain').default(1000).argParser(parseCount))
     .option('--verbose', 'also log debug lines')
-    .addOption(new Option('--proposal <file>', '(proposer) JSON/YAML with any of: name, model, rounds, localEpochs, batchSize, learningRate, aggregation {rule, beta, f, k}, consensus, budget, periods {train, score, reveal, dispute}, maxUpdates, seed'))
+    .addOption(new Option('--proposal <file>', '(proposer) JSON/YAML with any of: name, model, rounds, localEpochs, batchSize, learningRate, aggregation {rule, beta, f, k}, consensus, budget, periods {train, updateReveal, score, reveal, settle, dispute}, maxUpdates, seed'))
     .addOption(new Option('--name <name>', '(proposer) task name').default('fashion-mnist federated training'))
     .addOption(new Option('--model <kind>', '(proposer) built-in model').choices(['mlp', 'cnn']).default('mlp'))
     .addOption(new Option('--rounds <n>', '(proposer) training rounds').default(5).argParser(parseCount))
@@ -189,8 +210,10 @@ export function registerNodeCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--consensus <rule>', '(proposer) consensus rule').choices(['flock', 'median-score']).default('median-score'))
     .addOption(new Option('--budget <deai>', '(proposer) budget to escrow').default(parseEther('1000'), '1000').argParser(parseAmount))
     .addOption(new Option('--train-period <duration>', '(proposer) training phase of each round').default(600n, '10m').argParser(parseDuration))
+    .addOption(new Option('--update-reveal-period <duration>', '(proposer) trainers reveal their updates (default: the reveal period)').argParser(parseDuration))
     .addOption(new Option('--score-period <duration>', '(proposer) scoring (commit) phase').default(300n, '5m').argParser(parseDuration))
     .addOption(new Option('--reveal-period <duration>', '(proposer) reveal phase').default(300n, '5m').argParser(parseDuration))
+    .addOption(new Option('--settle-period <duration>', '(proposer) a round is settled within this after its reveal phase; stake stays locked until then (default: the reveal period)').argParser(parseDuration))
     .addOption(new Option('--dispute-period <duration>', '(proposer) dispute window of a posted model (at most the training phase)').default(300n, '5m').argParser(parseDuration))
     .addOption(new Option('--max-updates <n>', '(proposer) most updates per round').default(32).argParser(parseCount))
     .addHelpText('after', HELP)
