@@ -270,8 +270,10 @@ export {
   EMPTY_YUMA_BOND_STATE,
   MAX_YUMA_TRAINERS,
   TRAINING_YUMA_PARAMS,
-  assignTrainerUids,
+  YUMA_IMMUNITY_ROUNDS,
+  registerTrainerUids,
   yumaJudgement,
+  yumaUidToPrune,
 } from './mechanisms/consensus/training/yuma-round.js'
 export type { YumaBondState, YumaRoundInput, YumaRoundResult } from './mechanisms/consensus/training/yuma-round.js'
 export { settleTrainingRound } from './mechanisms/consensus/training/settle-round.js'

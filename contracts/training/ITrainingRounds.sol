@@ -164,6 +164,8 @@ interface ITrainingRounds {
         uint256 indexed round, address indexed validator, bool revealed, uint16 deviationBps, uint256 reward, bool slashed
     );
     event RoundSettled(uint256 indexed round, uint256 accepted, uint256 rejected, uint256 paid);
+    /// @dev Yuma: `trainer` took `uid` (from `replaced`, which lost it, or a free slot: zero).
+    event TrainerUidAssigned(uint256 indexed round, uint256 indexed uid, address indexed trainer, address replaced);
     event ModelPosted(uint256 indexed round, address indexed aggregator, bytes32 digest, Codec codec);
     event ModelDisputed(uint256 indexed round, address indexed disputer, uint64 voteDeadline);
     event DisputeVoted(uint256 indexed round, address indexed validator, bool modelIsWrong, uint256 stake);
@@ -180,7 +182,7 @@ interface ITrainingRounds {
     function commitUpdate(uint256 round, bytes32 commitment) external;
 
     /// @notice Reveals the committed update after the train deadline and until the update reveal
-    /// deadline. Under Yuma a trainer's first revealed update gives it a uid.
+    /// deadline.
     function revealUpdate(uint256 round, bytes32 digest, Codec codec, uint32 examples, bytes32 salt) external;
 
     /// @notice A validator's operator key commits
@@ -262,12 +264,19 @@ interface ITrainingRounds {
     /// until the next round reuses the slots); empty otherwise. Older scores are in the events.
     function revealedScores(uint256 round, address validator) external view returns (uint16[] memory);
 
-    /// @notice Yuma: how many trainer uids the training has assigned (one per trainer owner, at
-    /// its first revealed update, in order; at most `maxUpdates`). 0 under the other rules.
+    /// @notice Yuma: how many uid slots are in use (at most `maxUpdates`). A trainer takes a uid when
+    /// its update is first judged: a free slot, else the uid of the holder with the lowest score
+    /// (its incentive in the latest epoch), earliest registration and lowest uid, among holders not
+    /// judged in the round and outside their immunity (YUMA_IMMUNITY_ROUNDS) if any is, else among
+    /// the immune; that holder loses its uid, and bonds written on the uid before are masked.
+    /// 0 under the other rules.
     function yumaUids() external view returns (uint256);
 
-    /// @notice Yuma: the uid of a trainer owner, if it has one.
+    /// @notice Yuma: the uid a trainer owner holds, if any.
     function trainerUid(address trainer) external view returns (bool assigned, uint256 uid);
+
+    /// @notice Yuma: a uid's holder, the round it registered in and its pruning score (u16).
+    function uidInfo(uint256 uid) external view returns (address holder, uint256 registeredRound, uint16 score);
 
     /// @notice Yuma: a validator owner's stored bonds (u16, Yuma 3's absolute units: 65535 is 1),
     /// one per trainer uid; all 0 before its first settled round.

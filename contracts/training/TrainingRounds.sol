@@ -96,12 +96,6 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
         Entry storage e = _entries[index];
         if (e.revealed) revert UpdateAlreadyRevealed(trainer);
         if (_updateCommitment(round, r.attempt, trainer, digest, codec, examples, salt) != e.hash) revert CommitmentMismatch();
-        if (_config.consensus == Consensus.Yuma && _trainerUid[trainer] == 0) {
-            uint256 uids = _trainerUids;
-            if (uids >= _config.maxUpdates) revert TrainerUidsExhausted(_config.maxUpdates);
-            _trainerUids = uids + 1;
-            _trainerUid[trainer] = uids + 1;
-        }
         e.revealed = true;
         e.codec = codec;
         e.examples = examples;
@@ -393,6 +387,12 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
     function trainerUid(address trainer) external view returns (bool assigned, uint256 uid) {
         uint256 stored = _trainerUid[trainer];
         return stored == 0 ? (false, 0) : (true, stored - 1);
+    }
+
+    /// @inheritdoc ITrainingRounds
+    function uidInfo(uint256 uid) external view returns (address holder, uint256 registeredRound, uint16 score) {
+        if (uid >= _trainerUids) return (address(0), 0, 0);
+        return (_uidHolder[uid], _registeredRound(uid), _uidScore(uid));
     }
 
     /// @inheritdoc ITrainingRounds

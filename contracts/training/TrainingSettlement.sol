@@ -246,7 +246,7 @@ contract TrainingSettlement is TrainingYuma {
             for (uint256 c = 0; c < columnCount; c++) {
                 trainers[c] = s.trainers[columns[c]];
             }
-            (o, share) = _yumaConsensus(validators, trainers, matrix, weights);
+            (o, share) = _yumaConsensus(s.round, validators, trainers, matrix, weights);
         }
         for (uint256 c = 0; c < columnCount; c++) {
             s.score[columns[c]] = o.consensus[c];

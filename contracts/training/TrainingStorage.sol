@@ -35,8 +35,10 @@ abstract contract TrainingStorage {
     /// under a transaction's gas cap (EIP-7825) whatever the scores are.
     uint256 public constant MAX_SCORES = 4096;
     uint64 public constant MAX_PERIOD = 365 days;
-    /// @notice Yuma: trainer uids one training may assign (the bond matrix has one column per uid).
+    /// @notice Yuma: trainer uids one training may have (the bond matrix has one column per uid).
     uint256 public constant MAX_YUMA_TRAINERS = 64;
+    /// @notice Yuma: rounds a trainer's uid is immune from a newcomer (its registration round and the next).
+    uint256 public constant YUMA_IMMUNITY_ROUNDS = 2;
     /// @notice Yuma: the epoch's cells one round may hold (maxValidators x trainer uids): an epoch
     /// cell, with its bond written for the first time, costs several times a score of the other
     /// rules, so the bound is a quarter of MAX_SCORES.
@@ -127,10 +129,18 @@ abstract contract TrainingStorage {
     mapping(address validator => uint256[16]) internal _scoreWords;
     /// @dev Per voter: weight << 8 | side (1: the model is wrong, 2: right, 3: evicted from the voter set).
     mapping(uint256 round => mapping(uint32 dispute => mapping(address validator => uint256))) internal _voted;
-    /// @dev Yuma: each trainer owner's uid plus one (0: none yet), assigned at its first submission.
+    /// @dev Yuma: each trainer owner's uid plus one (0: none), given when its update is first judged.
     mapping(address trainer => uint256) internal _trainerUid;
-    /// @dev Yuma: trainer uids assigned so far (uids are 0.._trainerUids - 1).
+    /// @dev Yuma: uid slots in use so far (uids are 0.._trainerUids - 1; at most maxUpdates).
     uint256 internal _trainerUids;
+    /// @dev Yuma: each uid's holder.
+    address[64] internal _uidHolder;
+    /// @dev Yuma: per uid, the round its holder registered in (u32, 8 per word, uid 8w + k in bits 32k..32k + 31).
+    uint256[8] internal _uidRegistered;
+    /// @dev Yuma: per uid, its incentive in the latest epoch (u16, packed as the bond rows), the pruning score.
+    uint256[4] internal _uidScores;
+    /// @dev Yuma: the round each validator owner's bond row was last written in.
+    mapping(address validator => uint256) internal _bondRound;
     /// @dev Yuma: each validator owner's bond row, one u16 per trainer uid, 16 per word,
     /// big-endian (uid 16w + k in bits 255 - 16k .. 240 - 16k of word w), as the epoch packs rows;
     /// MAX_YUMA_TRAINERS / 16 words.
@@ -241,6 +251,28 @@ abstract contract TrainingStorage {
     /// @dev Keeps the owner's stake in the role's pool from leaving before `until`.
     function _lock(uint256 taskId_, bytes32 role, address owner, uint64 until) internal {
         stakes.lock(taskId_, role, owner, until);
+    }
+
+    /// @dev Yuma: the round uid `u`'s holder registered in.
+    function _registeredRound(uint256 u) internal view returns (uint256) {
+        return uint32(_uidRegistered[u >> 3] >> (32 * (u & 7)));
+    }
+
+    function _setRegisteredRound(uint256 u, uint256 round) internal {
+        uint256 shift = 32 * (u & 7);
+        uint256 word = _uidRegistered[u >> 3] & ~(uint256(type(uint32).max) << shift);
+        _uidRegistered[u >> 3] = word | (uint256(uint32(round)) << shift);
+    }
+
+    /// @dev Yuma: uid `u`'s pruning score, its incentive in the latest epoch.
+    function _uidScore(uint256 u) internal view returns (uint16) {
+        return uint16(_uidScores[u >> 4] >> (240 - 16 * (u & 15)));
+    }
+
+    function _setUidScore(uint256 u, uint16 score) internal {
+        uint256 shift = 240 - 16 * (u & 15);
+        uint256 word = _uidScores[u >> 4] & ~(uint256(type(uint16).max) << shift);
+        _uidScores[u >> 4] = word | (uint256(score) << shift);
     }
 
     /// @dev Names one opening of a round in the per-participant flags (0 is never an opening).

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {YumaConsensus} from "../consensus/YumaConsensus.sol";
+import {ITrainingRounds} from "./ITrainingRounds.sol";
 import {TrainingConsensus} from "./TrainingConsensus.sol";
 import {TrainingStorage} from "./TrainingStorage.sol";
 
@@ -38,22 +39,29 @@ import {TrainingStorage} from "./TrainingStorage.sol";
 ///    0: it has no permit, and subtensor clears the bonds of a uid without one). Validators that
 ///    did not reveal keep their bonds unchanged, as do all validators in a round with no consensus
 ///    or nothing judged.
-/// Trainer uids are never reused: a training takes at most MAX_YUMA_TRAINERS distinct trainers
-/// (a submission that would need one more is refused), uids given in an opening later cancelled
-/// by a dispute included.
+/// Trainer uids are recycled as subtensor recycles them (`get_neuron_to_prune`, `replace_neuron`),
+/// with rounds for blocks: a judged trainer without a uid takes a free slot (at most maxUpdates),
+/// else the uid whose holder has the lowest score (its incentive in the latest epoch, 0 for a
+/// holder that has not been through one), then the earliest registration, then the lowest uid,
+/// among holders not judged this round and past their immunity (YUMA_IMMUNITY_ROUNDS) if any is,
+/// else among the immune ones (subtensor with no non-immune floor). The old holder loses the uid.
+/// As subtensor's epoch masks bonds older than a uid's registration, a validator's stored bond on
+/// a uid counts only if the row was written at or after the round its holder registered in.
 abstract contract TrainingYuma is TrainingStorage {
     uint16 internal constant YUMA_KAPPA = 32_767;
     uint16 internal constant YUMA_BONDS_PENALTY = 65_535;
     uint64 internal constant YUMA_BONDS_MOVING_AVERAGE = 900_000;
 
-    /// @dev Runs the round's epoch and stores the new bonds.
-    /// @param validators the revealed validators' owners (rows), in commit order.
-    /// @param trainers the judged updates' trainers (each has a uid, assigned at submission).
+    /// @dev Gives the judged trainers uids, runs the round's epoch, stores the new bonds and scores.
+    /// @param round the round being settled.
+    /// @param validators the revealed validators' owners (rows), in set order.
+    /// @param trainers the judged updates' trainers, in commitment order.
     /// @param scores scores[v][c] in bps, one row per validator, one cell per judged update.
     /// @param stakes each validator's stake weight (their sum is positive).
     /// @return o consensus score, acceptance, deviation and pot weight, as the other rules give them.
     /// @return share each judged update's share of the trainers' pot (its incentive, u16).
     function _yumaConsensus(
+        uint256 round,
         address[] memory validators,
         address[] memory trainers,
         uint16[][] memory scores,
@@ -61,6 +69,7 @@ abstract contract TrainingYuma is TrainingStorage {
     ) internal returns (TrainingConsensus.Outcome memory o, uint256[] memory share) {
         uint256 v = validators.length;
         uint256 n = trainers.length;
+        _registerUids(trainers, round);
         uint256 t = _trainerUids;
         uint256[] memory uid = new uint256[](n);
         for (uint256 c = 0; c < n; c++) {
@@ -70,6 +79,7 @@ abstract contract TrainingYuma is TrainingStorage {
         bool[] memory empty;
         (x.weights, empty) = _yumaWeights(scores, uid, t, _config.acceptFloorBps);
         x.bonds = _loadBonds(validators, t);
+        _maskOldBonds(x.bonds, validators, t);
         x.stakes = _yumaStakes(stakes);
         x.permits = new bool[](v);
         x.active = new bool[](v);
@@ -78,7 +88,8 @@ abstract contract TrainingYuma is TrainingStorage {
             x.active[k] = true;
         }
         YumaConsensus.Output memory out = YumaConsensus.epoch(_yumaParams(), x);
-        _storeBonds(validators, out.bonds, t);
+        _storeBonds(validators, out.bonds, t, round);
+        _storeScores(out.incentive, t);
 
         o.consensus = new uint16[](n);
         o.accepted = new bool[](n);
@@ -183,8 +194,9 @@ abstract contract TrainingYuma is TrainingStorage {
         }
     }
 
-    /// @dev Stores each row of the new bonds under its validator, zeroing the cells past uid t - 1.
-    function _storeBonds(address[] memory validators, bytes memory packed, uint256 t) private {
+    /// @dev Stores each row of the new bonds under its validator, zeroing the cells past uid t - 1,
+    /// with the round it was written in.
+    function _storeBonds(address[] memory validators, bytes memory packed, uint256 t, uint256 round) private {
         uint256 words = (t + 15) / 16;
         uint256 tail = t & 15;
         uint256 lastMask = tail == 0 ? type(uint256).max : ~((uint256(1) << (256 - 16 * tail)) - 1);
@@ -198,6 +210,84 @@ abstract contract TrainingYuma is TrainingStorage {
                 if (w + 1 == words) word &= lastMask;
                 stored[w] = word;
             }
+            _bondRound[validators[k]] = round;
+        }
+    }
+
+    /// @dev Gives each judged trainer without a uid a free slot or the uid `_uidToPrune` picks.
+    function _registerUids(address[] memory trainers, uint256 round) private {
+        uint256 busy; // bit u: uid u's holder is judged this round
+        for (uint256 c = 0; c < trainers.length; c++) {
+            uint256 held = _trainerUid[trainers[c]];
+            if (held != 0) busy |= uint256(1) << (held - 1);
+        }
+        uint256 slots = _config.maxUpdates;
+        for (uint256 c = 0; c < trainers.length; c++) {
+            address trainer = trainers[c];
+            if (_trainerUid[trainer] != 0) continue;
+            uint256 uid = _trainerUids;
+            address replaced;
+            if (uid < slots) {
+                _trainerUids = uid + 1;
+            } else {
+                uid = _uidToPrune(round, busy);
+                replaced = _uidHolder[uid];
+                _trainerUid[replaced] = 0;
+                _setUidScore(uid, 0);
+            }
+            _uidHolder[uid] = trainer;
+            _trainerUid[trainer] = uid + 1;
+            _setRegisteredRound(uid, round);
+            busy |= uint256(1) << uid;
+            emit ITrainingRounds.TrainerUidAssigned(round, uid, trainer, replaced);
+        }
+    }
+
+    /// @dev The uid to take from its holder: lowest (score, registration round, uid) among the
+    /// holders not busy this round, outside immunity if any is. A newcomer always finds one: a
+    /// round judges at most maxUpdates trainers, as many as there are slots.
+    function _uidToPrune(uint256 round, uint256 busy) private view returns (uint256 best) {
+        uint256 bestKey = type(uint256).max;
+        uint256 t = _trainerUids;
+        for (uint256 u = 0; u < t; u++) {
+            if (busy & (uint256(1) << u) != 0) continue;
+            uint256 registered = _registeredRound(u);
+            // Immune holders rank after every non-immune one (bit 80), then by score, registration and uid.
+            uint256 immune = round - registered < YUMA_IMMUNITY_ROUNDS ? 1 : 0;
+            uint256 key = (immune << 80) | (uint256(_uidScore(u)) << 64) | (registered << 8) | u;
+            if (key < bestKey) {
+                bestKey = key;
+                best = u;
+            }
+        }
+        if (bestKey == type(uint256).max) revert TrainerUidsExhausted(t);
+    }
+
+    /// @dev Zeroes each validator's loaded bond on a uid whose holder registered after the row was written.
+    function _maskOldBonds(bytes memory packed, address[] memory validators, uint256 t) private view {
+        uint256[] memory registered = new uint256[](t);
+        for (uint256 u = 0; u < t; u++) {
+            registered[u] = _registeredRound(u);
+        }
+        for (uint256 k = 0; k < validators.length; k++) {
+            uint256 written = _bondRound[validators[k]];
+            for (uint256 u = 0; u < t; u++) {
+                if (registered[u] <= written) continue;
+                uint256 cell = 2 * (k * t + u);
+                packed[cell] = 0;
+                packed[cell + 1] = 0;
+            }
+        }
+    }
+
+    /// @dev Stores every uid's incentive of this epoch as its pruning score.
+    function _storeScores(uint16[] memory incentive, uint256 t) private {
+        for (uint256 w = 0; w < (t + 15) / 16; w++) {
+            uint256 word;
+            for (uint256 k = 0; k < 16 && 16 * w + k < t; k++) {
+                word |= uint256(incentive[16 * w + k]) << (240 - 16 * k);
+            }
+            _uidScores[w] = word;
         }
     }
 

@@ -8,7 +8,7 @@
 import { flockJudgement } from './flock.js'
 import type { RoundJudgement } from './judgement.js'
 import { medianScoreJudgement } from './median-score.js'
-import { EMPTY_YUMA_BOND_STATE, assignTrainerUids, yumaJudgement } from './yuma-round.js'
+import { EMPTY_YUMA_BOND_STATE, MAX_YUMA_TRAINERS, yumaJudgement } from './yuma-round.js'
 import type { YumaBondState } from './yuma-round.js'
 import type { YumaDenseParams } from '../yuma/dense-epoch.js'
 
@@ -54,6 +54,10 @@ export interface TrainingRoundOutcome {
 export interface SettleTrainingRoundOptions {
   /** Yuma's uids and bonds before the round. @default EMPTY_YUMA_BOND_STATE */
   readonly yuma?: YumaBondState
+  /** Yuma: the round being settled (it ranks and ages uids). @default 1 */
+  readonly round?: number
+  /** Yuma: the training's uid slots, its `maxUpdates`. @default MAX_YUMA_TRAINERS */
+  readonly uidSlots?: number
   /** Yuma's hyperparameters (the contract fixes them; simulations may vary them). @default TRAINING_YUMA_PARAMS */
   readonly yumaParams?: YumaDenseParams
 }
@@ -84,8 +88,6 @@ export interface SettleTrainingRoundOptions {
  */
 export function settleTrainingRound(input: TrainingRoundInput, options: SettleTrainingRoundOptions = {}): TrainingRoundOutcome {
   let yuma = options.yuma ?? EMPTY_YUMA_BOND_STATE
-  // Yuma assigns uids at reveal, whatever becomes of the update.
-  if (input.rule === 'yuma') yuma = assignTrainerUids(yuma, input.submissions.flatMap((s) => (s.digest === undefined ? [] : [s.trainer])))
   const seen = new Set<string>()
   const fates: UpdateFate[] = input.submissions.map(({ digest }) => {
     if (digest === undefined) return 'not-revealed'
@@ -119,6 +121,8 @@ export function settleTrainingRound(input: TrainingRoundInput, options: SettleTr
           ...matrix,
           validators: revealed.map((i) => input.validators[i]!.owner),
           trainers: columns.map((j) => input.submissions[j]!.trainer),
+          round: options.round ?? 1,
+          uidSlots: options.uidSlots ?? MAX_YUMA_TRAINERS,
         }, yuma, options.yumaParams)
         out = result.judgement
         yuma = result.state

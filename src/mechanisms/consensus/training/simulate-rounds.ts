@@ -91,7 +91,7 @@ export function simulateTrainingRounds(
       modelDigest: 'model',
       submissions: p.trainers.map((trainer) => ({ trainer, digest: `${round} ${trainer}` })),
       validators: p.validators.map((v) => ({ owner: v.id, stake: v.stake, scores: v.scores })),
-    }, { yuma, ...(config.yumaParams === undefined ? {} : { yumaParams: config.yumaParams }) })
+    }, { yuma, round, ...(config.yumaParams === undefined ? {} : { yumaParams: config.yumaParams }) })
     yuma = outcome.yuma
     const credit = (id: string, amount: bigint, wasSlashed: boolean) => {
       rewards.set(id, (rewards.get(id) ?? 0n) + amount)
