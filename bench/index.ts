@@ -9,6 +9,7 @@ import { benchTaskGas, formatGasTable } from './gas-tasks.js'
 import { benchTrainingGas } from './gas-training.js'
 import { benchYumaGas, formatYumaGasTable } from './gas-yuma.js'
 import { benchProtocolOverhead } from './protocol-overhead.js'
+import { benchSortitionGas, formatSortitionGas } from './gas-sortition.js'
 import { benchNodeRounds } from './node-rounds.js'
 import { benchYuma } from './yuma.js'
 
@@ -19,6 +20,8 @@ const sections: Record<string, () => Promise<void> | void> = {
   aggregation: () => void benchAggregation(),
   yuma: () => void benchYuma(),
   'gas-yuma': async () => console.log(formatYumaGasTable(await benchYumaGas())),
+  // Builds a 100,000-key tree: about two minutes.
+  sortition: async () => console.log(formatSortitionGas(await benchSortitionGas())),
   consensus: () => {
     console.log(formatCabalTable(evaluateCabal()))
     console.log(`\n${formatCopyingTable(evaluateWeightCopying())}`)

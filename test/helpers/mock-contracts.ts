@@ -1,12 +1,15 @@
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import solc from 'solc'
 import type { Abi, Address, Hex, PrivateKeyAccount } from 'viem'
 import { z } from 'zod'
 import type { Ledger } from '../../src/ledger/ledger.js'
 
-/** Test-only contracts under test/contracts/mocks/, compiled on demand (never shipped). */
-export type MockName = 'HostileToken' | 'StakeLens'
+/** Test-only contracts under test/contracts/mocks/, compiled on demand (never shipped), with what they import from contracts/. */
+export type MockName = 'HostileToken' | 'SortitionTreeHarness' | 'StakeLens' | 'StakerSwarm'
 
 const problemsSchema = z.object({
   errors: z.array(z.object({ severity: z.string(), formattedMessage: z.string() })).optional(),
@@ -40,17 +43,37 @@ export function compileMock(name: MockName): Promise<CompiledContract> {
   return result
 }
 
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const require = createRequire(import.meta.url)
+
+/**
+ * Resolves a mock's imports, which solc names from the repository root (a mock imports
+ * `../../../contracts/x/Y.sol`) or from a package (`@openzeppelin/...`).
+ */
+function resolveImport(path: string): { contents: string } | { error: string } {
+  try {
+    if (path.startsWith('contracts/')) return { contents: readFileSync(join(root, path), 'utf8') }
+    const [scope, name, ...rest] = path.split('/')
+    const pkg = path.startsWith('@') ? `${scope}/${name}` : String(scope)
+    const tail = path.startsWith('@') ? rest : [String(name), ...rest]
+    // solc-js calls the import callback synchronously.
+    return { contents: readFileSync(join(dirname(require.resolve(`${pkg}/package.json`)), ...tail), 'utf8') }
+  } catch (error) {
+    return { error: `cannot resolve import "${path}": ${String(error)}` }
+  }
+}
+
 async function compile(name: MockName): Promise<CompiledContract> {
-  const path = fileURLToPath(new URL(`../contracts/mocks/${name}.sol`, import.meta.url))
+  const source = `test/contracts/mocks/${name}.sol`
   const input = {
     language: 'Solidity',
-    sources: { [`${name}.sol`]: { content: await readFile(path, 'utf8') } },
-    settings: { evmVersion: 'cancun', viaIR: true, optimizer: { enabled: true, runs: 200 }, outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
+    sources: { [source]: { content: await readFile(join(root, source), 'utf8') } },
+    settings: { evmVersion: 'cancun', viaIR: true, optimizer: { enabled: true, runs: 200 }, outputSelection: { [source]: { [name]: ['abi', 'evm.bytecode.object'] } } },
   }
-  const output: unknown = JSON.parse(String(solc.compile(JSON.stringify(input))))
+  const output: unknown = JSON.parse(String(solc.compile(JSON.stringify(input), { import: resolveImport })))
   const problems = (problemsSchema.parse(output).errors ?? []).filter((e) => e.severity === 'error')
   if (problems.length > 0) throw new Error(problems.map((e) => e.formattedMessage).join('\n'))
-  const contract = contractsSchema.parse(output).contracts[`${name}.sol`]?.[name]
+  const contract = contractsSchema.parse(output).contracts[source]?.[name]
   if (contract === undefined) throw new Error(`${name} missing from the compiler output`)
   // solc's ABI output is an ABI by construction.
   return { abi: contract.abi as Abi, bytecode: `0x${contract.evm.bytecode.object}` }
