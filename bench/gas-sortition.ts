@@ -1,9 +1,13 @@
 /**
- * Gas of the snapshot sortition tree (`contracts/sortition/SortitionTree.sol`, through the
- * test harness) at 100, 2,000, 10,000 and 100,000 keys: a draw of 5, a `set` on an existing key
- * and a `set` on a new key; and, for comparison, the O(n) `StakeManager.drawByStake` it replaces,
- * at 100 and 2,000 stakers. A draw of 1 is measured too: its reads are all cold, so the step
- * between sizes is the cost of one level.
+ * Gas of committee sortition, two ways:
+ * - the snapshot sortition tree (`contracts/sortition/SortitionTree.sol`, through the test
+ *   harness) at 100, 2,000, 10,000 and 100,000 keys: a draw of 5, a `set` on an existing key
+ *   and a `set` on a new key. A draw of 1 is measured too: its reads are all cold, so the step
+ *   between sizes is the cost of one level;
+ * - the protocol itself, with verifier pools of 100, 10,000 and 100,000 stakers: a task's
+ *   `TaskRegistry.drawCommittee` of 5 (the seed revealed, the committee drawn from the snapshot,
+ *   each member's stake locked), `StakeManager.drawByStake` alone, and a stake change in the
+ *   pool (a top-up, and a new staker) with every checkpoint and the tree kept.
  *
  * How it is measured, on the embedded chain (Osaka, 16,777,216 gas per transaction):
  * - each tree is built in epoch 1 with the harness's `setMany`, batches as large as a
@@ -11,7 +15,8 @@
  * - draws run in epoch 2 (so they read the snapshot of epoch 1's values), `eth_estimateGas` of
  *   a transaction calling the view; the sets are mined in epoch 2 and their receipts' `gasUsed`
  *   is reported, on keys spread over the tree and on keys never seen;
- * - the StakeManager pool is filled by a test-only contract that clones one staker per stake.
+ * - the StakeManager pool is filled by a test-only contract that stakes for many owners
+ *   (`stakeFor`) in each transaction; the committee is drawn in the epoch after.
  * Every figure is a whole transaction's gas: the 21,000 base and the calldata are included.
  *
  * Run it with `npm run bench -- sortition` (or `npx tsx bench/gas-sortition.ts`).
@@ -25,10 +30,12 @@ import type { Hex, PrivateKeyAccount } from 'viem'
 import { stakeManagerAbi } from '../src/ledger/contracts/generated/StakeManager.js'
 import { deaiTokenAbi } from '../src/ledger/contracts/generated/DeaiToken.js'
 import { roleId } from '../src/ledger/contracts/roles.js'
+import { drawCommittee } from '../src/ledger/actions/draw-committee.js'
+import { proposeTask } from '../src/ledger/actions/propose-task.js'
 import { deployProtocol } from '../src/ledger/deploy/deploy-protocol.js'
+import { connectProtocol } from '../src/ledger/protocol.js'
 import { createEmbeddedLedger } from '../src/ledger/embedded/create-embedded-ledger.js'
 import type { EmbeddedLedger } from '../src/ledger/embedded/create-embedded-ledger.js'
-import { TRANSACTION_GAS_CAP } from '../src/ledger/embedded/edr-provider.js'
 import { writeContract } from '../src/ledger/write-contract.js'
 import { createRandom } from '../src/ml/random.js'
 import { compileMock, deployContract } from '../test/helpers/mock-contracts.js'
@@ -53,16 +60,25 @@ export type SortitionTreeRow = {
   setNew: GasStats
 }
 
-/** The O(n) draw at one pool size. */
-export type LinearDrawRow = { stakers: number; draw5: GasStats }
+/** The protocol with one pool size. */
+export type ProtocolDrawRow = {
+  stakers: number
+  /** `StakeManager.drawByStake` of 5, alone. */
+  drawByStake: GasStats
+  /** `TaskRegistry.drawCommittee` of 5, one per task. */
+  drawCommittee: GasStats
+  /** `StakeManager.stake` by an owner already in the pool, and by a new one. */
+  stakeTopUp: GasStats
+  stakeNew: GasStats
+}
 
-export type SortitionGasReport = { trees: SortitionTreeRow[]; linear: LinearDrawRow[] }
+export type SortitionGasReport = { trees: SortitionTreeRow[]; protocol: ProtocolDrawRow[] }
 
 /** What to measure. */
 export type BenchSortitionGasInit = {
   /** Tree sizes (keys). @default [100, 2_000, 10_000, 100_000] */
   sizes?: readonly number[]
-  /** Pool sizes of the O(n) StakeManager draw; empty to skip it. @default [100, 2_000] */
+  /** Verifier pool sizes of the protocol's draw; empty to skip it. @default [100, 10_000, 100_000] */
   stakers?: readonly number[]
   /** Seeds per draw, and keys per kind of `set`. @default 8 */
   samples?: number
@@ -71,11 +87,11 @@ export type BenchSortitionGasInit = {
 const SEED = 20_261_201
 const COMMITTEE = 5n
 const VERIFIER = roleId('verifier')
-/** Stakers a StakerSwarm transaction creates (about 270,000 gas each). */
+/** Stakers a StakerSwarm transaction creates (about 250,000 gas each, within a transaction's cap). */
 const SWARM_BATCH = 50
 
 /**
- * Builds each tree and measures it, then fills a StakeManager pool and measures its draw.
+ * Builds each tree and measures it, then fills the protocol's verifier pool and measures its draws.
  *
  * @param init - other sizes, for a quick run.
  * @example
@@ -86,16 +102,16 @@ const SWARM_BATCH = 50
  */
 export async function benchSortitionGas(init: BenchSortitionGasInit = {}): Promise<SortitionGasReport> {
   const sizes = init.sizes ?? [100, 2_000, 10_000, 100_000]
-  const stakers = init.stakers ?? [100, 2_000]
+  const stakers = init.stakers ?? [100, 10_000, 100_000]
   const samples = init.samples ?? 8
-  const ledger = await createEmbeddedLedger({ accounts: 1 })
-  const [account] = ledger.accounts
+  const ledger = await createEmbeddedLedger({ accounts: 1 + samples })
+  const [account, ...proposers] = ledger.accounts
   if (account === undefined) throw new RangeError('no account')
   try {
     const trees: SortitionTreeRow[] = []
     for (const size of sizes) trees.push(await measureTree(ledger, account, size, samples))
-    const linear = stakers.length === 0 ? [] : await measureLinearDraw(ledger, account, stakers, samples)
-    return { trees, linear }
+    const protocol = stakers.length === 0 ? [] : await measureProtocolDraw(ledger, account, proposers, stakers, samples)
+    return { trees, protocol }
   } finally {
     await ledger.close()
   }
@@ -136,28 +152,52 @@ async function measureTree(ledger: EmbeddedLedger, account: PrivateKeyAccount, s
   }
 }
 
-async function measureLinearDraw(ledger: EmbeddedLedger, account: PrivateKeyAccount, sizes: readonly number[], samples: number): Promise<LinearDrawRow[]> {
-  const deployment = await deployProtocol(ledger, { deployer: account })
+async function measureProtocolDraw(ledger: EmbeddedLedger, account: PrivateKeyAccount, proposers: readonly PrivateKeyAccount[], sizes: readonly number[], samples: number): Promise<ProtocolDrawRow[]> {
+  const deployment = await deployProtocol(ledger, { deployer: account, fund: proposers.map((p) => p.address), params: { tasks: { committeeSize: Number(COMMITTEE) } } })
+  const protocol = await connectProtocol(ledger, deployment)
   const { token, stakeManager } = deployment.contracts
   const swarm = await deployContract(ledger, account, await compileMock('StakerSwarm'))
   const swarmAbi = (await compileMock('StakerSwarm')).abi
   await writeContract(ledger, account, { address: token, abi: deaiTokenAbi, functionName: 'approve', args: [swarm, maxUint256] })
+  await writeContract(ledger, account, { address: token, abi: deaiTokenAbi, functionName: 'approve', args: [stakeManager, maxUint256] })
+  const epochBlocks = await ledger.client.readContract({ address: stakeManager, abi: stakeManagerAbi, functionName: 'epochBlocks' })
   const random = createRandom(SEED)
-  const rows: LinearDrawRow[] = []
+  const amount = () => parseEther(String(100 + random.nextInt(1_901)))
+  const rows: ProtocolDrawRow[] = []
   let pool = 0
   for (const size of [...sizes].sort((a, b) => a - b)) {
     while (pool < size) {
       const batch = Math.min(SWARM_BATCH, size - pool)
-      const amounts = Array.from({ length: batch }, () => parseEther(String(100 + random.nextInt(1_901))))
-      await writeContract(ledger, account, { address: swarm, abi: swarmAbi, functionName: 'spawn', args: [token, stakeManager, VERIFIER, amounts] })
+      const amounts = Array.from({ length: batch }, amount)
+      await writeContract(ledger, account, { address: swarm, abi: swarmAbi, functionName: 'spawn', args: [token, stakeManager, VERIFIER, BigInt(pool), amounts] })
       pool += batch
     }
-    const draws: bigint[] = []
+    // Draws read stake as of the start of an epoch: let the pool's epoch end.
+    await ledger.clock.mine(Number(epochBlocks))
+    const epoch = await ledger.client.readContract({ address: stakeManager, abi: stakeManagerAbi, functionName: 'currentEpoch' })
+    const byStake: bigint[] = []
     for (const seed of seeds(samples)) {
-      const data = encodeFunctionData({ abi: stakeManagerAbi, functionName: 'drawByStake', args: [0n, VERIFIER, seed, COMMITTEE, zeroAddress, 0n] })
-      draws.push(await ledger.client.estimateGas({ account, to: stakeManager, data }))
+      const data = encodeFunctionData({ abi: stakeManagerAbi, functionName: 'drawByStake', args: [0n, VERIFIER, seed, COMMITTEE, zeroAddress, 0n, epoch] })
+      byStake.push(await ledger.client.estimateGas({ account, to: stakeManager, data }))
     }
-    rows.push({ stakers: size, draw5: stats(draws) })
+    const committees: bigint[] = []
+    for (const proposer of proposers) {
+      const { taskId } = await proposeTask(protocol, proposer, { specCid: `bafkreisortitionbench${size}`, budget: parseEther('100') })
+      await drawCommittee(protocol, proposer, taskId)
+      const logs = await ledger.client.getContractEvents({ ...protocol.taskRegistry, eventName: 'CommitteeDrawn', args: { taskId }, fromBlock: 0n })
+      const receipt = await ledger.client.getTransactionReceipt({ hash: logs[0]!.transactionHash })
+      committees.push(receipt.gasUsed)
+    }
+    const topUps: bigint[] = []
+    const fresh: bigint[] = []
+    for (let i = 0; i < samples; i++) {
+      const swarmOwner = await ledger.client.readContract({ address: swarm, abi: swarmAbi, functionName: 'ownerAt', args: [BigInt(Math.floor(((i + 0.5) * size) / samples))] }) as `0x${string}`
+      topUps.push((await writeContract(ledger, account, { address: stakeManager, abi: stakeManagerAbi, functionName: 'stakeFor', args: [0n, VERIFIER, swarmOwner, parseEther('1')] })).gasUsed)
+      const newcomer = await ledger.client.readContract({ address: swarm, abi: swarmAbi, functionName: 'ownerAt', args: [BigInt(10_000_000 + pool + i)] }) as `0x${string}`
+      fresh.push((await writeContract(ledger, account, { address: stakeManager, abi: stakeManagerAbi, functionName: 'stakeFor', args: [0n, VERIFIER, newcomer, amount()] })).gasUsed)
+    }
+    pool += samples
+    rows.push({ stakers: size, drawByStake: stats(byStake), drawCommittee: stats(committees), stakeTopUp: stats(topUps), stakeNew: stats(fresh) })
   }
   return rows
 }
@@ -190,7 +230,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
 }
 
-/** Formats the report: the trees, then the O(n) draw beside the tree's at the same sizes. */
+/** Formats the report: the trees, then the protocol's draws and stake changes. */
 export function formatSortitionGas(report: SortitionGasReport): string {
   const parts = [
     'SortitionTree (transaction gas, min / mean / max)',
@@ -207,30 +247,15 @@ export function formatSortitionGas(report: SortitionGasReport): string {
       ]),
     ),
   ]
-  if (report.linear.length > 0) {
-    const treeAt = (n: number) => report.trees.find((t) => t.keys === n)
+  if (report.protocol.length > 0) {
     parts.push(
       '',
-      'StakeManager.drawByStake, O(n), against the tree (draw of 5, mean gas)',
+      'The protocol: committee of 5 from the verifier pool, and a stake change (transaction gas, min / mean / max)',
       table(
-        ['stakers', 'drawByStake', 'tree', 'ratio'],
-        report.linear.map((l) => {
-          const tree = treeAt(l.stakers)
-          return [
-            number(l.stakers),
-            number(l.draw5.mean),
-            tree === undefined ? '-' : number(tree.draw5.mean),
-            tree === undefined ? '-' : `${(Number(l.draw5.mean) / Number(tree.draw5.mean)).toFixed(1)}×`,
-          ]
-        }),
+        ['stakers', 'drawCommittee', 'drawByStake alone', 'stake (top-up)', 'stake (new staker)'],
+        report.protocol.map((p) => [number(p.stakers), range(p.drawCommittee), range(p.drawByStake), range(p.stakeTopUp), range(p.stakeNew)]),
       ),
     )
-    const [first, last] = [report.linear[0], report.linear.at(-1)]
-    if (first !== undefined && last !== undefined && last.stakers > first.stakers) {
-      const perStaker = Number(last.draw5.mean - first.draw5.mean) / (last.stakers - first.stakers)
-      const limit = first.stakers + Number(TRANSACTION_GAS_CAP - first.draw5.mean) / perStaker
-      parts.push(`drawByStake: ${number(Math.round(perStaker))} gas per staker; over the ${number(TRANSACTION_GAS_CAP)}-gas transaction cap from about ${number(Math.round(limit / 10) * 10)} stakers`)
-    }
   }
   return parts.join('\n')
 }

@@ -60,8 +60,8 @@ library SortitionTree {
 
     /// @notice Sets `key`'s value to `value` in epoch `epoch`. Allocates a leaf on the key's first
     /// non-zero value; setting an unknown key to 0, or any key to its current value, writes nothing.
-    /// @dev Writes the leaf and each of its d ancestors (one slot each), plus, for a new key, its
-    /// two index entries and the leaf count.
+    /// @dev Writes the leaf and each of its d ancestors that is a left child or the root (one slot
+    /// each), plus, for a new key, its two index entries and the leaf count.
     function set(Tree storage tree, address key, uint256 value, uint64 epoch) internal {
         if (key == address(0)) revert SortitionZeroKey();
         if (value > MAX_VALUE) revert SortitionValueTooLarge(value);
@@ -88,7 +88,11 @@ library SortitionTree {
         // Values are below 2^96 and a node's live value is at least its leaf's: no overflow, no underflow.
         unchecked {
             for (uint256 level = 1; level <= depth; ++level) {
-                uint256 id = _id(level, leaf >> level);
+                uint256 index = leaf >> level;
+                // A draw derives a right child from its parent less the left child and never reads
+                // it, so internal right children are not kept (a leaf always is: keys read theirs).
+                if (index & 1 == 1) continue;
+                uint256 id = _id(level, index);
                 uint256 node = tree.nodes[id];
                 tree.nodes[id] = _update(node, (node >> 160) + value - old, epoch);
             }
@@ -149,34 +153,17 @@ library SortitionTree {
         returns (address[] memory chosen)
     {
         chosen = new address[](count);
-        uint256 depth = _depth(tree.leaves);
-        uint256 rootValue = _valueAt(tree.nodes[_id(depth, 0)], epoch);
-        uint256 remaining = rootValue;
+        Walk memory w;
+        w.epoch = epoch;
+        w.depth = _depth(tree.leaves);
+        w.rootValue = _valueAt(tree.nodes[_id(w.depth, 0)], epoch);
+        w.remaining = w.rootValue;
         uint256 attempts = count + EXTRA_ATTEMPTS;
-        // Picked keys' stretches [start, start + length) of the line, sorted by start.
-        uint256[] memory starts = new uint256[](attempts);
-        uint256[] memory lengths = new uint256[](attempts);
-        uint256 picked;
+        w.starts = new uint256[](attempts);
+        w.lengths = new uint256[](attempts);
         uint256 found;
-        while (found < count && picked < attempts && remaining != 0) {
-            uint256 offset = uint256(keccak256(abi.encode(seed, picked))) % remaining;
-            uint256 at;
-            // Stretches are disjoint and sorted, so the offset ends in a gap, before stretch `at`.
-            unchecked {
-                while (at < picked && starts[at] <= offset) {
-                    offset += lengths[at];
-                    ++at;
-                }
-            }
-            (uint256 leaf, uint256 start, uint256 value) = _find(tree, depth, rootValue, offset, epoch);
-            for (uint256 m = picked; m > at; --m) {
-                starts[m] = starts[m - 1];
-                lengths[m] = lengths[m - 1];
-            }
-            starts[at] = start;
-            lengths[at] = value;
-            ++picked;
-            remaining -= value;
+        while (found < count && w.picked < attempts && w.remaining != 0) {
+            (uint256 leaf, uint256 value) = _attempt(tree, w, seed);
             address key = tree.keyAt[leaf];
             if (key != exclude && value >= minimum) chosen[found++] = key;
         }
@@ -187,6 +174,44 @@ library SortitionTree {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev A draw's working state (in memory, to keep the stack shallow).
+    struct Walk {
+        uint64 epoch;
+        uint256 depth;
+        uint256 rootValue;
+        /// @dev The snapshot total less the keys already picked.
+        uint256 remaining;
+        /// @dev Keys picked so far (chosen or rejected), whose stretches [start, start + length)
+        /// of the line are kept sorted by start.
+        uint256 picked;
+        uint256[] starts;
+        uint256[] lengths;
+    }
+
+    /// @dev One attempt: the offset of attempt `w.picked` on the line with the picked stretches cut
+    /// out, moved onto the full line, and the leaf whose stretch holds it, which leaves the draw.
+    function _attempt(Tree storage tree, Walk memory w, bytes32 seed) private view returns (uint256 leaf, uint256 value) {
+        uint256 offset = uint256(keccak256(abi.encode(seed, w.picked))) % w.remaining;
+        uint256 at;
+        // Stretches are disjoint and sorted, so the offset ends in a gap, before stretch `at`.
+        unchecked {
+            while (at < w.picked && w.starts[at] <= offset) {
+                offset += w.lengths[at];
+                ++at;
+            }
+        }
+        uint256 start;
+        (leaf, start, value) = _find(tree, w.depth, w.rootValue, offset, w.epoch);
+        for (uint256 m = w.picked; m > at; --m) {
+            w.starts[m] = w.starts[m - 1];
+            w.lengths[m] = w.lengths[m - 1];
+        }
+        w.starts[at] = start;
+        w.lengths[at] = value;
+        w.picked += 1;
+        w.remaining -= value;
+    }
 
     /// @dev The node after setting its live value to `live` in `epoch`: the first change in an
     /// epoch keeps the value the epoch started with.

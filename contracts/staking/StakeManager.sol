@@ -53,11 +53,14 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     /// @notice The longest a stage may lock a position ahead (its longest judgement horizon).
     uint256 public constant MAX_LOCK = 4 * MAX_DELAY;
 
+    /// @dev Active stake and the two times share a slot, so locking a staked position rewrites
+    /// a slot rather than filling a new one.
     struct Position {
-        uint256 active;
-        uint256 unbonding;
+        uint128 active;
         uint64 releaseAt; // when the unbonding stake may be withdrawn
         uint64 lockedUntil; // pending work of this position is judged by then: nothing leaves before
+        uint128 unbonding;
+        uint64 unstakedEpoch; // the sortition epoch of the latest unstake: until it ends that stake may still be drawn
     }
 
     struct OperatorSlot {
@@ -146,6 +149,8 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     error NothingToWithdraw();
     error StillUnbonding(uint64 releaseAt);
     error PositionLocked(uint64 lockedUntil);
+    error UnstakedThisEpoch(uint64 epoch);
+    error PositionInSnapshot(uint64 epoch);
     error NothingToClaim();
     error LengthMismatch();
     error OperatorTaken(address operator, address owner);
@@ -218,8 +223,9 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (amount > p.active) revert InsufficientStake(amount, p.active);
         uint256 remaining = p.active - amount;
         if (remaining != 0 && remaining < minStake[role]) revert BelowMinimumStake(remaining, minStake[role]);
-        p.unbonding += amount;
+        p.unbonding += SafeCast.toUint128(amount);
         p.releaseAt = uint64(block.timestamp) + unbondingDelay;
+        p.unstakedEpoch = currentEpoch();
         _setActive(taskId, role, msg.sender, p, remaining);
         emit UnstakeRequested(taskId, role, msg.sender, amount, p.releaseAt);
     }
@@ -234,6 +240,8 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (amount == 0) revert NothingToWithdraw();
         if (block.timestamp < p.releaseAt) revert StillUnbonding(p.releaseAt);
         if (block.timestamp < p.lockedUntil) revert PositionLocked(p.lockedUntil);
+        // Stake that was active when this epoch began may still be drawn (and then locked) in it.
+        if (p.unstakedEpoch >= currentEpoch()) revert UnstakedThisEpoch(p.unstakedEpoch);
         p.unbonding = 0;
         totalStaked -= amount;
         token.safeTransfer(msg.sender, amount);
@@ -368,6 +376,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (r.disputed) revert RotationDisputedFrozen(owner);
         if (r.to != msg.sender) revert NotRotationTarget(msg.sender, r.to);
         if (block.timestamp < r.readyAt) revert RotationNotReady(r.readyAt);
+        if (rotatedTo[msg.sender] != address(0)) revert InvalidRotationTarget(msg.sender);
         _rotate(owner, msg.sender);
     }
 
@@ -382,17 +391,24 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @notice Moves a rotated owner's position in one pool to its new key (anyone may send it),
-    /// once no pending work locks the position; it merges into any position the new key has.
+    /// once no pending work locks it and no draw of the current sortition epoch can pick it (its
+    /// stake at the epoch's start was 0: unstake, then migrate in a later epoch); it merges into
+    /// any position the new key has.
     function migratePosition(uint256 taskId, bytes32 role, address from) external nonReentrant {
         address to = rotatedTo[from];
         if (to == address(0)) revert NoRotation(from);
         Position storage p = _positions[taskId][role][from];
         if (block.timestamp < p.lockedUntil) revert PositionLocked(p.lockedUntil);
+        uint64 epoch = currentEpoch();
+        if (SortitionTree.valueAt(_trees[taskId][role], from, epoch) != 0) revert PositionInSnapshot(epoch);
+        address holder = _claimedBy[taskId][role][to];
+        if (holder != address(0) && holder != to && _holds(taskId, role, holder, to)) revert OperatorTaken(to, holder);
         Position storage q = _positions[taskId][role][to];
         uint256 active = p.active;
         uint256 unbonding = p.unbonding;
         if (p.releaseAt > q.releaseAt) q.releaseAt = p.releaseAt;
-        q.unbonding += unbonding;
+        if (p.unstakedEpoch > q.unstakedEpoch) q.unstakedEpoch = p.unstakedEpoch;
+        q.unbonding += SafeCast.toUint128(unbonding);
         p.unbonding = 0;
         _setActive(taskId, role, from, p, 0);
         _setActive(taskId, role, to, q, q.active + active);
@@ -426,7 +442,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         uint256 fromUnbonding = rest < p.unbonding ? rest : p.unbonding;
         taken = fromActive + fromUnbonding;
         if (taken == 0) return 0;
-        p.unbonding -= fromUnbonding;
+        p.unbonding -= SafeCast.toUint128(fromUnbonding);
         if (fromActive > 0) _setActive(taskId, role, owner, p, p.active - fromActive);
         totalStaked -= taken;
         token.safeTransfer(beneficiary, taken);
@@ -456,8 +472,8 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
             if (owner == address(0)) revert ZeroAddress();
             uint256 amount = amounts[i];
             if (amount == 0) continue;
-            address successor = rotatedTo[owner];
-            if (successor != address(0)) owner = successor;
+            // Follow every rotation: each completed one waited its delay, so chains stay short.
+            for (address next = rotatedTo[owner]; next != address(0); next = rotatedTo[owner]) owner = next;
             rewardsOf[owner] += amount;
             sum += amount;
             emit RewardCredited(owner, amount, msg.sender, reason);
@@ -544,11 +560,11 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @notice The owner that `key` works for in the pool now, or address(0). An owner with no
-    /// operator set works for itself.
+    /// operator set works for itself, unless it rotated away (a rotated key is presumed lost).
     function ownerOfOperator(uint256 taskId, bytes32 role, address key) public view returns (address) {
         address owner = _claimedBy[taskId][role][key];
         if (owner != address(0) && _effectiveOperator(taskId, role, owner) == key) return owner;
-        if (_effectiveOperator(taskId, role, key) == key) return key;
+        if (rotatedTo[key] == address(0) && _effectiveOperator(taskId, role, key) == key) return key;
         return address(0);
     }
 
@@ -606,7 +622,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     function _setActive(uint256 taskId, bytes32 role, address owner, Position storage p, uint256 active) private {
         uint256 before = p.active;
         if (active == before) return;
-        p.active = active;
+        p.active = SafeCast.toUint128(active);
         uint256 pool = poolActive[taskId][role] + active - before;
         poolActive[taskId][role] = pool;
         if (before == 0) _stakers[taskId][role].add(owner);

@@ -33,6 +33,7 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     bytes32 public constant REWARD_VERIFICATION = keccak256("TASK_VERIFICATION");
     uint256 public constant MAX_COMMITTEE = 32;
     uint256 public constant MAX_CID_LENGTH = 128;
+    uint64 public constant MAX_PERIOD = 365 days;
 
     enum Status {
         None,
@@ -71,7 +72,6 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         uint256 budget; // escrowed and unspent
         uint256 bond;
         bytes32 seedCommitment;
-        bytes32 seed;
         string specCid;
     }
 
@@ -88,7 +88,6 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     Task[] private _tasks; // index 0 unused: task ids start at 1
     mapping(uint256 taskId => address[]) private _committee;
     mapping(uint256 taskId => mapping(address member => Vote)) private _votes;
-    mapping(uint256 taskId => mapping(address member => bool)) private _isMember;
 
     event TaskProposed(
         uint256 indexed taskId,
@@ -193,7 +192,6 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         if (keccak256(abi.encode(secret)) != t.seedCommitment) revert BadSeedSecret();
         // The window is at most 256 blocks, so BLOCKHASH still knows the seed block.
         bytes32 seed = keccak256(abi.encode(secret, blockhash(t.seedBlock), taskId));
-        t.seed = seed;
         address[] memory members = stakes.drawByStake(0, VERIFIER, seed, p.committeeSize, t.proposer, p.minVerifierStake, t.snapshotEpoch);
         if (members.length * 10_000 < uint256(p.quorumBps) * p.committeeSize || members.length == 0) {
             t.status = Status.Failed;
@@ -211,7 +209,6 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         // their stake stays for a further reveal period so a late finalize still finds it.
         uint64 lockedUntil = t.revealDeadline + p.revealPeriod;
         for (uint256 i = 0; i < members.length; i++) {
-            _isMember[taskId][members[i]] = true;
             stakes.lock(0, VERIFIER, members[i], lockedUntil);
         }
         _committee[taskId] = members;
@@ -395,7 +392,13 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
 
     function _member(uint256 taskId, address key) private view returns (address member) {
         member = stakes.ownerOfOperator(0, VERIFIER, key);
-        if (member == address(0) || !_isMember[taskId][member]) revert NotCommitteeMember(key);
+        // A committee holds at most MAX_COMMITTEE members: scanning it costs less than a
+        // membership flag per member written at every draw.
+        address[] storage members = _committee[taskId];
+        for (uint256 i = 0; i < members.length; i++) {
+            if (members[i] == member && member != address(0)) return member;
+        }
+        revert NotCommitteeMember(key);
     }
 
     /// @dev The seed block and the snapshot epoch of a task proposed now: the seed block is the
@@ -458,7 +461,10 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
         if (p.drawWindowBlocks == 0 || p.drawWindowBlocks > 256 || p.drawWindowBlocks >= stakes.epochBlocks()) {
             revert InvalidParams("drawWindowBlocks");
         }
-        if (p.commitPeriod == 0 || p.revealPeriod == 0) revert InvalidParams("period");
+        // Members stay locked for the commit and two reveal periods: within StakeManager's MAX_LOCK.
+        if (p.commitPeriod == 0 || p.revealPeriod == 0 || p.commitPeriod > MAX_PERIOD || p.revealPeriod > MAX_PERIOD) {
+            revert InvalidParams("period");
+        }
         _params.push(p);
         emit ParamsUpdated(uint32(_params.length - 1));
     }

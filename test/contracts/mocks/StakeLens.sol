@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 interface IStakeManagerReads {
-    function positionOf(uint256 taskId, bytes32 role, address owner) external view returns (uint256, uint256, uint64);
+    function positionOf(uint256 taskId, bytes32 role, address owner) external view returns (uint128, uint64, uint64, uint256);
     function operatorOf(uint256 taskId, bytes32 role, address owner) external view returns (address);
     function rewardsOf(address owner) external view returns (uint256);
     function poolActive(uint256 taskId, bytes32 role) external view returns (uint256);
@@ -53,7 +53,7 @@ contract StakeLens {
         view
         returns (uint256)
     {
-        (uint256 active, uint256 unbonding, uint64 releaseAt) = manager.positionOf(taskId, role, owner);
+        (uint128 active, uint64 releaseAt,, uint256 unbonding) = manager.positionOf(taskId, role, owner);
         out[k] = active;
         out[k + 1] = unbonding;
         out[k + 2] = releaseAt;
