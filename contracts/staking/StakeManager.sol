@@ -6,7 +6,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
-import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -37,7 +36,6 @@ import {SortitionTree} from "../sortition/SortitionTree.sol";
 /// Money invariant: token.balanceOf(this) == totalStaked + totalUnclaimed (barring direct transfers).
 contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     using SafeERC20 for IERC20;
-    using EnumerableSet for EnumerableSet.AddressSet;
     using Checkpoints for Checkpoints.Trace208;
 
     /// @notice Protocol contracts that may slash and lock positions (each enforces its own rules).
@@ -92,7 +90,6 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
 
     mapping(uint256 taskId => mapping(bytes32 role => mapping(address owner => Position))) private _positions;
     mapping(uint256 taskId => mapping(bytes32 role => uint256)) public poolActive;
-    mapping(uint256 taskId => mapping(bytes32 role => EnumerableSet.AddressSet)) private _stakers;
     mapping(uint256 taskId => mapping(bytes32 role => mapping(address owner => OperatorSlot))) private _operators;
     mapping(uint256 taskId => mapping(bytes32 role => mapping(address operator => address owner))) private _claimedBy;
     mapping(uint256 taskId => mapping(bytes32 role => mapping(address owner => Checkpoints.Trace208))) private _activeHistory;
@@ -289,7 +286,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (holder != address(0) && holder != owner && _holds(taskId, role, holder, msg.sender)) {
             revert OperatorTaken(msg.sender, holder);
         }
-        if (_stakers[taskId][role].contains(msg.sender)) revert OperatorTaken(msg.sender, msg.sender);
+        if (_positions[taskId][role][msg.sender].active != 0) revert OperatorTaken(msg.sender, msg.sender);
         _claimedBy[taskId][role][msg.sender] = owner;
         slot.accepted = true;
         emit OperatorAccepted(taskId, role, owner, msg.sender);
@@ -534,13 +531,20 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         return _poolHistory[taskId][role].upperLookupRecent(_pastBlock(blockNumber));
     }
 
-    /// @notice Owners with active stake in a pool, in insertion order (order changes on removal).
-    function stakers(uint256 taskId, bytes32 role) external view returns (address[] memory) {
-        return _stakers[taskId][role].values();
-    }
-
-    function stakerCount(uint256 taskId, bytes32 role) external view returns (uint256) {
-        return _stakers[taskId][role].length();
+    /// @notice Owners with active stake in a pool, in the order they first staked. Walks every
+    /// owner the pool ever had: for off-chain readers (a draw never needs it).
+    function stakers(uint256 taskId, bytes32 role) external view returns (address[] memory list) {
+        SortitionTree.Tree storage tree = _trees[taskId][role];
+        uint256 n = SortitionTree.leafCount(tree);
+        list = new address[](n);
+        uint256 count;
+        for (uint256 i = 0; i < n; i++) {
+            address owner = tree.keyAt[i];
+            if (_positions[taskId][role][owner].active != 0) list[count++] = owner;
+        }
+        assembly ("memory-safe") {
+            mstore(list, count)
+        }
     }
 
     /// @notice The key that works for `owner` in the pool now (the owner itself if none is set).
@@ -625,8 +629,6 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         p.active = SafeCast.toUint128(active);
         uint256 pool = poolActive[taskId][role] + active - before;
         poolActive[taskId][role] = pool;
-        if (before == 0) _stakers[taskId][role].add(owner);
-        else if (active == 0) _stakers[taskId][role].remove(owner);
         uint48 key = SafeCast.toUint48(block.number);
         _activeHistory[taskId][role][owner].push(key, SafeCast.toUint208(active));
         _poolHistory[taskId][role].push(key, SafeCast.toUint208(pool));

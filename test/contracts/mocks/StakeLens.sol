@@ -6,7 +6,7 @@ interface IStakeManagerReads {
     function operatorOf(uint256 taskId, bytes32 role, address owner) external view returns (address);
     function rewardsOf(address owner) external view returns (uint256);
     function poolActive(uint256 taskId, bytes32 role) external view returns (uint256);
-    function stakerCount(uint256 taskId, bytes32 role) external view returns (uint256);
+    function stakers(uint256 taskId, bytes32 role) external view returns (address[] memory);
     function totalStaked() external view returns (uint256);
     function totalUnclaimed() external view returns (uint256);
 }
@@ -35,7 +35,7 @@ contract StakeLens {
         uint256 k = 3;
         for (uint256 p = 0; p < tasks.length; p++) {
             out[k++] = manager.poolActive(tasks[p], roles[p]);
-            out[k++] = manager.stakerCount(tasks[p], roles[p]);
+            out[k++] = manager.stakers(tasks[p], roles[p]).length;
         }
         for (uint256 o = 0; o < owners.length; o++) {
             for (uint256 p = 0; p < tasks.length; p++) {
