@@ -130,7 +130,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     /// @notice Moves `amount` from active to unbonding; it can be withdrawn after `unbondingDelay`
     /// and can still be slashed until then. A new request restarts the timer for the whole
     /// unbonding amount.
-    function requestUnstake(uint256 taskId, bytes32 role, uint256 amount) external whenNotPaused nonReentrant {
+    function requestUnstake(uint256 taskId, bytes32 role, uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         Position storage p = _positions[taskId][role][msg.sender];
         if (amount > p.active) revert InsufficientStake(amount, p.active);
@@ -145,7 +145,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @notice Sends the caller's unbonded stake back once the delay has passed.
-    function withdraw(uint256 taskId, bytes32 role) external whenNotPaused nonReentrant {
+    function withdraw(uint256 taskId, bytes32 role) external nonReentrant {
         Position storage p = _positions[taskId][role][msg.sender];
         uint256 amount = p.unbonding;
         if (amount == 0) revert NothingToWithdraw();
@@ -157,7 +157,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @notice Sends every reward credited to the caller to `to`.
-    function claim(address to) external whenNotPaused nonReentrant {
+    function claim(address to) external nonReentrant {
         if (to == address(0)) revert ZeroAddress();
         uint256 amount = rewardsOf[msg.sender];
         if (amount == 0) revert NothingToClaim();
