@@ -61,7 +61,7 @@ async function deploy(ledger: Ledger, account: PrivateKeyAccount, name: string, 
     throw new DeaiError('DEPLOY_FAILED', `deploying ${name} reverted (tx ${hash})`)
   }
   gasMeter?.record({ label: `deploy ${name}`, from: account.address, gasUsed: receipt.gasUsed, block: receipt.blockNumber, hash })
-  return { address: receipt.contractAddress, block: receipt.blockNumber }
+  return { address: getAddress(receipt.contractAddress), block: receipt.blockNumber }
 }
 
 /**
@@ -122,7 +122,7 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
     g.proposalThreshold,
     BigInt(g.quorumBps),
   ], gasMeter)
-  if (getAddress(governor.address) !== getAddress(expectedGovernor)) {
+  if (governor.address !== getAddress(expectedGovernor)) {
     throw new DeaiError('DEPLOY_FAILED', `DeaiGovernor was deployed at ${governor.address}, not at ${expectedGovernor} where the timelock expects it`, {
       fixes: ['send nothing else from the deployer key while deploying, and deploy again'],
     })
