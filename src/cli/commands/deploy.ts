@@ -62,6 +62,6 @@ export function describeDeployment(deployment: Deployment): string {
     '',
     `admin           ${deployment.devAdmin === null ? 'the timelock alone (changes need a proposal, a vote and the timelock delay)' : `the timelock, and the DEV ADMIN KEY ${deployment.devAdmin} (dev chains only: it can change anything at once)`}`,
     `treasury        ${deployment.treasury}${deployment.treasury === deployment.contracts.timelock ? ' (the timelock)' : ''}`,
-    `DEAI supply     sent to the deployer ${deployment.deployer}, which holds the votes until it distributes it`,
+    `DEAI supply     minted to the deployer ${deployment.deployer}: it holds the votes (once delegated) until it distributes the supply`,
   ].join('\n')
 }
