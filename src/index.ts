@@ -152,17 +152,24 @@ export type { ProposalStateName, VoteSupport } from './ledger/contracts/proposal
 export { delegateVotes } from './ledger/actions/governance/delegate-votes.js'
 export type { DelegateVotesReturnType } from './ledger/actions/governance/delegate-votes.js'
 export { accessRoleId, encodeProposalActions, GOVERNED_ROLES } from './ledger/actions/governance/encode-proposal-actions.js'
-export type { AccessRoleName, GovernedContract, ProposalAction, ProposalCalls } from './ledger/actions/governance/encode-proposal-actions.js'
+export type {
+  AccessRoleName,
+  EncodeProposalActionsErrorCode,
+  GovernedContract,
+  ProposalAction,
+  ProposalCalls,
+} from './ledger/actions/governance/encode-proposal-actions.js'
 export { parseProposalActions } from './ledger/actions/governance/parse-proposal-actions.js'
 export { createProposal } from './ledger/actions/governance/create-proposal.js'
-export type { CreateProposalParameters, CreateProposalReturnType } from './ledger/actions/governance/create-proposal.js'
+export type { CreateProposalErrorCode, CreateProposalParameters, CreateProposalReturnType } from './ledger/actions/governance/create-proposal.js'
 export { castVote } from './ledger/actions/governance/cast-vote.js'
-export type { CastVoteParameters, CastVoteReturnType } from './ledger/actions/governance/cast-vote.js'
+export type { CastVoteErrorCode, CastVoteParameters, CastVoteReturnType } from './ledger/actions/governance/cast-vote.js'
 export { queueProposal } from './ledger/actions/governance/queue-proposal.js'
-export type { QueueProposalReturnType } from './ledger/actions/governance/queue-proposal.js'
+export type { QueueProposalErrorCode, QueueProposalReturnType } from './ledger/actions/governance/queue-proposal.js'
 export { executeProposal } from './ledger/actions/governance/execute-proposal.js'
+export type { ExecuteProposalErrorCode } from './ledger/actions/governance/execute-proposal.js'
 export { getProposal } from './ledger/actions/governance/get-proposal.js'
-export type { ProposalCall, ProposalRecord } from './ledger/actions/governance/get-proposal.js'
+export type { GetProposalErrorCode, ProposalCall, ProposalRecord } from './ledger/actions/governance/get-proposal.js'
 export { getGovernance } from './ledger/actions/governance/get-governance.js'
 export type { GovernanceInfo } from './ledger/actions/governance/get-governance.js'
 

@@ -15,6 +15,9 @@ export type CastVoteParameters = {
   reason?: string
 }
 
+/** Codes of the DeaiErrors castVote throws (besides the ledger's own). */
+export type CastVoteErrorCode = 'GOV_VOTING_NOT_OPEN' | 'GOV_NO_VOTING_POWER' | 'CONTRACT_REVERTED'
+
 export type CastVoteReturnType = {
   /** The votes cast (wei of DEAI): the voter's delegated votes at the proposal's snapshot. */
   weight: bigint

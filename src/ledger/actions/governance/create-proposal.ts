@@ -11,6 +11,9 @@ export type CreateProposalParameters = ProposalCalls & {
   description: string
 }
 
+/** Codes of the DeaiErrors createProposal throws (besides the ledger's own). */
+export type CreateProposalErrorCode = 'GOV_PROPOSAL_INVALID' | 'GOV_BELOW_PROPOSAL_THRESHOLD' | 'CONTRACT_REVERTED'
+
 export type CreateProposalReturnType = {
   /** Proposals are numbered 1, 2, 3... */
   proposalId: bigint

@@ -43,6 +43,9 @@ export type ProposalAction =
   /** Any other call, already encoded. */
   | { kind: 'call'; target: Address; value?: bigint; data: Hex }
 
+/** Codes of the DeaiErrors encodeProposalActions throws (besides the ledger's own). */
+export type EncodeProposalActionsErrorCode = 'GOV_ACTION_INVALID'
+
 /** The bytes32 id of an AccessControl role (`DEFAULT_ADMIN_ROLE` is zero, the others the hash of their name). */
 export function accessRoleId(role: AccessRoleName): Hex {
   return role === 'DEFAULT_ADMIN_ROLE' ? zeroHash : keccak256(stringToBytes(role))

@@ -6,6 +6,9 @@ import type { Protocol } from '../../protocol.js'
 import { writeContract } from '../../write-contract.js'
 import { getProposal } from './get-proposal.js'
 
+/** Codes of the DeaiErrors executeProposal throws (besides the ledger's own). */
+export type ExecuteProposalErrorCode = 'GOV_PROPOSAL_NOT_FOUND' | 'GOV_PROPOSAL_NOT_EXECUTABLE' | 'CONTRACT_REVERTED'
+
 /**
  * Executes a queued proposal once its timelock delay is over: the timelock makes its calls.
  * Anyone may execute.

@@ -38,6 +38,9 @@ export type ProposalRecord = {
   readAt: bigint
 }
 
+/** Codes of the DeaiErrors getProposal throws (besides the ledger's own). */
+export type GetProposalErrorCode = 'GOV_PROPOSAL_NOT_FOUND' | 'LEDGER_EVENT_MISSING'
+
 /**
  * Reads a proposal: its state, tallies, quorum, deadlines and calls.
  *

@@ -8,6 +8,9 @@ import { writeContract } from '../../write-contract.js'
 import { getProposal } from './get-proposal.js'
 import type { ProposalRecord } from './get-proposal.js'
 
+/** Codes of the DeaiErrors queueProposal throws (besides the ledger's own). */
+export type QueueProposalErrorCode = 'GOV_PROPOSAL_NOT_FOUND' | 'GOV_PROPOSAL_NOT_QUEUEABLE' | 'CONTRACT_REVERTED'
+
 export type QueueProposalReturnType = {
   /** Chain time (s) from which the proposal can be executed. */
   eta: bigint
