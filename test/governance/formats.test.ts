@@ -48,11 +48,15 @@ describe('governance parameters', () => {
     }
   })
 
-  test('a proposal may not execute before a staker who reacts to it can unbond: deployProtocol refuses before sending anything', async () => {
+  test('someone must be able to propose, and a proposal may not execute before a staker who reacts to it can unbond: deployProtocol refuses before sending anything', async () => {
     const params = mergeProtocolParams({ unbondingDelay: 30n * 86_400n })
     const failure = failureOf(() => assertProtocolParams(params))
     expect(isDeaiError(failure, 'PARAMS_INVALID')).toBe(true)
     expect(String(failure)).toContain('make governance.votingDelay + governance.votingPeriod + governance.timelockDelay at least unbondingDelay')
+    const small = failureOf(() => assertProtocolParams(mergeProtocolParams({ supply: parseEther('1000') })))
+    expect(isDeaiError(small, 'PARAMS_INVALID')).toBe(true)
+    expect(String(small)).toContain('nobody could propose')
+    expect(() => assertProtocolParams(mergeProtocolParams({ supply: parseEther('1000'), governance: { proposalThreshold: parseEther('10') } }))).not.toThrow()
     const ledger = await createEmbeddedLedger({ accounts: 1 })
     try {
       await expect(deployProtocol(ledger, { params: { unbondingDelay: 30n * 86_400n } })).rejects.toMatchObject({ code: 'PARAMS_INVALID' })

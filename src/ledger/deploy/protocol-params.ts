@@ -180,13 +180,19 @@ export function mergeProtocolParams(...overrides: readonly (ProtocolParamsOverri
 }
 
 /**
- * Checks the rules that span several parameters. A proposal must take at least the unbonding
- * delay from creation to execution, so that stakers who disagree with it can leave first.
+ * Checks the rules that span several parameters: someone must be able to propose, and a proposal
+ * must take at least the unbonding delay from creation to execution, so that stakers who
+ * disagree with it can leave first.
  *
  * @throws DeaiError `PARAMS_INVALID` naming the rule.
  */
 export function assertProtocolParams(params: ProtocolParams): void {
   const g = params.governance
+  if (g.proposalThreshold > params.supply) {
+    throw new DeaiError('PARAMS_INVALID', `governance.proposalThreshold (${g.proposalThreshold} wei) is more than the supply (${params.supply} wei): nobody could propose`, {
+      fixes: ['lower governance.proposalThreshold (the default is 0.1% of the default supply)'],
+    })
+  }
   const window = g.votingDelay + g.votingPeriod + g.timelockDelay
   if (window < params.unbondingDelay) {
     throw new DeaiError('PARAMS_INVALID', `governance: a proposal can execute ${window} s after it is made, before a staker who starts unbonding then can withdraw (unbondingDelay ${params.unbondingDelay} s)`, {
