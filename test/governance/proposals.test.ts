@@ -213,6 +213,12 @@ describe('governance: who may do what', () => {
     await log.expectRevert(writeContract(fx.ledger, alice, { ...gov, functionName: 'propose', args: [[], [], [], 'empty'] }), 'GovernorInvalidProposalLength')
     expect(await failureOf(createProposal(fx.protocol, alice, { targets: [], values: [], calldatas: [], description: 'empty' }))).toMatchObject({ code: 'GOV_PROPOSAL_INVALID' })
     expect(await failureOf(createProposal(fx.protocol, alice, { ...calls, description: ' ' }))).toMatchObject({ code: 'GOV_PROPOSAL_INVALID' })
+    // The same calls with the same description are the same proposal.
+    const first = await propose(alice, [{ kind: 'unpause', contract: 'stakeManager' }], 'Twice')
+    const again = await getProposal(fx.protocol, first)
+    const duplicate = writeContract(fx.ledger, alice, { ...gov, functionName: 'propose', args: [again.calls.map((c) => c.target), [0n], again.calls.map((c) => c.calldata), again.description] })
+    expect(await log.expectRevert(duplicate, 'GovernorUnexpectedProposalState')).toEqual([first, PROPOSAL_STATES.indexOf('pending'), zeroHash])
+    expect(String(await failureOf(createProposal(fx.protocol, alice, { ...calls, description: again.description })))).toContain('make the description unique')
     // A description may reserve a proposal for one proposer (OpenZeppelin's front-running guard).
     await log.expectRevert(writeContract(fx.ledger, bob, { ...gov, functionName: 'propose', args: [calls.targets, calls.values, calls.calldatas, `mine#proposer=${alice.address}`] }), 'GovernorRestrictedProposer')
   })

@@ -67,7 +67,9 @@ const HINTS: Record<string, Hint> = {
   ERC20InsufficientAllowance: () => 'approve the contract to spend the tokens first',
   GovernorAlreadyCastVote: () => 'this address has already voted on the proposal; a vote cannot be changed',
   GovernorInsufficientProposerVotes: ([, votes, threshold]) => `proposing needs ${String(threshold)} wei of delegated votes and this address has ${String(votes)}: delegate DEAI to it (deai gov delegate) a block before proposing`,
-  GovernorUnexpectedProposalState: ([id, current, expected]) => `proposal ${String(id)} is ${proposalStateName(current)}; this step needs it ${proposalStatesIn(expected).join(' or ')} (see deai gov show ${String(id)})`,
+  GovernorUnexpectedProposalState: ([id, current, expected]) => proposalStatesIn(expected).length === 0
+    ? `proposal ${String(id)} already has these calls and this description: make the description unique`
+    : `proposal ${String(id)} is ${proposalStateName(current)}; this step needs it ${proposalStatesIn(expected).join(' or ')} (see deai gov show ${String(id)})`,
   GovernorNonexistentProposal: ([id]) => `no proposal ${String(id)}; proposal ids start at 1 (deai gov show lists the latest)`,
   GovernorOnlyExecutor: () => 'only the timelock can do this: make it a governance proposal (deai gov propose)',
   GovernorInvalidProposalLength: () => 'give as many targets as values and calldatas, and at least one',
