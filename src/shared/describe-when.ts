@@ -2,10 +2,11 @@
 export function describeWhen(at: bigint, now: bigint): string {
   const iso = new Date(Number(at) * 1000).toISOString()
   const delta = at - now
-  return `${iso} (${delta >= 0n ? `in ${duration(delta)}` : `${duration(-delta)} ago`})`
+  return `${iso} (${delta >= 0n ? `in ${describeDuration(delta)}` : `${describeDuration(-delta)} ago`})`
 }
 
-function duration(seconds: bigint): string {
+/** "45 s", "1 min 30 s", "3 h 20 min", "5 d 2 h": a number of seconds for people (to the second under an hour). */
+export function describeDuration(seconds: bigint): string {
   const s = Number(seconds)
   if (s < 60) return `${s} s`
   const parts: string[] = []
@@ -15,5 +16,6 @@ function duration(seconds: bigint): string {
   if (days > 0) parts.push(`${days} d`)
   if (hours > 0) parts.push(`${hours} h`)
   if (minutes > 0 && days === 0) parts.push(`${minutes} min`)
+  if (s % 60 > 0 && s < 3600) parts.push(`${s % 60} s`)
   return parts.join(' ')
 }

@@ -14,7 +14,7 @@ import type { ProposalCall, ProposalRecord } from '../../ledger/actions/governan
 import { parseProposalActions } from '../../ledger/actions/governance/parse-proposal-actions.js'
 import { queueProposal } from '../../ledger/actions/governance/queue-proposal.js'
 import type { Protocol } from '../../ledger/protocol.js'
-import { describeWhen } from '../../shared/describe-when.js'
+import { describeDuration, describeWhen } from '../../shared/describe-when.js'
 import { toJson } from '../../shared/to-json.js'
 import { openProtocol, openWithSigner, withChainOptions, withSignerOptions } from '../shared/connect.js'
 import type { ChainOptions, SignerOptions } from '../shared/connect.js'
@@ -85,10 +85,10 @@ function describeGovernance(g: GovernanceInfo): string {
     `governor       ${g.governor}`,
     `timelock       ${g.timelock} (holds every admin role)`,
     `treasury       ${g.treasury}${g.treasury === g.timelock ? ' (the timelock)' : ''}, ${formatDeai(g.treasuryBalance)} in the timelock`,
-    `voting         opens ${g.votingDelay} s after a proposal, lasts ${g.votingPeriod} s`,
+    `voting         opens ${describeDuration(g.votingDelay)} after a proposal, lasts ${describeDuration(g.votingPeriod)}`,
     `to propose     ${formatDeai(g.proposalThreshold)} of delegated votes`,
     `quorum         ${Number(g.quorumBps) / 100}% of the supply (for + abstain)`,
-    `timelock delay ${g.timelockDelay} s`,
+    `timelock delay ${describeDuration(g.timelockDelay)}`,
     `proposals      ${g.proposalCount === 0n ? 'none yet' : `1 to ${g.proposalCount} (deai gov show ID)`}`,
   ].join('\n')
 }
