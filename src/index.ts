@@ -131,9 +131,15 @@ export { ContractRevertedError, revertName } from './ledger/contracts/contract-e
 export type { TaskStatusName } from './ledger/contracts/contract-errors.js'
 export { deployProtocol } from './ledger/deploy/deploy-protocol.js'
 export type { DeployProtocolInit } from './ledger/deploy/deploy-protocol.js'
-export { DEFAULT_PROTOCOL_PARAMS, DEV_CHAIN_PARAMS, mergeProtocolParams, parseProtocolParams } from './ledger/deploy/protocol-params.js'
-export type { ProtocolParams, ProtocolParamsOverrides, TaskRules } from './ledger/deploy/protocol-params.js'
-export { DEFAULT_DEPLOYMENT_FILE, parseDeployment, readDeployment, writeDeployment } from './ledger/deploy/deployment.js'
+export {
+  assertProtocolParams,
+  DEFAULT_PROTOCOL_PARAMS,
+  DEV_CHAIN_PARAMS,
+  mergeProtocolParams,
+  parseProtocolParams,
+} from './ledger/deploy/protocol-params.js'
+export type { GovernanceParams, ProtocolParams, ProtocolParamsOverrides, TaskRules } from './ledger/deploy/protocol-params.js'
+export { DEFAULT_DEPLOYMENT_FILE, DEPLOYMENT_VERSION, parseDeployment, readDeployment, writeDeployment } from './ledger/deploy/deployment.js'
 export type { Deployment } from './ledger/deploy/deployment.js'
 export { connectProtocol } from './ledger/protocol.js'
 export type { ConnectProtocolOptions, Protocol } from './ledger/protocol.js'
@@ -154,6 +160,33 @@ export type { TaskVote } from './ledger/actions/vote-on-task.js'
 export { castTaskVote } from './ledger/actions/cast-task-vote.js'
 export { getTask, listTasks } from './ledger/actions/get-task.js'
 export type { TaskRecord } from './ledger/actions/get-task.js'
+
+// Governance: DEAI holders' Governor and the timelock that administers the protocol.
+export { PROPOSAL_STATES, proposalStateName, VOTE_SUPPORT } from './ledger/contracts/proposal-state.js'
+export type { ProposalStateName, VoteSupport } from './ledger/contracts/proposal-state.js'
+export { delegateVotes } from './ledger/actions/governance/delegate-votes.js'
+export type { DelegateVotesReturnType } from './ledger/actions/governance/delegate-votes.js'
+export { accessRoleId, encodeProposalActions, GOVERNED_ROLES } from './ledger/actions/governance/encode-proposal-actions.js'
+export type {
+  AccessRoleName,
+  EncodeProposalActionsErrorCode,
+  GovernedContract,
+  ProposalAction,
+  ProposalCalls,
+} from './ledger/actions/governance/encode-proposal-actions.js'
+export { parseProposalActions } from './ledger/actions/governance/parse-proposal-actions.js'
+export { createProposal } from './ledger/actions/governance/create-proposal.js'
+export type { CreateProposalErrorCode, CreateProposalParameters, CreateProposalReturnType } from './ledger/actions/governance/create-proposal.js'
+export { castVote } from './ledger/actions/governance/cast-vote.js'
+export type { CastVoteErrorCode, CastVoteParameters, CastVoteReturnType } from './ledger/actions/governance/cast-vote.js'
+export { queueProposal } from './ledger/actions/governance/queue-proposal.js'
+export type { QueueProposalErrorCode, QueueProposalReturnType } from './ledger/actions/governance/queue-proposal.js'
+export { executeProposal } from './ledger/actions/governance/execute-proposal.js'
+export type { ExecuteProposalErrorCode } from './ledger/actions/governance/execute-proposal.js'
+export { getProposal } from './ledger/actions/governance/get-proposal.js'
+export type { GetProposalErrorCode, ProposalCall, ProposalRecord } from './ledger/actions/governance/get-proposal.js'
+export { getGovernance } from './ledger/actions/governance/get-governance.js'
+export type { GovernanceInfo } from './ledger/actions/governance/get-governance.js'
 
 export { taskSpecSchema } from './tasks/task-spec.js'
 export type { TaskSpec } from './tasks/task-spec.js'

@@ -5,6 +5,7 @@ import { registerChainCommand } from './commands/chain.js'
 import { registerConsensusCommand } from './commands/consensus.js'
 import { registerContentCommand } from './commands/content.js'
 import { registerDeployCommand } from './commands/deploy.js'
+import { registerGovCommand } from './commands/gov.js'
 import { registerMetricsCommand } from './commands/metrics.js'
 import { registerKeysCommand } from './commands/keys.js'
 import { registerNodeCommand } from './commands/node.js'
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTaskCommand(program, ctx)
   registerStakeCommands(program, ctx)
   registerRotationCommands(program, ctx)
+  registerGovCommand(program, ctx)
   registerContentCommand(program, ctx)
   registerConsensusCommand(program, ctx)
   registerMetricsCommand(program, ctx)

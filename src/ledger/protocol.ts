@@ -1,5 +1,7 @@
 import { DeaiError } from '../errors/base.js'
 import { dataRegistryAbi } from './contracts/generated/DataRegistry.js'
+import { deaiGovernorAbi } from './contracts/generated/DeaiGovernor.js'
+import { deaiTimelockAbi } from './contracts/generated/DeaiTimelock.js'
 import { deaiTokenAbi } from './contracts/generated/DeaiToken.js'
 import { inferenceLogAbi } from './contracts/generated/InferenceLog.js'
 import { modelRegistryAbi } from './contracts/generated/ModelRegistry.js'
@@ -22,6 +24,8 @@ export type Protocol = {
   readonly dataRegistry: { readonly address: `0x${string}`; readonly abi: typeof dataRegistryAbi }
   readonly modelRegistry: { readonly address: `0x${string}`; readonly abi: typeof modelRegistryAbi }
   readonly inferenceLog: { readonly address: `0x${string}`; readonly abi: typeof inferenceLogAbi }
+  readonly governor: { readonly address: `0x${string}`; readonly abi: typeof deaiGovernorAbi }
+  readonly timelock: { readonly address: `0x${string}`; readonly abi: typeof deaiTimelockAbi }
 }
 
 export type ConnectProtocolOptions = {
@@ -62,5 +66,7 @@ export async function connectProtocol(ledger: Ledger, deployment: Deployment, op
     dataRegistry: { address: deployment.contracts.dataRegistry, abi: dataRegistryAbi },
     modelRegistry: { address: deployment.contracts.modelRegistry, abi: modelRegistryAbi },
     inferenceLog: { address: deployment.contracts.inferenceLog, abi: inferenceLogAbi },
+    governor: { address: deployment.contracts.governor, abi: deaiGovernorAbi },
+    timelock: { address: deployment.contracts.timelock, abi: deaiTimelockAbi },
   }
 }

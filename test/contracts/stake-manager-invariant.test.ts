@@ -139,6 +139,7 @@ beforeAll(async () => {
     accounts: 14,
     funded: [],
     params: { unbondingDelay: UNBONDING, operatorDelay: OPERATOR_DELAY },
+    devAdmin: true,
   })
   slasher = accountAt(fx, 1)
   rewarder = accountAt(fx, 2)

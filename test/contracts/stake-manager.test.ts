@@ -56,7 +56,7 @@ function fresh(): PrivateKeyAccount {
 }
 
 beforeAll(async () => {
-  fx = await createProtocolFixture({ accounts: 40, funded: Array.from({ length: 39 }, (_, i) => i) })
+  fx = await createProtocolFixture({ accounts: 40, funded: Array.from({ length: 39 }, (_, i) => i), devAdmin: true })
   admin = fx.deployer
   roles = {
     slasher: await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'SLASHER_ROLE' }),
@@ -331,7 +331,7 @@ describe('StakeManager: task stages', () => {
 })
 
 describe('StakeManager: pause', () => {
-  test('every whenNotPaused function refuses while paused; pause and unpause need the other state', async () => {
+  test('pause refuses new stake and operator changes but never exits; pause and unpause need the other state', async () => {
     const owner = fresh()
     await stakeAs(owner, 0n, VERIFIER, parseEther('200'))
     await send(owner, 'requestUnstake', [0n, VERIFIER, parseEther('50')])
@@ -348,17 +348,17 @@ describe('StakeManager: pause', () => {
     const paused: (() => Promise<unknown>)[] = [
       () => send(owner, 'stake', [0n, VERIFIER, MIN_VERIFIER]),
       () => send(owner, 'stakeWithPermit', [0n, VERIFIER, MIN_VERIFIER, deadline, sig.v, sig.r, sig.s]),
-      () => send(owner, 'requestUnstake', [0n, VERIFIER, 1n]),
-      () => send(owner, 'withdraw', [0n, VERIFIER]),
-      () => send(owner, 'claim', [owner.address]),
       () => send(owner, 'setOperator', [0n, VERIFIER, fresh().address]),
     ]
     for (const call of paused) await log.expectRevert(call(), 'EnforcedPause')
-    // Protocol-side slashing still works while paused (the pause protects users, not cheaters).
-    await send(admin, 'slash', [0n, VERIFIER, owner.address, 1n, admin.address, REASON, REASON])
-    await send(admin, 'unpause', [])
+    // Exits stay open: a pause must never trap stake or rewards.
     await send(owner, 'withdraw', [0n, VERIFIER])
     await send(owner, 'claim', [owner.address])
+    await send(owner, 'requestUnstake', [0n, VERIFIER, 1n])
+    // Protocol-side slashing works as it does unpaused (the pause protects users, not cheaters).
+    await send(admin, 'slash', [0n, VERIFIER, owner.address, 1n, admin.address, REASON, REASON])
+    await send(admin, 'unpause', [])
+    await send(owner, 'stake', [0n, VERIFIER, MIN_VERIFIER])
   })
 })
 
@@ -399,8 +399,8 @@ test('checklist: every error StakeManager declares is raised by a test', () => {
       OperatorTaken: 'a key that works as an operator in a pool cannot stake there',
       NoPendingOperatorChange: 'an operator change takes effect after the delay and can be cancelled before',
       LengthMismatch: 'creditRewards checks lengths, owners and amounts, and pulls the sum from the rewarder',
-      EnforcedPause: 'every whenNotPaused function refuses while paused; pause and unpause need the other state',
-      ExpectedPause: 'every whenNotPaused function refuses while paused; pause and unpause need the other state',
+      EnforcedPause: 'pause refuses new stake and operator changes but never exits; pause and unpause need the other state',
+      ExpectedPause: 'pause refuses new stake and operator changes but never exits; pause and unpause need the other state',
       SafeERC20FailedOperation: 'a token that answers false is caught, and re-entry from a token is refused',
       ReentrancyGuardReentrantCall: 'a token that answers false is caught, and re-entry from a token is refused',
     },

@@ -32,7 +32,7 @@ type Setup = { fx: ProtocolFixture; proposer: PrivateKeyAccount; verifiers: Priv
 
 /** A fresh chain with `stakes.length` verifiers (accounts 2...) staked as given. */
 async function setup(stakes: readonly bigint[] = [STAKE, STAKE, STAKE, STAKE, STAKE], rules: Partial<typeof RULES> = {}): Promise<Setup> {
-  const fx = await createProtocolFixture({ accounts: 3 + stakes.length, params: { tasks: { ...RULES, ...rules } } })
+  const fx = await createProtocolFixture({ accounts: 3 + stakes.length, params: { tasks: { ...RULES, ...rules } }, devAdmin: true })
   const verifiers = stakes.map((_, i) => accountAt(fx, 2 + i))
   for (const [i, v] of verifiers.entries()) {
     const amount = stakes[i] ?? 0n

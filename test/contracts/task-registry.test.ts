@@ -94,7 +94,7 @@ async function openTask(): Promise<bigint> {
 }
 
 beforeAll(async () => {
-  fx = await createProtocolFixture({ accounts: 8, params: { tasks: RULES }, funded: [0, 1, 2, 3, 4, 5] })
+  fx = await createProtocolFixture({ accounts: 8, params: { tasks: RULES }, funded: [0, 1, 2, 3, 4, 5], devAdmin: true })
   admin = fx.deployer
   proposer = accountAt(fx, 1)
   verifiers = [accountAt(fx, 2), accountAt(fx, 3), accountAt(fx, 4)]

@@ -61,7 +61,7 @@ let operator: PrivateKeyAccount
 let tasks = 0
 
 beforeAll(async () => {
-  fx = await createProtocolFixture({ accounts: 28, params: { tasks: { committeeSize: 3 }, operatorDelay: 60n } })
+  fx = await createProtocolFixture({ accounts: 28, params: { tasks: { committeeSize: 3 }, operatorDelay: 60n }, devAdmin: true })
   proposer = accountAt(fx, 1)
   verifiers = [2, 3, 4].map((i) => accountAt(fx, i))
   trainers = [5, 6, 7, 8].map((i) => accountAt(fx, i))

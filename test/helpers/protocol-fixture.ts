@@ -28,14 +28,21 @@ export type ProtocolFixtureInit = {
   funded?: readonly number[]
   /** DEAI per funded account. @default 1,000,000 DEAI */
   fundAmount?: bigint
+  /**
+   * The deployer keeps the admin and pauser roles beside the timelock (`deployProtocol`'s dev
+   * option), for tests that call setParams, pause or grantRole directly. @default false: the
+   * timelock alone administers, as after `deai deploy`.
+   */
+  devAdmin?: boolean
 }
 
 /** A fresh embedded chain with the protocol deployed, and the contracts with test ABIs. */
 export type ProtocolFixture = {
   ledger: EmbeddedLedger
   protocol: Protocol
-  /** Holds the supply and every admin role; also the treasury. */
+  /** Holds the supply; with `devAdmin`, also the admin and pauser roles. */
   deployer: PrivateKeyAccount
+  /** The timelock. */
   treasury: Address
   accounts: readonly PrivateKeyAccount[]
   token: { address: Address; abi: typeof deaiTokenAbi }
@@ -60,6 +67,7 @@ export async function createProtocolFixture(init: ProtocolFixtureInit = {}): Pro
     ...(init.params === undefined ? {} : { params: init.params }),
     fund: funded.flatMap((i) => ledger.accounts[i]?.address ?? []),
     ...(init.fundAmount === undefined ? {} : { fundAmount: init.fundAmount }),
+    ...(init.devAdmin === true ? { devAdmin: true } : {}),
   })
   const protocol = await connectProtocol(ledger, deployment)
   return {

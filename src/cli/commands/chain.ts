@@ -20,6 +20,7 @@ type ChainOptions = {
   deployment: string
   params?: string
   deploy: boolean
+  devAdmin?: boolean
   json?: boolean
 }
 
@@ -34,8 +35,16 @@ export function registerChainCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--deployment <file>', 'where to write the deployment file').default(DEFAULT_DEPLOYMENT_FILE))
     .addOption(new Option('--params <file>', 'JSON file overriding protocol parameters (see README)'))
     .option('--no-deploy', 'start an empty chain')
+    .option('--dev-admin', 'DEV ONLY: dev account 0 keeps the admin and pauser roles beside the timelock, so it can change parameters, pause and grant roles at once')
     .option('--json', 'print the chain description as JSON')
-    .addHelpText('after', '\nDev chains use short task periods (20 s commit, 20 s reveal) and a 60 s unbonding delay.\nStop with Ctrl-C.')
+    .addHelpText('after', [
+      '',
+      'Dev chains use short task periods (20 s commit, 20 s reveal), a 60 s unbonding delay and short',
+      'governance periods (vote after 1 s, for 60 s; 30 s timelock). The timelock, run by the governor,',
+      'holds every admin role and is the treasury; dev account 0 holds the rest of the DEAI supply, so',
+      'its delegated votes decide proposals (deai gov delegate --dev-account 0).',
+      'Stop with Ctrl-C.',
+    ].join('\n'))
     .action((options: ChainOptions) => runChain(ctx, options))
 }
 
@@ -54,6 +63,7 @@ async function runChain(ctx: CliContext, options: ChainOptions): Promise<void> {
       deployment = await deployProtocol(ledger, {
         params: mergeProtocolParams(DEV_CHAIN_PARAMS, overrides),
         fund: ledger.accounts.map((a) => a.address),
+        devAdmin: options.devAdmin === true,
         log: (line) => ctx.stderr(`  ${line}\n`),
       })
       await writeDeployment(deployment, resolve(ctx.cwd, options.deployment))
@@ -79,7 +89,12 @@ async function runChain(ctx: CliContext, options: ChainOptions): Promise<void> {
       ...description.accounts.map((a) => `  (${a.index}) ${a.address}  ${a.privateKey}`),
       '',
       `Mnemonic: ${DEV_MNEMONIC}`,
-      ...(deployment === undefined ? [] : ['', `Deployment written to ${options.deployment}`]),
+      ...(deployment === undefined ? [] : [
+        '',
+        `Governor ${deployment.contracts.governor}, timelock ${deployment.contracts.timelock} (admin of the protocol and its treasury)`,
+        ...(deployment.devAdmin === null ? [] : [`DEV ADMIN KEY: account 0 (${deployment.devAdmin}) also holds the admin and pauser roles (--dev-admin); never do this on a real chain`]),
+        `Deployment written to ${options.deployment}`,
+      ]),
       '',
       `Listening on ${server.url} (chain id ${ledger.chain.id})`,
       '',

@@ -1,5 +1,7 @@
 import { isAddress, parseEther } from 'viem'
 import type { Address } from 'viem'
+import { VOTE_SUPPORT } from '../../ledger/contracts/proposal-state.js'
+import type { VoteSupport } from '../../ledger/contracts/proposal-state.js'
 import { ROLE_NAMES } from '../../ledger/contracts/roles.js'
 import type { RoleName } from '../../ledger/contracts/roles.js'
 import { DeaiError } from '../../errors/base.js'
@@ -35,6 +37,16 @@ export function parseRole(value: string): RoleName {
 export function parseTaskId(value: string): bigint {
   if (!/^\d+$/.test(value)) throw bad(`"${value}" is not a task id (a whole number)`)
   return BigInt(value)
+}
+
+export function parseProposalId(value: string): bigint {
+  if (!/^\d+$/.test(value) || BigInt(value) === 0n) throw bad(`"${value}" is not a proposal id (proposals are numbered 1, 2, 3...)`)
+  return BigInt(value)
+}
+
+export function parseVoteSupport(value: string): VoteSupport {
+  if (!Object.hasOwn(VOTE_SUPPORT, value)) throw bad(`"${value}" is not a vote; one of: ${Object.keys(VOTE_SUPPORT).join(', ')}`)
+  return value as VoteSupport
 }
 
 export function parseAddress(value: string): Address {

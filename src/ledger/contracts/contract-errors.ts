@@ -1,5 +1,6 @@
 import { BaseError, ContractFunctionRevertedError } from 'viem'
 import { DeaiError, isDeaiError } from '../../errors/base.js'
+import { proposalStateName, proposalStatesIn } from './proposal-state.js'
 
 type Hint = (args: readonly unknown[]) => string
 
@@ -84,6 +85,19 @@ const HINTS: Record<string, Hint> = {
   EnforcedPause: () => 'the contract is paused by governance; try again once it is unpaused',
   ERC20InsufficientBalance: ([, balance, needed]) => `the sender holds ${String(balance)} wei of DEAI but ${String(needed)} are needed`,
   ERC20InsufficientAllowance: () => 'approve the contract to spend the tokens first',
+  GovernorAlreadyCastVote: () => 'this address has already voted on the proposal; a vote cannot be changed',
+  GovernorInsufficientProposerVotes: ([, votes, threshold]) => `proposing needs ${String(threshold)} wei of delegated votes and this address has ${String(votes)}: delegate DEAI to it (deai gov delegate) a block before proposing`,
+  GovernorUnexpectedProposalState: ([id, current, expected]) => proposalStatesIn(expected).length === 0
+    ? `proposal ${String(id)} already has these calls and this description: make the description unique`
+    : `proposal ${String(id)} is ${proposalStateName(current)}; this step needs it ${proposalStatesIn(expected).join(' or ')} (see deai gov show ${String(id)})`,
+  GovernorNonexistentProposal: ([id]) => `no proposal ${String(id)}; proposal ids start at 1 (deai gov show lists the latest)`,
+  GovernorOnlyExecutor: () => 'only the timelock can do this: make it a governance proposal (deai gov propose)',
+  GovernorInvalidProposalLength: () => 'give as many targets as values and calldatas, and at least one',
+  GovernorInvalidVoteType: () => 'vote for, against or abstain',
+  TimelockUnexpectedOperationState: () => 'the operation is not ready: a queued proposal executes only once the timelock delay has passed (see deai gov show ID)',
+  TimelockUnauthorizedCaller: () => 'only the timelock itself can change its delay: make it a governance proposal',
+  TimelockInsufficientDelay: ([, minimum]) => `schedule with a delay of at least ${String(minimum)} seconds`,
+  ERC5805FutureLookup: () => 'voting power can only be read for past instants; wait for the next block',
 }
 
 const TASK_STATUS = ['none', 'proposed', 'voting', 'open', 'rejected', 'failed', 'abandoned', 'closed'] as const

@@ -1,6 +1,9 @@
+import { getAddress, getContractAddress, zeroAddress } from 'viem'
 import type { Abi, Address, Hex, PrivateKeyAccount } from 'viem'
 import { DeaiError } from '../../errors/base.js'
 import { dataRegistryAbi, dataRegistryBytecode } from '../contracts/generated/DataRegistry.js'
+import { deaiGovernorAbi, deaiGovernorBytecode } from '../contracts/generated/DeaiGovernor.js'
+import { deaiTimelockAbi, deaiTimelockBytecode } from '../contracts/generated/DeaiTimelock.js'
 import { deaiTokenAbi, deaiTokenBytecode } from '../contracts/generated/DeaiToken.js'
 import { inferenceLogAbi, inferenceLogBytecode } from '../contracts/generated/InferenceLog.js'
 import { modelRegistryAbi, modelRegistryBytecode } from '../contracts/generated/ModelRegistry.js'
@@ -13,15 +16,25 @@ import { roleId } from '../contracts/roles.js'
 import type { GasMeter } from '../gas-meter.js'
 import type { Ledger } from '../ledger.js'
 import { writeContract } from '../write-contract.js'
-import { mergeProtocolParams } from './protocol-params.js'
+import { assertProtocolParams, mergeProtocolParams } from './protocol-params.js'
 import type { ProtocolParams, ProtocolParamsOverrides } from './protocol-params.js'
+import { DEPLOYMENT_VERSION } from './deployment.js'
 import type { Deployment } from './deployment.js'
 
 export type DeployProtocolInit = {
-  /** Pays for deployment, holds the supply and the admin roles. @default ledger.accounts[0] */
+  /**
+   * Pays for deployment and receives the DEAI supply. It wires the protocol's roles, hands every
+   * admin role to the timelock and renounces its own before `deployProtocol` returns.
+   * @default ledger.accounts[0]
+   */
   deployer?: PrivateKeyAccount
-  /** Receives fees, forfeited bonds and slashed stake. @default the deployer */
-  treasury?: Address
+  /**
+   * Dev chains and tests only: the deployer keeps DEFAULT_ADMIN_ROLE and PAUSER_ROLE on
+   * StakeManager, TaskRegistry and TrainingFactory beside the timelock, so one key can change
+   * parameters, pause and grant roles at once. Recorded as `devAdmin` in the deployment.
+   * @default false
+   */
+  devAdmin?: boolean
   /** Overrides of the defaults. */
   params?: ProtocolParamsOverrides
   /** Sends each of these addresses `fundAmount` DEAI (dev networks). */
@@ -48,15 +61,23 @@ async function deploy(ledger: Ledger, account: PrivateKeyAccount, name: string, 
     throw new DeaiError('DEPLOY_FAILED', `deploying ${name} reverted (tx ${hash})`)
   }
   gasMeter?.record({ label: `deploy ${name}`, from: account.address, gasUsed: receipt.gasUsed, block: receipt.blockNumber, hash })
-  return { address: receipt.contractAddress, block: receipt.blockNumber }
+  return { address: getAddress(receipt.contractAddress), block: receipt.blockNumber }
 }
 
 /**
- * Deploys DEAI, StakeManager, TaskRegistry, the training contracts (TrainingSettlement, the
- * TrainingRounds implementation and TrainingFactory) and the later stages (DataRegistry,
- * ModelRegistry, InferenceLog), wires their roles and (on dev networks) funds accounts with DEAI.
+ * Deploys DEAI, the governance (DeaiTimelock and DeaiGovernor), StakeManager, TaskRegistry, the
+ * training contracts (TrainingSettlement, the TrainingRounds implementation and
+ * TrainingFactory) and the later stages (DataRegistry, ModelRegistry, InferenceLog), wires
+ * their roles and (on dev networks) funds accounts with DEAI.
+ *
+ * Once it returns, the timelock holds every admin role and is the treasury, the roles that move
+ * funds are held by the protocol's own contracts only, and the deployer holds no role: any
+ * later change goes through a proposal, a vote and the timelock's delay. The deployer still
+ * holds the DEAI supply it did not fund others with, and so the votes.
  *
  * @returns the deployment record that other commands read.
+ * @throws DeaiError `PARAMS_INVALID` when a proposal could execute before stakers can unbond,
+ *   `DEPLOY_FAILED` when a deployment reverts or the roles do not end up as intended.
  * @example
  * ```ts
  * import { createEmbeddedLedger, deployProtocol } from 'deai'
@@ -72,13 +93,42 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
     })
   }
   const params: ProtocolParams = mergeProtocolParams(init.params)
-  const treasury = init.treasury ?? deployer.address
+  assertProtocolParams(params)
+  const devAdmin = init.devAdmin === true
   const log = init.log ?? (() => {})
   const gasMeter = init.gasMeter
   const write = { gasMeter }
 
   const token = await deploy(ledger, deployer, 'DeaiToken', deaiTokenAbi, deaiTokenBytecode, [deployer.address, params.supply], gasMeter)
   log(`DeaiToken       ${token.address}`)
+  // The timelock names the governor as its only proposer, and the governor names the timelock:
+  // the governor's address is fixed by the deployer's next nonce, so the timelock is made with
+  // its final roles and no admin but itself, and the deployer never holds a role there.
+  const g = params.governance
+  const nonce = await ledger.client.getTransactionCount({ address: deployer.address, blockTag: 'pending' })
+  const expectedGovernor = getContractAddress({ from: deployer.address, nonce: BigInt(nonce + 1) })
+  const timelock = await deploy(ledger, deployer, 'DeaiTimelock', deaiTimelockAbi, deaiTimelockBytecode, [
+    g.timelockDelay,
+    [expectedGovernor],
+    [zeroAddress], // anyone may execute a passed, queued proposal once its delay is over
+    zeroAddress,
+  ], gasMeter)
+  log(`DeaiTimelock    ${timelock.address}`)
+  const governor = await deploy(ledger, deployer, 'DeaiGovernor', deaiGovernorAbi, deaiGovernorBytecode, [
+    token.address,
+    timelock.address,
+    Number(g.votingDelay),
+    Number(g.votingPeriod),
+    g.proposalThreshold,
+    BigInt(g.quorumBps),
+  ], gasMeter)
+  if (governor.address !== getAddress(expectedGovernor)) {
+    throw new DeaiError('DEPLOY_FAILED', `DeaiGovernor was deployed at ${governor.address}, not at ${expectedGovernor} where the timelock expects it`, {
+      fixes: ['send nothing else from the deployer key while deploying, and deploy again'],
+    })
+  }
+  log(`DeaiGovernor    ${governor.address}`)
+  const treasury = timelock.address
   const stakeManager = await deploy(ledger, deployer, 'StakeManager', stakeManagerAbi, stakeManagerBytecode, [
     token.address,
     deployer.address,
@@ -155,6 +205,35 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
   const stage = await ledger.client.readContract({ ...tr, functionName: 'STAGE_ROLE' })
   await writeContract(ledger, deployer, { ...tr, functionName: 'grantRole', args: [stage, trainingFactory.address] }, write)
 
+  // Hand the admin roles to the timelock and give up the deployer's. AccessControl's functions
+  // are the same in every contract, so StakeManager's ABI serves for all three.
+  const tf = { address: trainingFactory.address, abi: trainingFactoryAbi } as const
+  const admin = await ledger.client.readContract({ ...sm, functionName: 'DEFAULT_ADMIN_ROLE' })
+  const pauser = await ledger.client.readContract({ ...sm, functionName: 'PAUSER_ROLE' })
+  const handedOver: readonly { address: Address; role: Hex; name: string }[] = [
+    { address: sm.address, role: pauser, name: 'StakeManager PAUSER_ROLE' },
+    { address: sm.address, role: admin, name: 'StakeManager DEFAULT_ADMIN_ROLE' },
+    { address: tr.address, role: admin, name: 'TaskRegistry DEFAULT_ADMIN_ROLE' },
+    { address: tf.address, role: await ledger.client.readContract({ ...tf, functionName: 'PAUSER_ROLE' }), name: 'TrainingFactory PAUSER_ROLE' },
+    { address: tf.address, role: admin, name: 'TrainingFactory DEFAULT_ADMIN_ROLE' },
+  ]
+  for (const { address, role } of handedOver) {
+    await writeContract(ledger, deployer, { address, abi: stakeManagerAbi, functionName: 'grantRole', args: [role, timelock.address] }, write)
+  }
+  if (!devAdmin) {
+    for (const { address, role } of handedOver) {
+      await writeContract(ledger, deployer, { address, abi: stakeManagerAbi, functionName: 'renounceRole', args: [role, deployer.address] }, write)
+    }
+  }
+  for (const { address, role, name } of handedOver) {
+    const holds = (who: Address) => ledger.client.readContract({ address, abi: stakeManagerAbi, functionName: 'hasRole', args: [role, who] })
+    const [timelockHolds, deployerHolds] = [await holds(timelock.address), await holds(deployer.address)]
+    if (!timelockHolds || deployerHolds !== devAdmin) {
+      throw new DeaiError('DEPLOY_FAILED', `${name} did not end up as intended (the timelock holds it: ${timelockHolds}; the deployer: ${deployerHolds})`)
+    }
+  }
+  log(devAdmin ? `admin           the timelock, and the DEV ADMIN KEY ${deployer.address}` : 'admin           the timelock alone; the deployer holds no role')
+
   const amount = init.fundAmount ?? 1_000_000n * 10n ** 18n
   for (const to of init.fund ?? []) {
     if (to.toLowerCase() === deployer.address.toLowerCase()) continue
@@ -163,10 +242,11 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
   if ((init.fund ?? []).length > 0) log(`funded ${init.fund?.length} accounts with ${amount / 10n ** 18n} DEAI each`)
 
   return {
-    version: 1,
+    version: DEPLOYMENT_VERSION,
     chainId: ledger.chain.id,
     deployer: deployer.address,
     treasury,
+    devAdmin: devAdmin ? deployer.address : null,
     blockNumber: token.block.toString(),
     contracts: {
       token: token.address,
@@ -176,6 +256,8 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
       dataRegistry: dataRegistry.address,
       modelRegistry: modelRegistry.address,
       inferenceLog: inferenceLog.address,
+      governor: governor.address,
+      timelock: timelock.address,
     },
   }
 }

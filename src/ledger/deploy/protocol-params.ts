@@ -28,6 +28,23 @@ export type TaskRules = {
   minVerifierStake: bigint
 }
 
+/**
+ * How DEAI holders govern the protocol (DeaiGovernor and DeaiTimelock). The token's clock is
+ * timestamps, so every delay and period is in seconds.
+ */
+export type GovernanceParams = {
+  /** Seconds from a proposal to the start of its vote; voting power is read at that instant. */
+  votingDelay: bigint
+  /** Seconds a vote stays open. */
+  votingPeriod: bigint
+  /** Delegated votes (wei of DEAI) an address needs to make a proposal. */
+  proposalThreshold: bigint
+  /** Share (bps) of the supply that must vote for or abstain for a proposal to pass. */
+  quorumBps: number
+  /** Seconds between queueing a passed proposal in the timelock and executing it. */
+  timelockDelay: bigint
+}
+
 /** Everything `deployProtocol` sets. */
 export type ProtocolParams = {
   /** DEAI minted at deployment to the deployer (wei). */
@@ -47,9 +64,15 @@ export type ProtocolParams = {
   /** Seconds an inference provider has to answer a request before the fee can be refunded. */
   inferenceResultWindow: bigint
   tasks: TaskRules
+  governance: GovernanceParams
 }
 
-/** Defaults for a dev network. Production deployments should lengthen the delays. */
+/**
+ * Defaults. Production deployments should lengthen the task periods; the governance defaults are
+ * meant for production: a proposal takes at least 8 days from creation to execution (1 day
+ * before the vote, 5 days of voting, 2 days in the timelock), longer than the 7-day unbonding
+ * delay, so a staker who starts unbonding when a proposal appears is out before it executes.
+ */
 export const DEFAULT_PROTOCOL_PARAMS: ProtocolParams = {
   supply: parseEther('1000000000'),
   unbondingDelay: 7n * 24n * 3600n,
@@ -72,10 +95,20 @@ export const DEFAULT_PROTOCOL_PARAMS: ProtocolParams = {
     fee: parseEther('10'),
     minVerifierStake: parseEther('100'),
   },
+  governance: {
+    votingDelay: 24n * 3600n,
+    votingPeriod: 5n * 24n * 3600n,
+    // 0.1% of the default supply.
+    proposalThreshold: parseEther('1000000'),
+    quorumBps: 400,
+    timelockDelay: 2n * 24n * 3600n,
+  },
 }
 
 const uint = z.union([z.string().regex(/^\d+$/, 'must be a whole number'), z.number().int().nonnegative()]).transform((v) => BigInt(v))
 const int = (max: number) => z.number().int().min(0).max(max)
+const YEAR = 365n * 24n * 3600n
+const seconds = (min: bigint) => uint.refine((v) => v >= min && v <= YEAR, `must be between ${min} seconds and 365 days`)
 
 const overridesSchema = z.strictObject({
   supply: uint.optional(),
@@ -99,10 +132,21 @@ const overridesSchema = z.strictObject({
     fee: uint.optional(),
     minVerifierStake: uint.optional(),
   }).optional(),
+  governance: z.strictObject({
+    votingDelay: seconds(0n).optional(),
+    votingPeriod: seconds(1n).optional(),
+    proposalThreshold: uint.optional(),
+    // A zero quorum would let one vote of one wei pass anything.
+    quorumBps: z.number().int().min(1).max(10_000).optional(),
+    timelockDelay: seconds(1n).optional(),
+  }).optional(),
 })
 
 /** Overrides of the protocol parameters, as read from a file (wei and seconds as strings or numbers). */
-export type ProtocolParamsOverrides = Partial<Omit<ProtocolParams, 'tasks'>> & { tasks?: Partial<TaskRules> }
+export type ProtocolParamsOverrides = Partial<Omit<ProtocolParams, 'tasks' | 'governance'>> & {
+  tasks?: Partial<TaskRules>
+  governance?: Partial<GovernanceParams>
+}
 
 /**
  * Validates parameter overrides read from outside.
@@ -117,12 +161,19 @@ export function parseProtocolParams(value: unknown, source = 'params'): Protocol
       fixes: ['see DEFAULT_PROTOCOL_PARAMS for the fields; amounts in wei and times in seconds, as strings or integers'],
     })
   }
-  const { tasks, ...rest } = result.data
+  const { tasks, governance, ...rest } = result.data
   const clean = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
-  return { ...clean(rest), ...(tasks === undefined ? {} : { tasks: clean(tasks) }) } as ProtocolParamsOverrides
+  return {
+    ...clean(rest),
+    ...(tasks === undefined ? {} : { tasks: clean(tasks) }),
+    ...(governance === undefined ? {} : { governance: clean(governance) }),
+  } as ProtocolParamsOverrides
 }
 
-/** Short periods for a local dev chain, so a whole task vote fits in a minute of wall time. */
+/**
+ * Short periods for a local dev chain, so a whole task vote fits in a minute of wall time and a
+ * governance proposal in about two.
+ */
 export const DEV_CHAIN_PARAMS: ProtocolParamsOverrides = {
   unbondingDelay: 60n,
   operatorDelay: 30n,
@@ -130,6 +181,7 @@ export const DEV_CHAIN_PARAMS: ProtocolParamsOverrides = {
   // A block a second: a proposal's seed block comes within 20 s, and it has 16 s to draw.
   epochBlocks: 20n,
   tasks: { commitPeriod: 20n, revealPeriod: 20n, drawWindowBlocks: 16 },
+  governance: { votingDelay: 1n, votingPeriod: 60n, proposalThreshold: 0n, timelockDelay: 30n },
 }
 
 /** Applies overrides in order over the defaults. */
@@ -137,7 +189,34 @@ export function mergeProtocolParams(...overrides: readonly (ProtocolParamsOverri
   let params = DEFAULT_PROTOCOL_PARAMS
   for (const o of overrides) {
     if (o === undefined) continue
-    params = { ...params, ...o, tasks: { ...params.tasks, ...o.tasks } }
+    params = { ...params, ...o, tasks: { ...params.tasks, ...o.tasks }, governance: { ...params.governance, ...o.governance } }
   }
   return params
+}
+
+/**
+ * Checks the rules that span several parameters: someone must be able to propose, and a proposal
+ * must take at least the unbonding delay from creation to execution, so that stakers who
+ * disagree with it can leave first.
+ *
+ * @throws DeaiError `PARAMS_INVALID` naming the rule.
+ */
+export function assertProtocolParams(params: ProtocolParams): void {
+  if (BigInt(params.tasks.drawWindowBlocks) >= params.epochBlocks) {
+    throw new DeaiError('PARAMS_INVALID', `tasks.drawWindowBlocks (${params.tasks.drawWindowBlocks}) must be less than epochBlocks (${params.epochBlocks}): a committee is drawn within one sortition epoch`, {
+      fixes: ['lower tasks.drawWindowBlocks or raise epochBlocks'],
+    })
+  }
+  const g = params.governance
+  if (g.proposalThreshold > params.supply) {
+    throw new DeaiError('PARAMS_INVALID', `governance.proposalThreshold (${g.proposalThreshold} wei) is more than the supply (${params.supply} wei): nobody could propose`, {
+      fixes: ['lower governance.proposalThreshold (the default is 0.1% of the default supply)'],
+    })
+  }
+  const window = g.votingDelay + g.votingPeriod + g.timelockDelay
+  if (window < params.unbondingDelay) {
+    throw new DeaiError('PARAMS_INVALID', `governance: a proposal can execute ${window} s after it is made, before a staker who starts unbonding then can withdraw (unbondingDelay ${params.unbondingDelay} s)`, {
+      fixes: ['make governance.votingDelay + governance.votingPeriod + governance.timelockDelay at least unbondingDelay'],
+    })
+  }
 }
