@@ -31,7 +31,7 @@ export type ProposalAction =
   /** StakeManager.setMinStake for one role (wei). */
   | { kind: 'set-min-stake'; role: RoleName; amount: bigint }
   /** StakeManager.setDelays (seconds); a delay left out keeps its value at encoding time. */
-  | { kind: 'set-delays'; unbondingDelay?: bigint; operatorDelay?: bigint }
+  | { kind: 'set-delays'; unbondingDelay?: bigint; operatorDelay?: bigint; rotationDelay?: bigint }
   /** DEAI.transfer from the treasury (the timelock) to `to` (wei). */
   | { kind: 'treasury-payment'; to: Address; amount: bigint }
   /** TaskRegistry.setTreasury: where fees, forfeited bonds and slashed verifier stake go from then on. */
@@ -89,6 +89,7 @@ export async function encodeProposalActions(protocol: Protocol, actions: readonl
           approvalBps: rules.approvalBps,
           slashBps: rules.slashBps,
           drawDelayBlocks: rules.drawDelayBlocks,
+          drawWindowBlocks: rules.drawWindowBlocks,
           commitPeriod: rules.commitPeriod,
           revealPeriod: rules.revealPeriod,
           minBond: rules.minBond,
@@ -103,7 +104,8 @@ export async function encodeProposalActions(protocol: Protocol, actions: readonl
       case 'set-delays': {
         const unbonding = action.unbondingDelay ?? BigInt(await read({ ...protocol.stakeManager, functionName: 'unbondingDelay' }))
         const operator = action.operatorDelay ?? BigInt(await read({ ...protocol.stakeManager, functionName: 'operatorDelay' }))
-        push(protocol.stakeManager.address, encodeFunctionData({ abi: protocol.stakeManager.abi, functionName: 'setDelays', args: [unbonding, operator] }))
+        const rotation = action.rotationDelay ?? BigInt(await read({ ...protocol.stakeManager, functionName: 'rotationDelay' }))
+        push(protocol.stakeManager.address, encodeFunctionData({ abi: protocol.stakeManager.abi, functionName: 'setDelays', args: [unbonding, operator, rotation] }))
         break
       }
       case 'treasury-payment':

@@ -36,7 +36,7 @@ const actionSchema = z.discriminatedUnion('kind', [
     }),
   }),
   z.strictObject({ kind: z.literal('set-min-stake'), role: z.enum(ROLE_NAMES), amount }),
-  z.strictObject({ kind: z.literal('set-delays'), unbondingDelay: seconds.optional(), operatorDelay: seconds.optional() }),
+  z.strictObject({ kind: z.literal('set-delays'), unbondingDelay: seconds.optional(), operatorDelay: seconds.optional(), rotationDelay: seconds.optional() }),
   z.strictObject({ kind: z.literal('treasury-payment'), to: address, amount }),
   z.strictObject({ kind: z.literal('set-treasury'), treasury: address }),
   z.strictObject({ kind: z.literal('grant-role'), contract, role: accessRole, account: address }),
