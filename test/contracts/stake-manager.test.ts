@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { encodeFunctionData, getAddress, keccak256, parseEther, parseEventLogs, stringToBytes, zeroAddress } from 'viem'
 import type { Address, ContractFunctionArgs, ContractFunctionName, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { stakeManagerAbi, stakeManagerBytecode } from '../../src/ledger/contracts/generated/StakeManager.js'
+import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { roleId } from '../../src/ledger/contracts/roles.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import { assertErrorChecklist } from '../helpers/error-checklist.js'
@@ -644,6 +645,40 @@ describe('StakeManager: owner-key rotation', () => {
     expect(await rotatedTo(owner.address)).toBe(zeroAddress)
     await send(owner, 'claim', [owner.address])
     await send(owner, 'requestRotation', [first.address])
+  })
+})
+
+describe('StakeManager: rotations in a chain of keys', () => {
+  // Defects: see the report. A key that received a rotation may rotate again, but rewards follow
+  // one hop only, and completeRotation does not re-check that its target has not rotated away.
+  test('rewards credited to an owner whose new key rotated again never rest on the middle key', async () => {
+    const [first, middle, last] = [fresh(), fresh(), fresh()]
+    await send(first, 'requestRotation', [middle.address])
+    await fx.ledger.clock.advance(ROTATION_DELAY)
+    await send(middle, 'completeRotation', [first.address])
+    await send(middle, 'requestRotation', [last.address])
+    await fx.ledger.clock.advance(ROTATION_DELAY)
+    await send(last, 'completeRotation', [middle.address])
+    await credit(first.address, 9n)
+    // The middle key can no longer claim anything, so rewards left there are lost.
+    expect(await log.expectRevert(send(middle, 'claim', [middle.address]), 'OwnerRotated')).toEqual([middle.address, last.address])
+    expect(await rewardsOf(middle.address)).toBe(0n)
+    expect(await rewardsOf(last.address)).toBe(9n)
+  })
+
+  test('a rotation completed to a key that has rotated away meanwhile strands nothing on that key', async () => {
+    const [owner, to, onward] = [fresh(), fresh(), fresh()]
+    await credit(owner.address, 5n)
+    await send(owner, 'requestRotation', [to.address])
+    await send(to, 'requestRotation', [onward.address])
+    await fx.ledger.clock.advance(ROTATION_DELAY)
+    await send(onward, 'completeRotation', [to.address])
+    // Either refused (as requestRotation and resolveRotation refuse a rotated key), or the
+    // rewards must reach the key that can still claim.
+    const outcome = await send(to, 'completeRotation', [owner.address]).then(() => 'ok', (error: unknown) => revertName(error) ?? String(error))
+    expect(['ok', 'InvalidRotationTarget']).toContain(outcome)
+    expect(await rewardsOf(to.address)).toBe(0n)
+    expect((await rewardsOf(owner.address)) + (await rewardsOf(onward.address))).toBe(5n)
   })
 })
 
