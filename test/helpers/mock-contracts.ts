@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { Ledger } from '../../src/ledger/ledger.js'
 
 /** Test-only contracts under test/contracts/mocks/, compiled on demand (never shipped). */
-export type MockName = 'HostileToken' | 'StakeLens'
+export type MockName = 'HostileToken' | 'StakeBatcher' | 'StakeLens'
 
 const problemsSchema = z.object({
   errors: z.array(z.object({ severity: z.string(), formattedMessage: z.string() })).optional(),
