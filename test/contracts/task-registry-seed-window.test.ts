@@ -5,7 +5,7 @@ import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { roleId } from '../../src/ledger/contracts/roles.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import { balanceOf, verifierStake } from '../helpers/balances.js'
-import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
+import { accountAt, createProtocolFixture, stakeManagerTestAbi } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import { headBlock, mineUntilHead, stakeAs } from '../helpers/stake-flow.js'
 import { bytes32Of, castVotes, committeeSeed, drawWindowOf, mineToSeed, proposeWithSecret, taskOf } from '../helpers/task-flow.js'
@@ -23,6 +23,7 @@ const DRAW_WINDOW = 8
 const UNBONDING = 60n
 const STAKE = parseEther('1000')
 const STATUS = { Proposed: 1, Voting: 2, Abandoned: 6 } as const
+const stakeManagerErrors = stakeManagerTestAbi.filter((item) => item.type === 'error')
 
 let fx: ProtocolFixture
 let proposer: PrivateKeyAccount
@@ -174,6 +175,30 @@ describe('TaskRegistry: drawn members\' stake is locked until the vote can be fi
 })
 
 describe('TaskRegistry: defects found while testing the draw', () => {
+  test('every parameter set setParams accepts lets a committee be drawn (here: periods whose member lock exceeds MAX_LOCK)', async () => {
+    // Defect (see the report): members are locked until revealDeadline + revealPeriod, and
+    // StakeManager refuses locks beyond MAX_LOCK (4 years); setParams bounds neither period, so
+    // under such periods every draw reverts and each proposer's bond ends with abandon.
+    const year = 365n * 24n * 3600n
+    const rules = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'params' })
+    const long = { ...rules, commitPeriod: 2n * year, revealPeriod: year + 1n }
+    const accepted = await attempt(writeContract(fx.ledger, fx.deployer, { ...fx.taskRegistry, functionName: 'setParams', args: [long] }))
+    try {
+      if (accepted === 'ok') {
+        const secret = bytes32Of('long periods')
+        const taskId = await proposeWithSecret(fx, proposer, { secret, expiresAt: (await fx.ledger.clock.now()) + 5n * year })
+        await mineToSeed(fx, taskId)
+        // Decode StakeManager's errors too: the draw's revert comes from StakeManager.lock.
+        const registry = { address: fx.taskRegistry.address, abi: [...fx.taskRegistry.abi, ...stakeManagerErrors] }
+        expect(await attempt(writeContract(fx.ledger, proposer, { ...registry, functionName: 'drawCommittee', args: [taskId, secret] })), 'the draw under parameters setParams accepted').toBe('ok')
+      } else {
+        expect(accepted).toBe('InvalidParams')
+      }
+    } finally {
+      if (accepted === 'ok') await writeContract(fx.ledger, fx.deployer, { ...fx.taskRegistry, functionName: 'setParams', args: [rules] })
+    }
+  })
+
   test('every member drawn still holds, locked, the stake it was drawn for (here: a position migrated to a new key after the epoch began)', async () => {
     // Defect (see the report): the draw reads the epoch snapshot, but migratePosition may move a
     // rotated owner's stake away after the epoch began. The owner is still drawn, its key still
