@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { keccak256, maxUint256, stringToBytes, zeroAddress } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
-import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { roleId } from '../../src/ledger/contracts/roles.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import { balanceOf } from '../helpers/balances.js'
 import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
+import { createRevertLog } from '../helpers/reverts.js'
 import { stakeAs } from '../helpers/stake-flow.js'
 
 /**
@@ -15,6 +15,7 @@ import { stakeAs } from '../helpers/stake-flow.js'
  * cut off before the operator delay. H-4: pause blocked every exit while slashing stayed open.
  */
 
+const log = createRevertLog()
 const E = 10n ** 18n
 const VERIFIER = roleId('verifier')
 const INFERENCE_PROVIDER = keccak256(stringToBytes('INFERENCE_PROVIDER'))
@@ -28,10 +29,6 @@ let n = 2
 /** A fresh funded account. */
 function fresh(): PrivateKeyAccount {
   return accountAt(fx, n++)
-}
-
-function attempt(call: Promise<unknown>): Promise<string | undefined> {
-  return call.then(() => 'ok', revertName)
 }
 
 function ownerOfOperator(taskId: bigint, role: Hex, key: Address): Promise<Address> {
@@ -59,7 +56,7 @@ describe('M-4: naming a key as operator binds nobody until the key accepts', () 
     expect(await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'operatorOf', args: [0n, VERIFIER, attacker.address] })).toBe(attacker.address)
     await stakeAs(fx, victim, 0n, VERIFIER, 1000n * E)
     // And once a staker, the key can no longer be made the attacker's operator at all.
-    expect(await attempt(writeContract(fx.ledger, victim, { ...fx.stakeManager, functionName: 'acceptOperator', args: [0n, VERIFIER, attacker.address] }))).toBe('OperatorTaken')
+    await log.expectRevert(writeContract(fx.ledger, victim, { ...fx.stakeManager, functionName: 'acceptOperator', args: [0n, VERIFIER, attacker.address] }), 'OperatorTaken')
     expect(await ownerOfOperator(0n, VERIFIER, victim.address)).toBe(victim.address)
   })
 
@@ -71,7 +68,7 @@ describe('M-4: naming a key as operator binds nobody until the key accepts', () 
     await fx.ledger.clock.advance(OPERATOR_DELAY)
     expect(await ownerOfOperator(0n, VERIFIER, victim.address)).toBe(friend.address)
     // Now held by the friend, the key cannot be taken over by accepting the stranger.
-    expect(await attempt(writeContract(fx.ledger, victim, { ...fx.stakeManager, functionName: 'acceptOperator', args: [0n, VERIFIER, attacker.address] }))).toBe('OperatorTaken')
+    await log.expectRevert(writeContract(fx.ledger, victim, { ...fx.stakeManager, functionName: 'acceptOperator', args: [0n, VERIFIER, attacker.address] }), 'OperatorTaken')
 
     await claim(0n, VERIFIER, other.address)
     await writeContract(fx.ledger, other, { ...fx.stakeManager, functionName: 'resignOperator', args: [0n, VERIFIER, attacker.address] })
@@ -125,8 +122,8 @@ describe('H-4: pause no longer traps stakers', () => {
     expect(await balanceOf(fx, verifier.address)).toBe(before + 1005n * E)
 
     await writeContract(fx.ledger, newcomer, { ...fx.token, functionName: 'approve', args: [fx.stakeManager.address, 1000n * E] })
-    expect(await attempt(writeContract(fx.ledger, newcomer, { ...fx.stakeManager, functionName: 'stake', args: [0n, VERIFIER, 1000n * E] }))).toBe('EnforcedPause')
-    expect(await attempt(writeContract(fx.ledger, newcomer, { ...fx.stakeManager, functionName: 'setOperator', args: [0n, VERIFIER, verifier.address] }))).toBe('EnforcedPause')
+    await log.expectRevert(writeContract(fx.ledger, newcomer, { ...fx.stakeManager, functionName: 'stake', args: [0n, VERIFIER, 1000n * E] }), 'EnforcedPause')
+    await log.expectRevert(writeContract(fx.ledger, newcomer, { ...fx.stakeManager, functionName: 'setOperator', args: [0n, VERIFIER, verifier.address] }), 'EnforcedPause')
     await writeContract(fx.ledger, fx.deployer, { ...fx.stakeManager, functionName: 'unpause', args: [] })
     await writeContract(fx.ledger, newcomer, { ...fx.stakeManager, functionName: 'stake', args: [0n, VERIFIER, 1000n * E] })
   })

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest'
 import { keccak256, parseEventLogs, stringToBytes } from 'viem'
-import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { roleId } from '../../src/ledger/contracts/roles.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import { balanceOf, verifierStake } from '../helpers/balances.js'
 import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
+import { createRevertLog } from '../helpers/reverts.js'
 import { stakeAs } from '../helpers/stake-flow.js'
 import { bytes32Of, castVotes, drawWithSecret, proposeWithSecret, taskOf } from '../helpers/task-flow.js'
 
@@ -15,15 +15,12 @@ import { bytes32Of, castVotes, drawWithSecret, proposeWithSecret, taskOf } from 
  * for the later of the unbonding release and the lock.
  */
 
+const log = createRevertLog()
 const E = 10n ** 18n
 const DAY = 24n * 3600n
 const TRAINER = roleId('trainer')
 const VERIFIER = roleId('verifier')
 const REJECTED = keccak256(stringToBytes('TRAINING_UPDATE_REJECTED'))
-
-function attempt(call: Promise<unknown>): Promise<string | undefined> {
-  return call.then(() => 'ok', revertName)
-}
 
 describe('M-1: a slash can no longer be escaped by unbonding before judgement', () => {
   test('a trainer that unstakes right after submitting cannot withdraw before its training\'s lock, and the slash lands', async () => {
@@ -49,7 +46,7 @@ describe('M-1: a slash can no longer be escaped by unbonding before judgement', 
       await writeContract(fx.ledger, cheater, { ...fx.stakeManager, functionName: 'requestUnstake', args: [taskId, TRAINER, 100n * E] })
 
       await fx.ledger.clock.advance(unbonding + 1n)
-      expect(await attempt(writeContract(fx.ledger, cheater, { ...fx.stakeManager, functionName: 'withdraw', args: [taskId, TRAINER] }))).toBe('PositionLocked')
+      expect(await log.expectRevert(writeContract(fx.ledger, cheater, { ...fx.stakeManager, functionName: 'withdraw', args: [taskId, TRAINER] }), 'PositionLocked')).toEqual([judgedBy])
       expect(await balanceOf(fx, cheater.address)).toBe(before)
 
       // Settlement rejects the update: 10% of the stake goes, from the unbonding amount.
@@ -80,7 +77,7 @@ describe('M-1: a slash can no longer be escaped by unbonding before judgement', 
       await writeContract(fx.ledger, fx.deployer, { ...fx.stakeManager, functionName: 'setDelays', args: [0n, 0n, 0n] })
       await writeContract(fx.ledger, silent, { ...fx.stakeManager, functionName: 'requestUnstake', args: [0n, VERIFIER, 1000n * E] })
       await fx.ledger.clock.advance(1n)
-      expect(await attempt(writeContract(fx.ledger, silent, { ...fx.stakeManager, functionName: 'withdraw', args: [0n, VERIFIER] }))).toBe('PositionLocked')
+      await log.expectRevert(writeContract(fx.ledger, silent, { ...fx.stakeManager, functionName: 'withdraw', args: [0n, VERIFIER] }), 'PositionLocked')
 
       await castVotes(fx, taskId, [{ key: silent, vote: 'absent' }, ...voters.map((key) => ({ key, vote: 'approve' as const }))])
       const receipt = await writeContract(fx.ledger, proposer, { ...fx.taskRegistry, functionName: 'finalize', args: [taskId] })

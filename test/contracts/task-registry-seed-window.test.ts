@@ -7,6 +7,7 @@ import { writeContract } from '../../src/ledger/write-contract.js'
 import { balanceOf, verifierStake } from '../helpers/balances.js'
 import { accountAt, createProtocolFixture, stakeManagerTestAbi } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
+import { createRevertLog } from '../helpers/reverts.js'
 import { headBlock, mineUntilHead, stakeAs } from '../helpers/stake-flow.js'
 import { bytes32Of, castVotes, committeeSeed, drawWindowOf, mineToSeed, proposeWithSecret, taskOf } from '../helpers/task-flow.js'
 
@@ -16,6 +17,7 @@ import { bytes32Of, castVotes, committeeSeed, drawWindowOf, mineToSeed, proposeW
  * abandoned; drawn members' stake stays locked until the vote can be finalized.
  */
 
+const log = createRevertLog()
 const VERIFIER = roleId('verifier')
 const EPOCH_BLOCKS = 32n
 const DRAW_DELAY = 3
@@ -112,9 +114,9 @@ describe('TaskRegistry: the seed block and the draw window', () => {
     const { bond } = await taskOf(fx, taskId)
     const { lastBlock } = await drawWindowOf(fx, taskId)
     await mineUntilHead(fx, lastBlock - 1n)
-    expect(await attempt(writeContract(fx.ledger, verifiers[0]!, { ...fx.taskRegistry, functionName: 'abandon', args: [taskId] }))).toBe('NotAbandoned')
+    await log.expectRevert(writeContract(fx.ledger, verifiers[0]!, { ...fx.taskRegistry, functionName: 'abandon', args: [taskId] }), 'NotAbandoned')
     await fx.ledger.clock.mine(1)
-    expect(await attempt(drawCommittee(taskId, secret))).toBe('DrawWindowClosed')
+    await log.expectRevert(drawCommittee(taskId, secret), 'DrawWindowClosed')
     const receipt = await writeContract(fx.ledger, verifiers[0]!, { ...fx.taskRegistry, functionName: 'abandon', args: [taskId] })
     const [abandoned] = parseEventLogs({ abi: fx.taskRegistry.abi, eventName: 'TaskAbandoned', logs: receipt.logs })
     expect(abandoned?.args).toMatchObject({ taskId, refund: budget, bondForfeited: bond })
@@ -157,7 +159,7 @@ describe('TaskRegistry: drawn members\' stake is locked until the vote can be fi
     }
     await fx.ledger.clock.advance(UNBONDING)
     await writeContract(fx.ledger, outsider, { ...fx.stakeManager, functionName: 'withdraw', args: [0n, VERIFIER] })
-    for (const k of keys) expect(await attempt(writeContract(fx.ledger, k, { ...fx.stakeManager, functionName: 'withdraw', args: [0n, VERIFIER] }))).toBe('PositionLocked')
+    for (const k of keys) await log.expectRevert(writeContract(fx.ledger, k, { ...fx.stakeManager, functionName: 'withdraw', args: [0n, VERIFIER] }), 'PositionLocked')
 
     // The one member that does not reveal is slashed from its unbonding stake at finalize.
     await castVotes(fx, taskId, keys.map((key, i) => ({ key, vote: i === 0 ? 'absent' as const : 'approve' as const })))
