@@ -356,6 +356,8 @@ describe('StakeManager: operators need the key\'s consent', () => {
     await stakeAs(ownerA, 0n, VERIFIER, MIN_VERIFIER)
     await send(ownerA, 'setOperator', [0n, VERIFIER, ownerA.address])
     expect(await pendingOperator(ownerA.address)).toMatchObject([ownerA.address, expect.any(BigInt), true])
+    // Until that change takes effect, the old key still works for ownerA.
+    await log.expectRevert(send(key, 'stake', [0n, VERIFIER, MIN_VERIFIER]), 'OperatorTaken')
     await fx.ledger.clock.advance(OPERATOR_DELAY)
     expect(await operatorOf(ownerA.address)).toBe(ownerA.address)
     // The old key is free once the change takes effect.

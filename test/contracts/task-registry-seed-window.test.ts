@@ -105,6 +105,28 @@ describe('TaskRegistry: the seed block and the draw window', () => {
     await writeContract(fx.ledger, newcomer, { ...fx.stakeManager, functionName: 'requestUnstake', args: [0n, VERIFIER, 50n * STAKE] })
   })
 
+  test('with a window of 256 blocks, a draw 256 blocks after the seed block still uses its real hash', async () => {
+    // BLOCKHASH reaches 256 blocks back: the longest window setParams allows ends exactly there.
+    const local = await createProtocolFixture({ accounts: 6, params: { epochBlocks: 300n, tasks: { committeeSize: 3, drawWindowBlocks: 256 } } })
+    try {
+      const localProposer = accountAt(local, 1)
+      for (const i of [2, 3, 4]) await stakeAs(local, accountAt(local, i), 0n, VERIFIER, STAKE)
+      const secret = bytes32Of('edge of BLOCKHASH')
+      const taskId = await proposeWithSecret(local, localProposer, { secret })
+      const { seedBlock, lastBlock } = await drawWindowOf(local, taskId)
+      expect(lastBlock - seedBlock).toBe(256n)
+      await mineUntilHead(local, lastBlock - 1n)
+      const receipt = await writeContract(local.ledger, localProposer, { ...local.taskRegistry, functionName: 'drawCommittee', args: [taskId, secret] })
+      expect(receipt.blockNumber - seedBlock).toBe(256n)
+      const [drawn] = parseEventLogs({ abi: local.taskRegistry.abi, eventName: 'CommitteeDrawn', logs: receipt.logs })
+      const { hash } = await local.ledger.client.getBlock({ blockNumber: seedBlock })
+      expect(drawn?.args.seed).toBe(committeeSeed(secret, hash, taskId))
+      expect(drawn?.args.members).toHaveLength(3)
+    } finally {
+      await local.ledger.close()
+    }
+  })
+
   test('after the window the draw is refused and anyone may abandon: the budget goes back, the bond to the treasury', async () => {
     const secret = bytes32Of('window closes')
     const budget = parseEther('100')
