@@ -127,7 +127,7 @@ describe('StakeManager.drawByStake reads the epoch snapshot', () => {
 
 describe('StakeManager.drawByStake with many stakers below the minimum', () => {
   test('seats `count` owners whenever that many are eligible, however much stake the ineligible hold', async () => {
-    // Fails on the current sum tree, which is wrong here: an ineligible owner drawn still uses up
+    // Fails on the current sum tree: an ineligible owner drawn still uses up
     // one of count + 32 attempts, so with enough stake below the draw's minimum (a registry's
     // minVerifierStake above the manager's minStake) the draw returns too few owners.
     const local = await createProtocolFixture({ accounts: 5, params: { epochBlocks: EPOCH_BLOCKS, tasks: { drawWindowBlocks: 16 } } })

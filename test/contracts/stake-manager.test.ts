@@ -651,7 +651,7 @@ describe('StakeManager: owner-key rotation', () => {
 })
 
 describe('StakeManager: rotations in a chain of keys', () => {
-  // These fail on the current contract, which is wrong here: a key that received a rotation may rotate again, but rewards follow
+  // These fail on the current contract: a key that received a rotation may rotate again, but rewards follow
   // one hop only, and completeRotation does not re-check that its target has not rotated away.
   test('rewards credited to an owner whose new key rotated again never rest on the middle key', async () => {
     const [first, middle, last] = [fresh(), fresh(), fresh()]

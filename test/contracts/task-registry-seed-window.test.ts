@@ -200,7 +200,7 @@ describe('TaskRegistry: drawn members\' stake is locked until the vote can be fi
 
 describe('TaskRegistry: defects found while testing the draw', () => {
   test('every parameter set setParams accepts lets a committee be drawn (here: periods whose member lock exceeds MAX_LOCK)', async () => {
-    // Fails on the current contracts, which are wrong here: members are locked until revealDeadline + revealPeriod, and
+    // Fails on the current contracts: members are locked until revealDeadline + revealPeriod, and
     // StakeManager refuses locks beyond MAX_LOCK (4 years); setParams bounds neither period, so
     // under such periods every draw reverts and each proposer's bond ends with abandon.
     const year = 365n * 24n * 3600n
@@ -224,7 +224,7 @@ describe('TaskRegistry: defects found while testing the draw', () => {
   })
 
   test('every member drawn still holds, locked, the stake it was drawn for (here: a position migrated to a new key after the epoch began)', async () => {
-    // Fails on the current contracts, which are wrong here: the draw reads the epoch snapshot, but migratePosition may move a
+    // Fails on the current contracts: the draw reads the epoch snapshot, but migratePosition may move a
     // rotated owner's stake away after the epoch began. The owner is still drawn, its key still
     // votes, the lock lands on an empty position and any slash takes nothing.
     const local = await createProtocolFixture({
