@@ -12,9 +12,11 @@ import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 
 /**
  * The money invariant of StakeManager under a long seeded run of mixed operations:
- * token.balanceOf(manager) == totalStaked + totalUnclaimed after every step, every position and
- * reward matches a model of the contract's rules, and operator keys never gain tokens nor touch
- * their owners' positions. Every outcome (success or the exact custom error) is predicted by the
+ * token.balanceOf(manager) == totalStaked + totalUnclaimed after every step, every position,
+ * lock, operator, rotation and reward matches a model of the contract's rules, operator keys
+ * never gain tokens nor touch their owners' positions, and no locked stake leaves: a locked
+ * position never shrinks but by a slash, and every withdrawal or migration came from a position
+ * whose lock had passed. Every outcome (success or the exact custom error) is predicted by the
  * model first and checked against the chain.
  */
 
@@ -22,35 +24,50 @@ const SEED = 7331
 const OPERATIONS = 2400
 const UNBONDING = 24n * 3600n
 const OPERATOR_DELAY = 3600n
+const ROTATION_DELAY = 6n * 3600n
+const MAX_LOCK = 4n * 365n * 24n * 3600n
 const MIN_VERIFIER = parseEther('100')
 const OWNER_FUNDS = parseEther('20000')
 /** Deadlines closer than this to the next block are stepped over (see `stepOverDeadlines`). */
 const DEADLINE_MARGIN = 30n
 const REASON = keccak256(stringToBytes('INVARIANT_TEST'))
+/** The task whose pools the stage may lock. */
+const STAGE_TASK = 7n
+/** Rotations stop retiring keys once this few keys are left that never rotated. */
+const MIN_LIVE_KEYS = 4
 
 type Pool = { taskId: bigint; role: Hex; min: bigint }
 const POOLS: readonly Pool[] = [
   { taskId: 0n, role: roleId('verifier'), min: MIN_VERIFIER },
   { taskId: 0n, role: roleId('trainer'), min: 0n },
-  { taskId: 7n, role: roleId('verifier'), min: MIN_VERIFIER },
-  { taskId: 7n, role: roleId('trainer'), min: 0n },
+  { taskId: STAGE_TASK, role: roleId('verifier'), min: MIN_VERIFIER },
+  { taskId: STAGE_TASK, role: roleId('trainer'), min: 0n },
 ]
 
-type Position = { active: bigint; unbonding: bigint; releaseAt: bigint }
-type OperatorSlot = { current: Address | undefined; pending: Address | undefined; effectiveAt: bigint }
+type Position = { active: bigint; unbonding: bigint; releaseAt: bigint; lockedUntil: bigint }
+type OperatorSlot = { current: Address | undefined; pending: Address | undefined; effectiveAt: bigint; accepted: boolean }
+type Rotation = { to: Address; readyAt: bigint; disputed: boolean }
 
 /** The contract's rules, restated: what the chain must hold after each step. */
 type Model = {
   now: bigint
   positions: Map<string, Position>
   slots: Map<string, OperatorSlot>
+  /** pool/key → the owner that key last agreed to work for (StakeManager._claimedBy). */
+  claims: Map<string, Address>
+  rotations: Map<Address, Rotation>
+  rotatedTo: Map<Address, Address>
   rewards: Map<Address, bigint>
   balances: Map<Address, bigint>
   totalStaked: bigint
   totalUnclaimed: bigint
 }
 
-const OPS = ['stake', 'requestUnstake', 'withdraw', 'slash', 'creditRewards', 'claim', 'setOperator', 'cancelOperatorChange', 'operatorAttempt'] as const
+const OPS = [
+  'stake', 'stakeFor', 'requestUnstake', 'withdraw', 'slash', 'creditRewards', 'claim', 'setOperator', 'acceptOperator',
+  'cancelOperatorChange', 'revokeOperator', 'resignOperator', 'operatorAttempt', 'lock', 'requestRotation', 'completeRotation',
+  'resolveRotation', 'migratePosition',
+] as const
 type Op = (typeof OPS)[number]
 type Tally = { ok: number; reverted: Map<string, number> }
 
@@ -58,7 +75,9 @@ let fx: ProtocolFixture
 let slasher: PrivateKeyAccount
 let rewarder: PrivateKeyAccount
 let beneficiary: PrivateKeyAccount
-let owners: PrivateKeyAccount[]
+let stage: PrivateKeyAccount
+/** Owner keys: each may stake, and rotate to another of them. */
+let keys: PrivateKeyAccount[]
 let operators: PrivateKeyAccount[]
 let lens: Address
 let lensAbi: Awaited<ReturnType<typeof compileMock>>['abi']
@@ -69,7 +88,7 @@ function position(m: Model, owner: Address, pool: number): Position {
   const k = key(owner, pool)
   let p = m.positions.get(k)
   if (p === undefined) {
-    p = { active: 0n, unbonding: 0n, releaseAt: 0n }
+    p = { active: 0n, unbonding: 0n, releaseAt: 0n, lockedUntil: 0n }
     m.positions.set(k, p)
   }
   return p
@@ -79,34 +98,78 @@ function slot(m: Model, owner: Address, pool: number): OperatorSlot {
   const k = key(owner, pool)
   let s = m.slots.get(k)
   if (s === undefined) {
-    s = { current: undefined, pending: undefined, effectiveAt: 0n }
+    s = { current: undefined, pending: undefined, effectiveAt: 0n, accepted: false }
     m.slots.set(k, s)
   }
   return s
 }
 
+const matured = (s: OperatorSlot, t: bigint): boolean => s.pending !== undefined && s.accepted && t >= s.effectiveAt
+
 /** The key that works for `owner` at time `t` (StakeManager._effectiveOperator). */
 function effectiveOperator(s: OperatorSlot, owner: Address, t: bigint): Address {
-  const op = s.pending !== undefined && t >= s.effectiveAt ? s.pending : s.current
+  const op = matured(s, t) ? s.pending : s.current
   return op ?? owner
 }
 
-/** Whether `owner` holds `k` as operator now or as a pending change (StakeManager._holds). */
+/** Whether `owner` has `k` as operator now or as an accepted pending change (StakeManager._holds). */
 function holds(m: Model, owner: Address, pool: number, k: Address, t: bigint): boolean {
   const s = slot(m, owner, pool)
-  return effectiveOperator(s, owner, t) === k || s.pending === k
+  return effectiveOperator(s, owner, t) === k || (s.pending === k && s.accepted)
 }
 
-function settle(s: OperatorSlot, t: bigint): void {
-  if (s.pending !== undefined && t >= s.effectiveAt) {
+/** The owner other than `except` that holds `k` as its operator in the pool, if any. */
+function takenBy(m: Model, pool: number, k: Address, except: Address, t: bigint): Address | undefined {
+  const holder = m.claims.get(key(k, pool))
+  return holder !== undefined && holder !== except && holds(m, holder, pool, k, t) ? holder : undefined
+}
+
+function release(m: Model, pool: number, owner: Address, k: Address | undefined): void {
+  if (k !== undefined && m.claims.get(key(k, pool)) === owner) m.claims.delete(key(k, pool))
+}
+
+function releasePending(m: Model, pool: number, owner: Address, s: OperatorSlot): void {
+  const pending = s.pending
+  if (pending === undefined) return
+  s.pending = undefined
+  s.effectiveAt = 0n
+  s.accepted = false
+  if (pending !== s.current) release(m, pool, owner, pending)
+}
+
+/** StakeManager._settle: an accepted change whose delay is over becomes current. */
+function settle(m: Model, pool: number, owner: Address, t: bigint): OperatorSlot {
+  const s = slot(m, owner, pool)
+  if (matured(s, t)) {
+    if (s.current !== s.pending) release(m, pool, owner, s.current)
     s.current = s.pending
     s.pending = undefined
     s.effectiveAt = 0n
+    s.accepted = false
   }
+  return s
 }
 
 function credit(m: Model, account: Address, amount: bigint): void {
   m.balances.set(account, (m.balances.get(account) ?? 0n) + amount)
+}
+
+function rotate(m: Model, owner: Address, to: Address): void {
+  m.rotations.delete(owner)
+  m.rotatedTo.set(owner, to)
+  const rewards = m.rewards.get(owner) ?? 0n
+  m.rewards.set(owner, 0n)
+  m.rewards.set(to, (m.rewards.get(to) ?? 0n) + rewards)
+}
+
+/** The checks every owner action starts with: a rotated owner acts through its new key only. */
+const ownerRotated = (m: Model, owner: Address): boolean => m.rotatedTo.has(owner)
+
+/** claim and withdraw also wait for a pending or disputed rotation. */
+function rotationBlock(m: Model, owner: Address): string | undefined {
+  const r = m.rotations.get(owner)
+  if (r === undefined) return undefined
+  return r.disputed ? 'RotationDisputedFrozen' : 'RotationPending'
 }
 
 /** Sends a transaction and reports 'ok' or the custom error it reverted with. */
@@ -136,23 +199,27 @@ function amountAround(random: Prng, scale: bigint): bigint {
 
 beforeAll(async () => {
   fx = await createProtocolFixture({
-    accounts: 14,
+    accounts: 18,
     funded: [],
-    params: { unbondingDelay: UNBONDING, operatorDelay: OPERATOR_DELAY },
+    params: { unbondingDelay: UNBONDING, operatorDelay: OPERATOR_DELAY, rotationDelay: ROTATION_DELAY },
     devAdmin: true,
   })
   slasher = accountAt(fx, 1)
   rewarder = accountAt(fx, 2)
   beneficiary = accountAt(fx, 3)
-  owners = [4, 5, 6, 7].map((i) => accountAt(fx, i))
-  operators = [8, 9, 10, 11, 12, 13].map((i) => accountAt(fx, i))
+  stage = accountAt(fx, 4)
+  keys = [5, 6, 7, 8, 9, 10, 11].map((i) => accountAt(fx, i))
+  operators = [12, 13, 14, 15, 16, 17].map((i) => accountAt(fx, i))
   const admin = fx.deployer
   const sm = fx.stakeManager
-  await writeContract(fx.ledger, admin, { ...sm, functionName: 'grantRole', args: [await fx.ledger.client.readContract({ ...sm, functionName: 'SLASHER_ROLE' }), slasher.address] })
-  await writeContract(fx.ledger, admin, { ...sm, functionName: 'grantRole', args: [await fx.ledger.client.readContract({ ...sm, functionName: 'REWARDER_ROLE' }), rewarder.address] })
+  const role = (name: 'SLASHER_ROLE' | 'REWARDER_ROLE' | 'REGISTRAR_ROLE') => fx.ledger.client.readContract({ ...sm, functionName: name })
+  await writeContract(fx.ledger, admin, { ...sm, functionName: 'grantRole', args: [await role('SLASHER_ROLE'), slasher.address] })
+  await writeContract(fx.ledger, admin, { ...sm, functionName: 'grantRole', args: [await role('REWARDER_ROLE'), rewarder.address] })
+  await writeContract(fx.ledger, admin, { ...sm, functionName: 'grantRole', args: [await role('REGISTRAR_ROLE'), admin.address] })
+  await writeContract(fx.ledger, admin, { ...sm, functionName: 'setTaskStage', args: [STAGE_TASK, stage.address, true] })
   await writeContract(fx.ledger, admin, { ...fx.token, functionName: 'transfer', args: [rewarder.address, parseEther('1000000')] })
   await writeContract(fx.ledger, rewarder, { ...fx.token, functionName: 'approve', args: [sm.address, maxUint256] })
-  for (const o of owners) {
+  for (const o of keys) {
     await writeContract(fx.ledger, admin, { ...fx.token, functionName: 'transfer', args: [o.address, OWNER_FUNDS] })
     await writeContract(fx.ledger, o, { ...fx.token, functionName: 'approve', args: [sm.address, maxUint256] })
   }
@@ -162,20 +229,31 @@ beforeAll(async () => {
 })
 
 describe('StakeManager money invariant', () => {
-  test(`${OPERATIONS} seeded mixed operations keep the books balanced and operator keys powerless`, async () => {
+  // A long run: allow for a busy machine.
+  test(`${OPERATIONS} seeded mixed operations keep the books balanced, operator keys powerless and locked stake in place`, { timeout: 300_000 }, async () => {
     const random = createPrng(SEED)
-    const accounts = [...owners, ...operators, beneficiary, rewarder].map((a) => a.address)
+    const admin = fx.deployer
+    const accounts = [...keys, ...operators, beneficiary, rewarder].map((a) => a.address)
     const model: Model = {
       now: await fx.ledger.clock.now(),
       positions: new Map(),
       slots: new Map(),
+      claims: new Map(),
+      rotations: new Map(),
+      rotatedTo: new Map(),
       rewards: new Map(),
-      balances: new Map([...owners.map((o) => [o.address, OWNER_FUNDS] as const), [rewarder.address, parseEther('1000000')], [beneficiary.address, 0n], ...operators.map((o) => [o.address, 0n] as const)]),
+      balances: new Map([...keys.map((o) => [o.address, OWNER_FUNDS] as const), [rewarder.address, parseEther('1000000')], [beneficiary.address, 0n], ...operators.map((o) => [o.address, 0n] as const)]),
       totalStaked: 0n,
       totalUnclaimed: 0n,
     }
     const tallies = new Map<Op, Tally>(OPS.map((op) => [op, { ok: 0, reverted: new Map() }]))
     let advances = 0
+    /** Stake slashed from each position during the current step. */
+    let slashedThisStep = new Map<string, bigint>()
+    /** Each position's active + unbonding at the last check, as the chain reported it. */
+    const lastTotals = new Map<string, bigint>()
+    let lockedChecks = 0
+    let disputes = 0
 
     async function advance(seconds: bigint): Promise<void> {
       await fx.ledger.clock.advance(seconds)
@@ -189,8 +267,9 @@ describe('StakeManager money invariant', () => {
      */
     async function stepOverDeadlines(): Promise<void> {
       const deadlines = [
-        ...[...model.positions.values()].filter((p) => p.unbonding > 0n).map((p) => p.releaseAt),
+        ...[...model.positions.values()].flatMap((p) => [p.releaseAt, p.lockedUntil]),
         ...[...model.slots.values()].filter((s) => s.pending !== undefined).map((s) => s.effectiveAt),
+        ...[...model.rotations.values()].map((r) => r.readyAt),
       ]
       while (deadlines.some((d) => d >= model.now + 1n && d <= model.now + 1n + DEADLINE_MARGIN)) await advance(2n * DEADLINE_MARGIN)
     }
@@ -200,7 +279,7 @@ describe('StakeManager money invariant', () => {
         address: lens,
         abi: lensAbi,
         functionName: 'snapshot',
-        args: [fx.stakeManager.address, fx.token.address, POOLS.map((p) => p.taskId), POOLS.map((p) => p.role), owners.map((o) => o.address), accounts],
+        args: [fx.stakeManager.address, fx.token.address, POOLS.map((p) => p.taskId), POOLS.map((p) => p.role), keys.map((o) => o.address), accounts],
       })) as readonly bigint[]
       let k = 0
       const next = (): bigint => {
@@ -208,6 +287,7 @@ describe('StakeManager money invariant', () => {
         if (value === undefined) throw new Error('short snapshot')
         return value
       }
+      const asAddress = (value: bigint): Address => getAddress(`0x${value.toString(16).padStart(40, '0')}`)
       const where = `step ${step} (${label})`
       const held = next()
       const staked = next()
@@ -218,24 +298,35 @@ describe('StakeManager money invariant', () => {
       let positionSum = 0n
       const activeSum = POOLS.map(() => 0n)
       const stakerCount = POOLS.map(() => 0n)
-      for (const o of owners) {
+      for (const o of keys) {
         for (const [p] of POOLS.entries()) {
-          const chain = { active: next(), unbonding: next(), releaseAt: next() }
-          const operator = getAddress(`0x${next().toString(16).padStart(40, '0')}`)
+          const chain = { active: next(), unbonding: next(), releaseAt: next(), lockedUntil: next() }
+          const operator = asAddress(next())
           positionSum += chain.active + chain.unbonding
           activeSum[p]! += chain.active
           if (chain.active > 0n) stakerCount[p]! += 1n
           expect(chain, `${where}: position of ${o.address} in pool ${p}`).toEqual(position(model, o.address, p))
           expect(operator, `${where}: operator of ${o.address} in pool ${p}`).toBe(effectiveOperator(slot(model, o.address, p), o.address, model.now))
+          // No locked stake leaves: while locked, a position shrinks by slashes only.
+          const total = chain.active + chain.unbonding
+          const k2 = key(o.address, p)
+          const before = lastTotals.get(k2) ?? 0n
+          if (chain.lockedUntil > model.now) {
+            expect(total, `${where}: locked position of ${o.address} in pool ${p} shrank`).toBeGreaterThanOrEqual(before - (slashedThisStep.get(k2) ?? 0n))
+            lockedChecks++
+          }
+          lastTotals.set(k2, total)
         }
       }
       let rewardSum = 0n
       for (const a of accounts) {
         const reward = next()
         const balance = next()
+        const successor = next()
         rewardSum += reward
         expect(reward, `${where}: rewards of ${a}`).toBe(model.rewards.get(a) ?? 0n)
         expect(balance, `${where}: balance of ${a}`).toBe(model.balances.get(a) ?? 0n)
+        expect(successor === 0n ? undefined : asAddress(successor), `${where}: rotation of ${a}`).toBe(model.rotatedTo.get(a))
       }
       expect(staked, `${where}: totalStaked = sum of positions`).toBe(positionSum)
       expect(unclaimed, `${where}: totalUnclaimed = sum of rewards`).toBe(rewardSum)
@@ -245,6 +336,7 @@ describe('StakeManager money invariant', () => {
         expect(pool.active, `${where}: poolActive ${p}`).toBe(activeSum[p])
         expect(pool.stakers, `${where}: stakerCount ${p}`).toBe(stakerCount[p])
       }
+      slashedThisStep = new Map()
     }
 
     /** Runs one operation: predicts its outcome, sends it, compares, applies the model. */
@@ -262,11 +354,20 @@ describe('StakeManager money invariant', () => {
       }
     }
 
+    /** Checks on chain that a position that just gave up stake was not locked at that moment. */
+    async function expectUnlocked(owner: Address, pool: number, txTime: bigint, what: string): Promise<void> {
+      const chain = await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'positionOf', args: [POOLS[pool]!.taskId, POOLS[pool]!.role, owner] })
+      expect(chain.lockedUntil, `${what} of ${owner} in pool ${pool} at ${txTime}`).toBeLessThanOrEqual(txTime)
+    }
+
+    const liveKeys = () => keys.filter((o) => !model.rotatedTo.has(o.address))
     const pickOp = (): Op | 'advance' => {
       const roll = random.nextFloat()
       const weights: [Op | 'advance', number][] = [
-        ['stake', 0.19], ['requestUnstake', 0.14], ['withdraw', 0.12], ['slash', 0.08], ['creditRewards', 0.08],
-        ['claim', 0.08], ['setOperator', 0.08], ['cancelOperatorChange', 0.03], ['operatorAttempt', 0.12], ['advance', 0.08],
+        ['stake', 0.13], ['stakeFor', 0.05], ['requestUnstake', 0.11], ['withdraw', 0.1], ['slash', 0.06], ['creditRewards', 0.07],
+        ['claim', 0.07], ['setOperator', 0.06], ['acceptOperator', 0.05], ['cancelOperatorChange', 0.02], ['revokeOperator', 0.02],
+        ['resignOperator', 0.02], ['operatorAttempt', 0.07], ['lock', 0.05], ['requestRotation', 0.015], ['completeRotation', 0.015],
+        ['resolveRotation', 0.01], ['migratePosition', 0.02], ['advance', 0.06],
       ]
       let acc = 0
       for (const [op, w] of weights) {
@@ -274,6 +375,11 @@ describe('StakeManager money invariant', () => {
         if (roll < acc) return op
       }
       return 'advance'
+    }
+    /** Mostly a key that never rotated; sometimes one that did (its owner actions must fail). */
+    const pickOwner = (): PrivateKeyAccount => {
+      const live = liveKeys()
+      return live.length > 0 && random.nextFloat() < 0.9 ? random.pick(live) : random.pick(keys)
     }
 
     await check(0, 'start')
@@ -285,59 +391,89 @@ describe('StakeManager money invariant', () => {
         continue
       }
       await stepOverDeadlines()
-      const owner = random.pick(owners)
+      const owner = pickOwner()
       const poolIndex = random.nextInt(POOLS.length)
       const pool = POOLS[poolIndex]!
       const pos = position(model, owner.address, poolIndex)
       const t = model.now + 1n
 
       switch (op) {
-        case 'stake': {
+        case 'stake':
+        case 'stakeFor': {
+          const payer = op === 'stake' ? owner : random.pick(keys)
+          const to = op === 'stake' ? owner.address : random.nextFloat() < 0.03 ? zeroAddress : owner.address
           const amount = amountAround(random, parseEther('400'))
-          const balance = model.balances.get(owner.address) ?? 0n
-          const expected = amount === 0n ? 'ZeroAmount'
-            : pos.active + amount < pool.min ? 'BelowMinimumStake'
-              : amount > balance ? 'ERC20InsufficientBalance' : 'ok'
-          await run(op, expected, () => send(owner, 'stake', [pool.taskId, pool.role, amount]), () => {
+          const balance = model.balances.get(payer.address) ?? 0n
+          const expected = to === zeroAddress ? 'ZeroAddress'
+            : ownerRotated(model, to) ? 'OwnerRotated'
+              : amount === 0n ? 'ZeroAmount'
+                : pos.active + amount < pool.min ? 'BelowMinimumStake'
+                  : takenBy(model, poolIndex, to, to, t) !== undefined ? 'OperatorTaken'
+                    : amount > balance ? 'ERC20InsufficientBalance' : 'ok'
+          const call = op === 'stake'
+            ? () => send(owner, 'stake', [pool.taskId, pool.role, amount])
+            : () => send(payer, 'stakeFor', [pool.taskId, pool.role, to, amount])
+          await run(op, expected, call, () => {
             pos.active += amount
             model.totalStaked += amount
-            credit(model, owner.address, -amount)
+            credit(model, payer.address, -amount)
           })
           break
         }
         case 'requestUnstake': {
+          // Mostly a position with active stake, so that unstaking happens.
+          const staked = [...model.positions.entries()].filter(([k, p]) => p.active > 0n && !model.rotatedTo.has(getAddress(k.split('/')[0]!)))
+          let who = owner
+          let at = poolIndex
+          if (staked.length > 0 && random.nextFloat() < 0.6) {
+            const [address, index] = random.pick(staked)[0].split('/')
+            who = keys.find((o) => o.address === address)!
+            at = Number(index)
+          }
+          const p = position(model, who.address, at)
           const roll = random.nextFloat()
-          const amount = roll < 0.1 ? 0n : roll < 0.2 ? pos.active + 1n + random.nextBigInt(parseEther('10'))
-            : roll < 0.5 ? pos.active : random.nextBigInt(pos.active + 1n)
-          const remaining = pos.active - amount
-          const expected = amount === 0n ? 'ZeroAmount'
-            : amount > pos.active ? 'InsufficientStake'
-              : remaining !== 0n && remaining < pool.min ? 'BelowMinimumStake' : 'ok'
-          await run(op, expected, () => send(owner, 'requestUnstake', [pool.taskId, pool.role, amount]), (txTime) => {
-            pos.active -= amount
-            pos.unbonding += amount
-            pos.releaseAt = txTime + UNBONDING
+          const amount = roll < 0.1 ? 0n : roll < 0.2 ? p.active + 1n + random.nextBigInt(parseEther('10'))
+            : roll < 0.5 ? p.active : random.nextBigInt(p.active + 1n)
+          const remaining = p.active - amount
+          const min = POOLS[at]!.min
+          const expected = ownerRotated(model, who.address) ? 'OwnerRotated'
+            : amount === 0n ? 'ZeroAmount'
+              : amount > p.active ? 'InsufficientStake'
+                : remaining !== 0n && remaining < min ? 'BelowMinimumStake' : 'ok'
+          await run(op, expected, () => send(who, 'requestUnstake', [POOLS[at]!.taskId, POOLS[at]!.role, amount]), (txTime) => {
+            p.active -= amount
+            p.unbonding += amount
+            p.releaseAt = txTime + UNBONDING
           })
           break
         }
         case 'withdraw': {
-          // Mostly positions that are unbonding, so that withdrawals happen.
-          const unbonding = [...model.positions.entries()].filter(([, p]) => p.unbonding > 0n)
+          // Mostly positions that are unbonding, of owners free to withdraw, so that withdrawals happen.
+          const free = (address: Address) => !model.rotatedTo.has(address) && !model.rotations.has(address)
+          const unbonding = [...model.positions.entries()].filter(([k, p]) => p.unbonding > 0n && free(getAddress(k.split('/')[0]!)))
           let who = owner
           let at = poolIndex
           if (unbonding.length > 0 && random.nextFloat() < 0.75) {
             const [k] = random.pick(unbonding)
             const [address, index] = k.split('/')
-            who = owners.find((o) => o.address === address)!
+            who = keys.find((o) => o.address === address)!
             at = Number(index)
           }
           const p = position(model, who.address, at)
-          const expected = p.unbonding === 0n ? 'NothingToWithdraw' : t < p.releaseAt ? 'StillUnbonding' : 'ok'
-          await run(op, expected, () => send(who, 'withdraw', [POOLS[at]!.taskId, POOLS[at]!.role]), () => {
+          const expected = ownerRotated(model, who.address) ? 'OwnerRotated'
+            : rotationBlock(model, who.address) ?? (p.unbonding === 0n ? 'NothingToWithdraw'
+              : t < p.releaseAt ? 'StillUnbonding'
+                : t < p.lockedUntil ? 'PositionLocked' : 'ok')
+          let txTime = 0n
+          await run(op, expected, () => send(who, 'withdraw', [POOLS[at]!.taskId, POOLS[at]!.role]), (time) => {
+            // No locked stake leaves: the model allowed this withdrawal only past the lock.
+            expect(time, 'withdrawn past the lock').toBeGreaterThanOrEqual(p.lockedUntil)
+            txTime = time
             model.totalStaked -= p.unbonding
             credit(model, who.address, p.unbonding)
             p.unbonding = 0n
           })
+          if (txTime > 0n) await expectUnlocked(who.address, at, txTime, 'withdrawal')
           break
         }
         case 'slash': {
@@ -357,65 +493,137 @@ describe('StakeManager money invariant', () => {
             pos.unbonding -= fromUnbonding
             model.totalStaked -= fromActive + fromUnbonding
             credit(model, beneficiary.address, fromActive + fromUnbonding)
+            slashedThisStep.set(key(owner.address, poolIndex), fromActive + fromUnbonding)
           })
           break
         }
         case 'creditRewards': {
           const count = 1 + random.nextInt(3)
-          const to: Address[] = Array.from({ length: count }, () => random.nextFloat() < 0.03 ? zeroAddress : random.pick(owners).address)
+          const to: Address[] = Array.from({ length: count }, () => random.nextFloat() < 0.03 ? zeroAddress : random.pick(keys).address)
           const amounts = to.map(() => (random.nextFloat() < 0.2 ? 0n : random.nextBigInt(parseEther('50')) + 1n))
           if (random.nextFloat() < 0.05) amounts.push(1n)
           const sum = amounts.reduce((a, b) => a + b, 0n)
           const expected = to.length !== amounts.length ? 'LengthMismatch'
             : to.includes(zeroAddress) ? 'ZeroAddress' : sum === 0n ? 'ZeroAmount' : 'ok'
           await run(op, expected, () => send(rewarder, 'creditRewards', [to, amounts, REASON]), () => {
-            for (const [i, a] of to.entries()) model.rewards.set(a, (model.rewards.get(a) ?? 0n) + amounts[i]!)
+            for (const [i, a] of to.entries()) {
+              // Rewards of a rotated owner go to the key it rotated to (one step, as the contract does).
+              const payee = model.rotatedTo.get(a) ?? a
+              model.rewards.set(payee, (model.rewards.get(payee) ?? 0n) + amounts[i]!)
+            }
             model.totalUnclaimed += sum
             credit(model, rewarder.address, -sum)
           })
           break
         }
         case 'claim': {
+          // Mostly an owner with rewards waiting and free to claim them.
+          const owed = (o: PrivateKeyAccount) => model.rewards.get(o.address) ?? 0n
+          const waiting = keys.filter((o) => owed(o) > 0n && !model.rotatedTo.has(o.address) && !model.rotations.has(o.address))
+          const claimer = waiting.length > 0 && random.nextFloat() < 0.5 ? random.pick(waiting) : owner
           const roll = random.nextFloat()
-          const to = roll < 0.05 ? zeroAddress : roll < 0.3 ? random.pick(owners).address : owner.address
-          const owed = model.rewards.get(owner.address) ?? 0n
-          const expected = to === zeroAddress ? 'ZeroAddress' : owed === 0n ? 'NothingToClaim' : 'ok'
-          await run(op, expected, () => send(owner, 'claim', [to]), () => {
-            model.rewards.set(owner.address, 0n)
-            model.totalUnclaimed -= owed
-            credit(model, to, owed)
+          const to = roll < 0.05 ? zeroAddress : roll < 0.3 ? random.pick(keys).address : claimer.address
+          const expected = ownerRotated(model, claimer.address) ? 'OwnerRotated'
+            : rotationBlock(model, claimer.address) ?? (to === zeroAddress ? 'ZeroAddress' : owed(claimer) === 0n ? 'NothingToClaim' : 'ok')
+          const amount = owed(claimer)
+          await run(op, expected, () => send(claimer, 'claim', [to]), () => {
+            model.rewards.set(claimer.address, 0n)
+            model.totalUnclaimed -= amount
+            credit(model, to, amount)
           })
           break
         }
         case 'setOperator': {
           const roll = random.nextFloat()
           const operator = roll < 0.03 ? zeroAddress : roll < 0.13 ? owner.address : random.pick(operators).address
-          const taken = owners.some((o) => o.address !== owner.address && holds(model, o.address, poolIndex, operator, t))
-          const expected = operator === zeroAddress ? 'ZeroAddress' : taken ? 'OperatorTaken' : 'ok'
+          const expected = ownerRotated(model, owner.address) ? 'OwnerRotated' : operator === zeroAddress ? 'ZeroAddress' : 'ok'
           await run(op, expected, () => send(owner, 'setOperator', [pool.taskId, pool.role, operator]), (txTime) => {
-            const s = slot(model, owner.address, poolIndex)
-            settle(s, txTime)
+            const s = settle(model, poolIndex, owner.address, txTime)
+            releasePending(model, poolIndex, owner.address, s)
             s.pending = operator
             s.effectiveAt = txTime + OPERATOR_DELAY
+            s.accepted = operator === owner.address
+          })
+          break
+        }
+        case 'acceptOperator': {
+          // Mostly a proposal still waiting for its key, so that acceptances happen.
+          const waiting = [...model.slots.entries()].filter(([, s]) => s.pending !== undefined && !s.accepted && operators.some((o) => o.address === s.pending))
+          let who = owner.address
+          let at = poolIndex
+          let sender = random.pick(operators)
+          if (waiting.length > 0 && random.nextFloat() < 0.85) {
+            const [k, s] = random.pick(waiting)
+            const [address, index] = k.split('/')
+            who = getAddress(address!)
+            at = Number(index)
+            sender = operators.find((o) => o.address === s.pending)!
+          }
+          const s = slot(model, who, at)
+          const pending = matured(s, t) ? undefined : s.pending
+          const expected = pending !== sender.address || s.accepted ? 'NotPendingOperator'
+            : takenBy(model, at, sender.address, who, t) !== undefined ? 'OperatorTaken'
+              : position(model, sender.address, at).active > 0n ? 'OperatorTaken' : 'ok'
+          await run(op, expected, () => send(sender, 'acceptOperator', [POOLS[at]!.taskId, POOLS[at]!.role, who]), (txTime) => {
+            const settled = settle(model, at, who, txTime)
+            model.claims.set(key(sender.address, at), who)
+            settled.accepted = true
           })
           break
         }
         case 'cancelOperatorChange': {
           // Mostly owners with a change still pending, so that cancellations happen.
-          const pending = [...model.slots.entries()].filter(([, s]) => s.pending !== undefined && t < s.effectiveAt)
-          let who = owner
+          const pending = [...model.slots.entries()].filter(([, s]) => s.pending !== undefined && !matured(s, t))
+          let who = owner.address
           let at = poolIndex
           if (pending.length > 0 && random.nextFloat() < 0.8) {
             const [address, index] = random.pick(pending)[0].split('/')
-            who = owners.find((o) => o.address === address)!
+            who = getAddress(address!)
             at = Number(index)
           }
-          const s = slot(model, who.address, at)
-          const matured = s.pending !== undefined && t >= s.effectiveAt
-          const expected = s.pending === undefined || matured ? 'NoPendingOperatorChange' : 'ok'
-          await run(op, expected, () => send(who, 'cancelOperatorChange', [POOLS[at]!.taskId, POOLS[at]!.role]), () => {
-            s.pending = undefined
-            s.effectiveAt = 0n
+          const s = slot(model, who, at)
+          const expected = s.pending === undefined || matured(s, t) ? 'NoPendingOperatorChange' : 'ok'
+          const sender = keys.find((o) => o.address === who)!
+          await run(op, expected, () => send(sender, 'cancelOperatorChange', [POOLS[at]!.taskId, POOLS[at]!.role]), (txTime) => {
+            releasePending(model, at, who, settle(model, at, who, txTime))
+          })
+          break
+        }
+        case 'revokeOperator': {
+          await run(op, 'ok', () => send(owner, 'revokeOperator', [pool.taskId, pool.role]), (txTime) => {
+            const s = settle(model, poolIndex, owner.address, txTime)
+            releasePending(model, poolIndex, owner.address, s)
+            release(model, poolIndex, owner.address, s.current)
+            s.current = undefined
+          })
+          break
+        }
+        case 'resignOperator': {
+          // Mostly a key that does work for someone (current or pending).
+          const working = [...model.slots.entries()].filter(([, s]) => operators.some((o) => o.address === s.current || o.address === s.pending))
+          let who = owner.address
+          let at = poolIndex
+          let sender = random.pick(operators)
+          if (working.length > 0 && random.nextFloat() < 0.8) {
+            const [k, s] = random.pick(working)
+            const [address, index] = k.split('/')
+            who = getAddress(address!)
+            at = Number(index)
+            const candidates = operators.filter((o) => o.address === s.current || o.address === s.pending)
+            sender = random.pick(candidates)
+          }
+          const s = slot(model, who, at)
+          const current = matured(s, t) ? s.pending : s.current
+          const pending = matured(s, t) ? undefined : s.pending
+          const expected = current === sender.address || pending === sender.address ? 'ok' : 'NotOperator'
+          await run(op, expected, () => send(sender, 'resignOperator', [POOLS[at]!.taskId, POOLS[at]!.role, who]), (txTime) => {
+            const settled = settle(model, at, who, txTime)
+            if (settled.current === sender.address) {
+              release(model, at, who, sender.address)
+              settled.current = undefined
+            } else {
+              releasePending(model, at, who, settled)
+            }
           })
           break
         }
@@ -439,13 +647,118 @@ describe('StakeManager money invariant', () => {
             expected = 'NothingToClaim'
             call = () => send(operator, 'claim', [operator.address])
           } else {
-            const held = owners.some((o) => holds(model, o.address, poolIndex, operator.address, t))
-            expected = amount === 0n ? 'ZeroAmount' : amount < pool.min ? 'BelowMinimumStake' : held ? 'OperatorTaken' : 'ERC20InsufficientAllowance'
+            expected = amount === 0n ? 'ZeroAmount' : amount < pool.min ? 'BelowMinimumStake'
+              : takenBy(model, poolIndex, operator.address, operator.address, t) !== undefined ? 'OperatorTaken' : 'ERC20InsufficientAllowance'
             call = () => send(operator, 'stake', [pool.taskId, pool.role, amount])
           }
           // Every attempt must fail: an operator key has no position, rewards or allowance.
           await run(op, expected, call, () => {})
           expect(model.balances.get(operator.address) ?? 0n).toBe(before)
+          break
+        }
+        case 'lock': {
+          // The stage may lock its own task's pools only; the slasher any pool.
+          const byStage = random.nextFloat() < 0.6
+          const roll = random.nextFloat()
+          const until = roll < 0.1 ? t - 1n : roll < 0.15 ? t + MAX_LOCK + 1n + random.nextBigInt(1000n) : t + random.nextBigInt(3n * UNBONDING)
+          const expected = byStage && pool.taskId !== STAGE_TASK ? 'AccessControlUnauthorizedAccount'
+            : until > t + MAX_LOCK ? 'LockTooLong' : 'ok'
+          await run(op, expected, () => send(byStage ? stage : slasher, 'lock', [pool.taskId, pool.role, owner.address, until]), () => {
+            if (until > pos.lockedUntil) pos.lockedUntil = until
+          })
+          break
+        }
+        case 'requestRotation': {
+          // Often an owner whose rotation is pending: a repeat, or another key (a dispute).
+          const rotating = keys.filter((o) => model.rotations.has(o.address) && !model.rotations.get(o.address)!.disputed)
+          const requester = rotating.length > 0 && random.nextFloat() < 0.4 ? random.pick(rotating) : owner
+          const r = model.rotations.get(requester.address)
+          const roll = random.nextFloat()
+          // Now and then an invalid key.
+          const to = roll < 0.05 ? zeroAddress : roll < 0.1 ? requester.address
+            : r !== undefined && roll < 0.4 ? r.to : random.pick(keys).address
+          const invalid = to === zeroAddress || to === requester.address || model.rotatedTo.has(to)
+          const expected = ownerRotated(model, requester.address) ? 'OwnerRotated'
+            : invalid ? 'InvalidRotationTarget'
+              : r?.disputed === true ? 'RotationDisputedFrozen'
+                : r === undefined ? 'ok' : r.to === to ? 'RotationPending' : 'ok'
+          await run(op, expected, () => send(requester, 'requestRotation', [to]), (txTime) => {
+            if (r === undefined) model.rotations.set(requester.address, { to, readyAt: txTime + ROTATION_DELAY, disputed: false })
+            else {
+              r.disputed = true
+              disputes++
+            }
+          })
+          break
+        }
+        case 'completeRotation': {
+          // Mostly a rotation that is ready, so that completions happen; but each completion
+          // retires a key, so once few keys are left only from a key that is not the target.
+          const all = [...model.rotations.entries()]
+          const ready = all.filter(([, r]) => !r.disputed && t >= r.readyAt)
+          const candidates = ready.length > 0 && random.nextFloat() < 0.8 ? ready : all
+          const retire = liveKeys().length > MIN_LIVE_KEYS
+          let who = owner.address
+          let sender = random.pick(keys)
+          if (candidates.length > 0 && random.nextFloat() < 0.9) {
+            const [address, r] = random.pick(candidates)
+            who = address
+            sender = retire && random.nextFloat() < 0.9 ? keys.find((o) => o.address === r.to)! : random.pick(keys.filter((o) => o.address !== r.to))
+          }
+          const r = model.rotations.get(who)
+          if (!retire && r !== undefined && !r.disputed && r.to === sender.address) sender = random.pick(keys.filter((o) => o.address !== r.to))
+          const expected = r === undefined ? 'NoRotation'
+            : r.disputed ? 'RotationDisputedFrozen'
+              : r.to !== sender.address ? 'NotRotationTarget'
+                : t < r.readyAt ? 'RotationNotReady' : 'ok'
+          await run(op, expected, () => send(sender, 'completeRotation', [who]), () => rotate(model, who, sender.address))
+          break
+        }
+        case 'resolveRotation': {
+          // Mostly a disputed rotation, else any pending one; governance settles on the first key
+          // asked for while enough keys are left, else cancels.
+          const all = [...model.rotations.entries()]
+          const disputed = all.filter(([, r]) => r.disputed)
+          const candidates = disputed.length > 0 && random.nextFloat() < 0.7 ? disputed : all
+          const [who, r] = candidates.length > 0 && random.nextFloat() < 0.9 ? random.pick(candidates) : [owner.address, model.rotations.get(owner.address)]
+          const to = r !== undefined && r.disputed && random.nextFloat() < 0.3 && liveKeys().length > MIN_LIVE_KEYS ? r.to : zeroAddress
+          const expected = r === undefined ? 'NoRotation' : to === who || (to !== zeroAddress && model.rotatedTo.has(to)) ? 'InvalidRotationTarget' : 'ok'
+          await run(op, expected, () => send(admin, 'resolveRotation', [who, to]), () => {
+            if (to === zeroAddress) model.rotations.delete(who)
+            else rotate(model, who, to)
+          })
+          break
+        }
+        case 'migratePosition': {
+          // Mostly a rotated owner's position that still holds stake.
+          const left = [...model.positions.entries()].filter(([k, p]) => p.active + p.unbonding > 0n && model.rotatedTo.has(getAddress(k.split('/')[0]!)))
+          let from = owner.address
+          let at = poolIndex
+          if (left.length > 0 && random.nextFloat() < 0.85) {
+            const [address, index] = random.pick(left)[0].split('/')
+            from = getAddress(address!)
+            at = Number(index)
+          }
+          const p = position(model, from, at)
+          const to = model.rotatedTo.get(from)
+          const expected = to === undefined ? 'NoRotation' : t < p.lockedUntil ? 'PositionLocked' : 'ok'
+          let txTime = 0n
+          await run(op, expected, () => send(beneficiary, 'migratePosition', [POOLS[at]!.taskId, POOLS[at]!.role, from]), (time) => {
+            expect(time, 'migrated past the lock').toBeGreaterThanOrEqual(p.lockedUntil)
+            txTime = time
+            const q = position(model, to!, at)
+            if (p.releaseAt > q.releaseAt) q.releaseAt = p.releaseAt
+            q.unbonding += p.unbonding
+            q.active += p.active
+            p.unbonding = 0n
+            p.active = 0n
+            // No settle first: the pending change and the current key are both released.
+            const s = slot(model, from, at)
+            releasePending(model, at, from, s)
+            release(model, at, from, s.current)
+            s.current = undefined
+          })
+          if (txTime > 0n) await expectUnlocked(from, at, txTime, 'migration')
           break
         }
       }
@@ -456,16 +769,31 @@ describe('StakeManager money invariant', () => {
 
     // A healthy mix: every kind of operation succeeded many times, and failed in the expected ways.
     const summary = Object.fromEntries([...tallies].map(([op, t]) => [op, { ok: t.ok, reverted: Object.fromEntries(t.reverted) }]))
-    for (const op of ['stake', 'requestUnstake', 'withdraw', 'slash', 'creditRewards', 'claim', 'setOperator'] as const) {
-      expect(tallies.get(op)!.ok, `${op} successes in ${JSON.stringify(summary)}`).toBeGreaterThanOrEqual(40)
+    const ok = (op: Op) => tallies.get(op)!.ok
+    const reverted = (op: Op, name: string) => tallies.get(op)!.reverted.get(name) ?? 0
+    for (const op of ['stake', 'requestUnstake', 'withdraw', 'slash', 'creditRewards', 'claim', 'setOperator', 'lock'] as const) {
+      expect(ok(op), `${op} successes in ${JSON.stringify(summary)}`).toBeGreaterThanOrEqual(40)
     }
-    expect(tallies.get('cancelOperatorChange')!.ok).toBeGreaterThanOrEqual(10)
+    for (const op of ['stakeFor', 'acceptOperator', 'revokeOperator'] as const) expect(ok(op), `${op} in ${JSON.stringify(summary)}`).toBeGreaterThanOrEqual(20)
+    for (const op of ['cancelOperatorChange', 'resignOperator'] as const) expect(ok(op), `${op} in ${JSON.stringify(summary)}`).toBeGreaterThanOrEqual(5)
+    for (const op of ['requestRotation', 'resolveRotation', 'migratePosition'] as const) expect(ok(op), `${op} in ${JSON.stringify(summary)}`).toBeGreaterThanOrEqual(3)
+    expect(ok('completeRotation'), JSON.stringify(summary)).toBeGreaterThanOrEqual(1)
+    // Keys were retired by rotation (completed or resolved) down to the floor the run keeps.
+    expect(model.rotatedTo.size).toBe(keys.length - MIN_LIVE_KEYS)
+    // Rotations got in the way as they should: pending ones held claims and withdrawals back,
+    // disputes happened, and rotated keys were refused as owners.
+    const seen = (name: string) => OPS.reduce((sum, op) => sum + reverted(op, name), 0)
+    expect(seen('RotationPending')).toBeGreaterThan(0)
+    expect(seen('OwnerRotated')).toBeGreaterThan(0)
+    expect(disputes).toBeGreaterThan(0)
     const attempts = tallies.get('operatorAttempt')!
     expect(attempts.ok).toBe(0)
-    expect([...attempts.reverted.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(150)
-    for (const name of ['StillUnbonding', 'NothingToWithdraw']) expect(tallies.get('withdraw')!.reverted.get(name) ?? 0).toBeGreaterThan(0)
-    for (const name of ['InsufficientStake', 'BelowMinimumStake', 'ZeroAmount']) expect(tallies.get('requestUnstake')!.reverted.get(name) ?? 0).toBeGreaterThan(0)
-    expect(tallies.get('setOperator')!.reverted.get('OperatorTaken') ?? 0).toBeGreaterThan(0)
+    expect([...attempts.reverted.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(100)
+    for (const name of ['StillUnbonding', 'NothingToWithdraw', 'PositionLocked']) expect(reverted('withdraw', name), `withdraw ${name} in ${JSON.stringify(summary)}`).toBeGreaterThan(0)
+    for (const name of ['InsufficientStake', 'BelowMinimumStake', 'ZeroAmount', 'OwnerRotated']) expect(reverted('requestUnstake', name), `requestUnstake ${name}`).toBeGreaterThan(0)
+    expect(reverted('acceptOperator', 'OperatorTaken') + reverted('stake', 'OperatorTaken') + reverted('stakeFor', 'OperatorTaken'), JSON.stringify(summary)).toBeGreaterThan(0)
+    expect(reverted('lock', 'LockTooLong') + reverted('lock', 'AccessControlUnauthorizedAccount')).toBeGreaterThan(0)
+    expect(lockedChecks, 'locked positions checked').toBeGreaterThan(OPERATIONS)
     expect(advances).toBeGreaterThan(0)
     // Money moved for real: stake sat in the manager and rewards waited to be claimed.
     expect(model.totalStaked + model.totalUnclaimed).toBeGreaterThan(0n)

@@ -49,6 +49,7 @@ describe('TaskRegistry: committee membership', () => {
     const [owner, b, c] = verifiers as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
     const operator = accountAt(fx, 2 + verifiers.length) // holds no DEAI
     await writeContract(fx.ledger, owner, { ...fx.stakeManager, functionName: 'setOperator', args: [0n, VERIFIER, operator.address] })
+    await writeContract(fx.ledger, operator, { ...fx.stakeManager, functionName: 'acceptOperator', args: [0n, VERIFIER, owner.address] })
 
     const secret = bytes32Of('operator task')
     const taskId = await proposeWithSecret(fx, proposer, { secret })
@@ -56,7 +57,7 @@ describe('TaskRegistry: committee membership', () => {
     expect([...committee].sort()).toEqual(verifiers.map((v) => v.address).sort())
     const vote = ballot(taskId, owner.address, true)
 
-    // Before the delay: the operator is not yet anyone's key.
+    // Accepted but before the delay: the operator is not yet anyone's key.
     expect(await attempt(commitVote(fx, operator, taskId, commitmentOf(taskId, owner.address, vote)))).toBe('NotCommitteeMember')
     await fx.ledger.clock.advance(OPERATOR_DELAY)
     expect(await attempt(commitVote(fx, owner, taskId, commitmentOf(taskId, owner.address, vote)))).toBe('NotCommitteeMember')
@@ -79,6 +80,46 @@ describe('TaskRegistry: committee membership', () => {
     expect(await attempt(writeContract(fx.ledger, operator, { ...fx.stakeManager, functionName: 'claim', args: [operator.address] }))).toBe('NothingToClaim')
     expect(await balanceOf(fx, operator.address)).toBe(0n)
     expect(await verifierStake(fx, owner.address)).toBe(STAKE)
+  })
+
+  test('a key named as operator but never accepted gives its owner nothing: the owner key keeps voting', async () => {
+    const { fx, proposer, verifiers } = await setup([STAKE, STAKE, STAKE])
+    const [owner] = verifiers as [PrivateKeyAccount]
+    const named = accountAt(fx, 2 + verifiers.length)
+    await writeContract(fx.ledger, owner, { ...fx.stakeManager, functionName: 'setOperator', args: [0n, VERIFIER, named.address] })
+    await fx.ledger.clock.advance(OPERATOR_DELAY)
+    const secret = bytes32Of('unaccepted operator')
+    const taskId = await proposeWithSecret(fx, proposer, { secret })
+    await drawWithSecret(fx, proposer, taskId, secret)
+    const vote = ballot(taskId, owner.address, true)
+    expect(await attempt(commitVote(fx, named, taskId, commitmentOf(taskId, owner.address, vote)))).toBe('NotCommitteeMember')
+    await commitVote(fx, owner, taskId, commitmentOf(taskId, owner.address, vote))
+  })
+
+  test('the owner revokes a compromised operator key at once: it cannot vote from the next block, the owner key votes instead', async () => {
+    const { fx, proposer, verifiers } = await setup([STAKE, STAKE, STAKE])
+    const [owner, b, c] = verifiers as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
+    const stolen = accountAt(fx, 2 + verifiers.length)
+    await writeContract(fx.ledger, owner, { ...fx.stakeManager, functionName: 'setOperator', args: [0n, VERIFIER, stolen.address] })
+    await writeContract(fx.ledger, stolen, { ...fx.stakeManager, functionName: 'acceptOperator', args: [0n, VERIFIER, owner.address] })
+    await fx.ledger.clock.advance(OPERATOR_DELAY)
+    const secret = bytes32Of('revoked operator')
+    const taskId = await proposeWithSecret(fx, proposer, { secret })
+    await drawWithSecret(fx, proposer, taskId, secret)
+
+    // The owner learns its operator key was stolen and revokes it: no delay applies.
+    const vote = ballot(taskId, owner.address, true)
+    await writeContract(fx.ledger, owner, { ...fx.stakeManager, functionName: 'revokeOperator', args: [0n, VERIFIER] })
+    expect(await attempt(commitVote(fx, stolen, taskId, commitmentOf(taskId, owner.address, ballot(taskId, owner.address, false))))).toBe('NotCommitteeMember')
+    await commitVote(fx, owner, taskId, commitmentOf(taskId, owner.address, vote))
+    for (const m of [b, c]) await commitVote(fx, m, taskId, commitmentOf(taskId, m.address, ballot(taskId, m.address, true)))
+    await endCommitPhase(fx, taskId)
+    expect(await attempt(revealVote(fx, stolen, taskId, vote))).toBe('NotCommitteeMember')
+    await revealVote(fx, owner, taskId, vote)
+    for (const m of [b, c]) await revealVote(fx, m, taskId, ballot(taskId, m.address, true))
+    await endRevealPhase(fx, taskId)
+    await writeContract(fx.ledger, proposer, { ...fx.taskRegistry, functionName: 'finalize', args: [taskId] })
+    expect(await rewardsOf(fx, owner.address)).toBe(FEE / 3n)
   })
 
   test('a member who copies another member\'s commitment cannot reveal it', async () => {
@@ -123,11 +164,13 @@ describe('TaskRegistry: committee membership', () => {
     }
     // And over many seeds of the draw itself, with a smaller committee. (One call at a time:
     // the embedded chain serves concurrent calls far slower.)
+    const epoch = await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'currentEpoch' })
+    expect(await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'drawableStake', args: [0n, VERIFIER, epoch] })).toBe(stakes.reduce((a, b) => a + b, 0n))
     for (let i = 0; i < 300; i++) {
       const chosen = await fx.ledger.client.readContract({
         ...fx.stakeManager,
         functionName: 'drawByStake',
-        args: [0n, VERIFIER, bytes32Of(`exclude ${i}`), 3n, proposer.address, 0n],
+        args: [0n, VERIFIER, bytes32Of(`exclude ${i}`), 3n, proposer.address, 0n, epoch],
       })
       expect(chosen).toHaveLength(3)
       expect(chosen).not.toContain(proposer.address)

@@ -6,7 +6,8 @@ import { writeContract } from '../../src/ledger/write-contract.js'
 import { balanceOf, rewardsOf, verifierStake } from '../helpers/balances.js'
 import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
-import { advancePast, bytes32Of, castVotes, drawWithSecret, proposeWithSecret } from '../helpers/task-flow.js'
+import { mineUntilHead } from '../helpers/stake-flow.js'
+import { advancePast, bytes32Of, castVotes, drawWindowOf, drawWithSecret, proposeWithSecret } from '../helpers/task-flow.js'
 import type { VotePlan } from '../helpers/task-flow.js'
 
 const RULES = {
@@ -15,6 +16,7 @@ const RULES = {
   approvalBps: 5000,
   slashBps: 1000,
   drawDelayBlocks: 2,
+  drawWindowBlocks: 64,
   commitPeriod: 3600n,
   revealPeriod: 3600n,
   minBond: parseEther('100'),
@@ -197,14 +199,14 @@ describe('TaskRegistry: tasks that never reach a vote', () => {
     expect((await task(s.fx, taskId)).status).toBe(STATUS.Failed)
   })
 
-  test('abandoned: once the seed block is out of reach, the budget goes back and the bond to the treasury', async () => {
+  test('abandoned: once the draw window has passed, the budget goes back and the bond to the treasury', async () => {
     const s = await setup()
     const { fx, proposer } = s
     const before = await balanceOf(fx, proposer.address)
     const treasuryBefore = await balanceOf(fx, fx.treasury)
     const taskId = await proposeWithSecret(fx, proposer, { secret: bytes32Of('abandoned'), budget: BUDGET, bond: BOND })
-    // Past EIP-2935's 8191-block history as well, so this holds on chains that keep it.
-    await fx.ledger.request({ method: 'hardhat_mine', params: ['0x2010'] } as never)
+    const { lastBlock } = await drawWindowOf(fx, taskId)
+    await mineUntilHead(fx, lastBlock)
     const receipt = await writeContract(fx.ledger, accountAt(fx, 2), { ...fx.taskRegistry, functionName: 'abandon', args: [taskId] })
     const [abandoned] = parseEventLogs({ abi: fx.taskRegistry.abi, eventName: 'TaskAbandoned', logs: receipt.logs })
     expect(abandoned?.args).toMatchObject({ refund: BUDGET, bondForfeited: BOND })

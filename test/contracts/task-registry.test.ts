@@ -11,12 +11,14 @@ import { compileMock, deployContract } from '../helpers/mock-contracts.js'
 import { accountAt, createProtocolFixture, taskRegistryTestAbi } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import { createRevertLog, simulateDeploy } from '../helpers/reverts.js'
+import { mineUntilHead } from '../helpers/stake-flow.js'
 import {
   advancePast,
   ballot,
   bytes32Of,
   commitmentOf,
   commitVote,
+  drawWindowOf,
   drawWithSecret,
   endCommitPhase,
   endRevealPhase,
@@ -31,6 +33,7 @@ const RULES = {
   approvalBps: 5000,
   slashBps: 1000,
   drawDelayBlocks: 2,
+  drawWindowBlocks: 16,
   commitPeriod: 3600n,
   revealPeriod: 3600n,
   minBond: parseEther('100'),
@@ -38,6 +41,7 @@ const RULES = {
   minVerifierStake: parseEther('100'),
 }
 type Rules = typeof RULES
+const EPOCH_BLOCKS = 128n
 
 /** Each parameter check of the constructor and setParams, and what it reports. */
 const INVALID_RULES: [Partial<Rules>, string][] = [
@@ -49,6 +53,10 @@ const INVALID_RULES: [Partial<Rules>, string][] = [
   [{ slashBps: 10_001 }, 'slashBps'],
   [{ drawDelayBlocks: 0 }, 'drawDelayBlocks'],
   [{ drawDelayBlocks: 257 }, 'drawDelayBlocks'],
+  [{ drawWindowBlocks: 0 }, 'drawWindowBlocks'],
+  [{ drawWindowBlocks: 257 }, 'drawWindowBlocks'],
+  // The whole window must fit in one sortition epoch (EPOCH_BLOCKS).
+  [{ drawWindowBlocks: Number(EPOCH_BLOCKS) }, 'drawWindowBlocks'],
   [{ commitPeriod: 0n }, 'period'],
   [{ revealPeriod: 0n }, 'period'],
 ]
@@ -94,7 +102,7 @@ async function openTask(): Promise<bigint> {
 }
 
 beforeAll(async () => {
-  fx = await createProtocolFixture({ accounts: 8, params: { tasks: RULES }, funded: [0, 1, 2, 3, 4, 5], devAdmin: true })
+  fx = await createProtocolFixture({ accounts: 8, params: { epochBlocks: EPOCH_BLOCKS, tasks: RULES }, funded: [0, 1, 2, 3, 4, 5], devAdmin: true })
   admin = fx.deployer
   proposer = accountAt(fx, 1)
   verifiers = [accountAt(fx, 2), accountAt(fx, 3), accountAt(fx, 4)]
@@ -118,13 +126,17 @@ describe('TaskRegistry: construction and governance', () => {
       expect(await log.expectRevert(deploy([token, stakeManager, admin.address, admin.address, { ...RULES, ...change }]), 'InvalidParams')).toEqual([what])
     }
     await deploy([token, stakeManager, admin.address, admin.address, RULES])
+    // Under epochs longer than 256 blocks the window is still capped by BLOCKHASH's reach.
+    const longEpochs = await deployContract(fx.ledger, admin, { abi: stakeManagerAbi, bytecode: stakeManagerBytecode }, [token, admin.address, 0n, 0n, 0n, 1000n])
+    expect(await log.expectRevert(deploy([token, longEpochs, admin.address, admin.address, { ...RULES, drawWindowBlocks: 257 }]), 'InvalidParams')).toEqual(['drawWindowBlocks'])
+    await deploy([token, longEpochs, admin.address, admin.address, { ...RULES, drawWindowBlocks: 256 }])
   })
 
   test('setParams rejects each invalid parameter and accepts the limits', async () => {
     for (const [change, what] of INVALID_RULES) {
       expect(await log.expectRevert(send(admin, 'setParams', [{ ...RULES, ...change }]), 'InvalidParams')).toEqual([what])
     }
-    const limits = { ...RULES, committeeSize: 32, quorumBps: 10_000, approvalBps: 9_999, slashBps: 10_000, drawDelayBlocks: 256 }
+    const limits = { ...RULES, committeeSize: 32, quorumBps: 10_000, approvalBps: 9_999, slashBps: 10_000, drawDelayBlocks: 256, drawWindowBlocks: Number(EPOCH_BLOCKS) - 1 }
     await send(admin, 'setParams', [limits])
     expect(await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'params' })).toMatchObject(limits)
     await send(admin, 'setParams', [RULES])
@@ -175,7 +187,7 @@ describe('TaskRegistry: proposing', () => {
     await log.expectRevert(propose('bafkreispec', budget, RULES.minBond, expiresAt, pauper), 'ERC20InsufficientBalance')
   })
 
-  test('drawCommittee needs a known task, the seed block mined and the committed secret', async () => {
+  test('drawCommittee needs a known task, the seed block mined, the committed secret and the draw window open', async () => {
     await log.expectRevert(send(proposer, 'drawCommittee', [0n, bytes32Of('x')]), 'UnknownTask')
     const count = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'taskCount' })
     expect(await log.expectRevert(send(proposer, 'drawCommittee', [count + 1n, bytes32Of('x')]), 'UnknownTask')).toEqual([count + 1n])
@@ -189,19 +201,25 @@ describe('TaskRegistry: proposing', () => {
     // Anyone holding the secret may draw.
     await send(outsider, 'drawCommittee', [taskId, secret])
     expect(await log.expectRevert(send(proposer, 'drawCommittee', [taskId, secret]), 'WrongStatus')).toEqual([taskId, 2])
+
+    const late = await proposeWithSecret(fx, proposer, { secret })
+    const { lastBlock } = await drawWindowOf(fx, late)
+    await mineUntilHead(fx, lastBlock)
+    expect(await log.expectRevert(send(proposer, 'drawCommittee', [late, secret]), 'DrawWindowClosed')).toEqual([lastBlock])
   })
 
-  test('abandon needs a proposed task whose seed block hash is out of reach', async () => {
+  test('abandon needs a proposed task whose draw window has passed', async () => {
     await log.expectRevert(send(outsider, 'abandon', [0n]), 'UnknownTask')
     const secret = bytes32Of('abandon checks')
     const taskId = await proposeWithSecret(fx, proposer, { secret })
-    const { seedBlock } = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'getTask', args: [taskId] })
-    expect(await log.expectRevert(send(outsider, 'abandon', [taskId]), 'NotAbandoned')).toEqual([seedBlock])
+    const { lastBlock } = await drawWindowOf(fx, taskId)
+    expect(await log.expectRevert(send(outsider, 'abandon', [taskId]), 'NotAbandoned')).toEqual([lastBlock])
     await mineToSeed(fx, taskId)
     await log.expectRevert(send(outsider, 'abandon', [taskId]), 'NotAbandoned')
-    // Past the BLOCKHASH window (and the embedded chain keeps no EIP-2935 history).
-    await fx.ledger.clock.mine(300)
-    expect(await log.expectRevert(send(proposer, 'drawCommittee', [taskId, secret]), 'SeedUnavailable')).toEqual([seedBlock])
+    // In the last block of the window the draw is still possible, so abandoning is not.
+    await mineUntilHead(fx, lastBlock - 1n)
+    await log.expectRevert(send(outsider, 'abandon', [taskId]), 'NotAbandoned')
+    await fx.ledger.clock.mine(1)
     await send(outsider, 'abandon', [taskId])
     await log.expectRevert(send(outsider, 'abandon', [taskId]), 'WrongStatus')
     const { taskId: drawn } = await votingTask()
@@ -300,7 +318,7 @@ describe('TaskRegistry: hostile tokens', () => {
   test('a token that answers false is caught, and re-entry from a token is refused', async () => {
     const hostile = await compileMock('HostileToken')
     const tokenAddress = getAddress(await deployContract(fx.ledger, admin, hostile))
-    const manager = await deployContract(fx.ledger, admin, { abi: stakeManagerAbi, bytecode: stakeManagerBytecode }, [tokenAddress, admin.address, 0n, 0n])
+    const manager = await deployContract(fx.ledger, admin, { abi: stakeManagerAbi, bytecode: stakeManagerBytecode }, [tokenAddress, admin.address, 0n, 0n, 0n, EPOCH_BLOCKS])
     const registry = await deployContract(fx.ledger, admin, { abi: taskRegistryAbi, bytecode: taskRegistryBytecode }, [tokenAddress, manager, admin.address, admin.address, RULES])
     const token = { address: tokenAddress, abi: hostile.abi }
     const tr = { address: registry, abi: taskRegistryTestAbi }
@@ -330,12 +348,12 @@ test('checklist: every error TaskRegistry declares is raised by a test', () => {
       BondTooLow: 'propose checks the spec CID, bond, budget, expiry, allowance and balance',
       BudgetBelowFee: 'propose checks the spec CID, bond, budget, expiry, allowance and balance',
       ExpiryTooSoon: 'propose checks the spec CID, bond, budget, expiry, allowance and balance',
-      UnknownTask: 'drawCommittee needs a known task, the seed block mined and the committed secret',
-      SeedNotReady: 'drawCommittee needs a known task, the seed block mined and the committed secret',
-      BadSeedSecret: 'drawCommittee needs a known task, the seed block mined and the committed secret',
-      WrongStatus: 'drawCommittee needs a known task, the seed block mined and the committed secret',
-      SeedUnavailable: 'abandon needs a proposed task whose seed block hash is out of reach',
-      NotAbandoned: 'abandon needs a proposed task whose seed block hash is out of reach',
+      UnknownTask: 'drawCommittee needs a known task, the seed block mined, the committed secret and the draw window open',
+      SeedNotReady: 'drawCommittee needs a known task, the seed block mined, the committed secret and the draw window open',
+      BadSeedSecret: 'drawCommittee needs a known task, the seed block mined, the committed secret and the draw window open',
+      WrongStatus: 'drawCommittee needs a known task, the seed block mined, the committed secret and the draw window open',
+      DrawWindowClosed: 'drawCommittee needs a known task, the seed block mined, the committed secret and the draw window open',
+      NotAbandoned: 'abandon needs a proposed task whose draw window has passed',
       NotCommitteeMember: 'commitVote needs a voting task, a committee member, one commitment and the commit phase',
       AlreadyCommitted: 'commitVote needs a voting task, a committee member, one commitment and the commit phase',
       CommitClosed: 'commitVote needs a voting task, a committee member, one commitment and the commit phase',

@@ -37,9 +37,24 @@ export async function proposeWithSecret(fx: ProtocolFixture, proposer: PrivateKe
   return event.args.taskId
 }
 
-/** Mines until the task's seed block is behind the chain head. */
+/** A task as the registry stores it. */
+export function taskOf(fx: ProtocolFixture, taskId: bigint) {
+  return fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'getTask', args: [taskId] })
+}
+
+/**
+ * The blocks a proposed task's committee may be drawn in: after `seedBlock`, up to and including
+ * `lastBlock` (seed block + the task's drawWindowBlocks); after that it can be abandoned.
+ */
+export async function drawWindowOf(fx: ProtocolFixture, taskId: bigint): Promise<{ seedBlock: bigint; lastBlock: bigint; snapshotEpoch: bigint }> {
+  const task = await taskOf(fx, taskId)
+  const rules = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'paramsAt', args: [task.paramsId] })
+  return { seedBlock: task.seedBlock, lastBlock: task.seedBlock + BigInt(rules.drawWindowBlocks), snapshotEpoch: task.snapshotEpoch }
+}
+
+/** Mines until the task's seed block is behind the chain head (the draw window is open). */
 export async function mineToSeed(fx: ProtocolFixture, taskId: bigint): Promise<void> {
-  const task = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'getTask', args: [taskId] })
+  const task = await taskOf(fx, taskId)
   const head = await fx.ledger.client.getBlockNumber({ cacheTime: 0 })
   if (head <= task.seedBlock) await fx.ledger.clock.mine(Number(task.seedBlock - head + 1n))
 }
@@ -75,12 +90,12 @@ export function revealVote(fx: ProtocolFixture, key: PrivateKeyAccount, taskId: 
 
 /** Lets the commit phase of a drawn task end (the reveal phase opens). */
 export async function endCommitPhase(fx: ProtocolFixture, taskId: bigint): Promise<void> {
-  await advancePast(fx, (await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'getTask', args: [taskId] })).commitDeadline)
+  await advancePast(fx, (await taskOf(fx, taskId)).commitDeadline)
 }
 
 /** Lets the reveal phase of a drawn task end (it can be finalized). */
 export async function endRevealPhase(fx: ProtocolFixture, taskId: bigint): Promise<void> {
-  await advancePast(fx, (await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'getTask', args: [taskId] })).revealDeadline)
+  await advancePast(fx, (await taskOf(fx, taskId)).revealDeadline)
 }
 
 /** Advances chain time so that the next block's timestamp is after `deadline`. */

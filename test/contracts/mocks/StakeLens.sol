@@ -5,6 +5,7 @@ interface IStakeManagerReads {
     function positionOf(uint256 taskId, bytes32 role, address owner) external view returns (uint128, uint64, uint64, uint256);
     function operatorOf(uint256 taskId, bytes32 role, address owner) external view returns (address);
     function rewardsOf(address owner) external view returns (uint256);
+    function rotatedTo(address owner) external view returns (address);
     function poolActive(uint256 taskId, bytes32 role) external view returns (uint256);
     function stakers(uint256 taskId, bytes32 role) external view returns (address[] memory);
     function totalStaked() external view returns (uint256);
@@ -19,7 +20,8 @@ interface ITokenReads {
 contract StakeLens {
     /// @notice Returns, flattened: balanceOf(manager), totalStaked, totalUnclaimed; then per pool
     /// (tasks[i], roles[i]) poolActive and stakerCount; then per owner, per pool: active,
-    /// unbonding, releaseAt and operatorOf; then per account: rewardsOf and balanceOf.
+    /// unbonding, releaseAt, lockedUntil and operatorOf; then per account: rewardsOf, balanceOf
+    /// and rotatedTo.
     function snapshot(
         IStakeManagerReads manager,
         ITokenReads token,
@@ -28,7 +30,7 @@ contract StakeLens {
         address[] calldata owners,
         address[] calldata accounts
     ) external view returns (uint256[] memory out) {
-        out = new uint256[](3 + 2 * tasks.length + 4 * owners.length * tasks.length + 2 * accounts.length);
+        out = new uint256[](3 + 2 * tasks.length + 5 * owners.length * tasks.length + 3 * accounts.length);
         out[0] = token.balanceOf(address(manager));
         out[1] = manager.totalStaked();
         out[2] = manager.totalUnclaimed();
@@ -45,6 +47,7 @@ contract StakeLens {
         for (uint256 a = 0; a < accounts.length; a++) {
             out[k++] = manager.rewardsOf(accounts[a]);
             out[k++] = token.balanceOf(accounts[a]);
+            out[k++] = uint256(uint160(manager.rotatedTo(accounts[a])));
         }
     }
 
@@ -53,11 +56,12 @@ contract StakeLens {
         view
         returns (uint256)
     {
-        (uint128 active, uint64 releaseAt,, uint256 unbonding) = manager.positionOf(taskId, role, owner);
+        (uint128 active, uint64 releaseAt, uint64 lockedUntil, uint256 unbonding) = manager.positionOf(taskId, role, owner);
         out[k] = active;
         out[k + 1] = unbonding;
         out[k + 2] = releaseAt;
-        out[k + 3] = uint256(uint160(manager.operatorOf(taskId, role, owner)));
-        return k + 4;
+        out[k + 3] = lockedUntil;
+        out[k + 4] = uint256(uint160(manager.operatorOf(taskId, role, owner)));
+        return k + 5;
     }
 }
