@@ -57,8 +57,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         uint128 active;
         uint64 releaseAt; // when the unbonding stake may be withdrawn
         uint64 lockedUntil; // pending work of this position is judged by then: nothing leaves before
-        uint128 unbonding;
-        uint64 unstakedEpoch; // the sortition epoch of the latest unstake: until it ends that stake may still be drawn
+        uint256 unbonding;
     }
 
     struct OperatorSlot {
@@ -146,8 +145,6 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     error NothingToWithdraw();
     error StillUnbonding(uint64 releaseAt);
     error PositionLocked(uint64 lockedUntil);
-    error UnstakedThisEpoch(uint64 epoch);
-    error PositionInSnapshot(uint64 epoch);
     error NothingToClaim();
     error LengthMismatch();
     error OperatorTaken(address operator, address owner);
@@ -220,9 +217,8 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (amount > p.active) revert InsufficientStake(amount, p.active);
         uint256 remaining = p.active - amount;
         if (remaining != 0 && remaining < minStake[role]) revert BelowMinimumStake(remaining, minStake[role]);
-        p.unbonding += SafeCast.toUint128(amount);
+        p.unbonding += amount;
         p.releaseAt = uint64(block.timestamp) + unbondingDelay;
-        p.unstakedEpoch = currentEpoch();
         _setActive(taskId, role, msg.sender, p, remaining);
         emit UnstakeRequested(taskId, role, msg.sender, amount, p.releaseAt);
     }
@@ -237,8 +233,6 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (amount == 0) revert NothingToWithdraw();
         if (block.timestamp < p.releaseAt) revert StillUnbonding(p.releaseAt);
         if (block.timestamp < p.lockedUntil) revert PositionLocked(p.lockedUntil);
-        // Stake that was active when this epoch began may still be drawn (and then locked) in it.
-        if (p.unstakedEpoch >= currentEpoch()) revert UnstakedThisEpoch(p.unstakedEpoch);
         p.unbonding = 0;
         totalStaked -= amount;
         token.safeTransfer(msg.sender, amount);
@@ -388,24 +382,21 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @notice Moves a rotated owner's position in one pool to its new key (anyone may send it),
-    /// once no pending work locks it and no draw of the current sortition epoch can pick it (its
-    /// stake at the epoch's start was 0: unstake, then migrate in a later epoch); it merges into
-    /// any position the new key has.
+    /// once no pending work locks it; it merges into any position the new key has. A draw may
+    /// still pick the old owner from a snapshot taken before the move: locks and slashes of a
+    /// rotated owner reach its new key's position too, so the stake still answers for the seat.
     function migratePosition(uint256 taskId, bytes32 role, address from) external nonReentrant {
         address to = rotatedTo[from];
         if (to == address(0)) revert NoRotation(from);
         Position storage p = _positions[taskId][role][from];
         if (block.timestamp < p.lockedUntil) revert PositionLocked(p.lockedUntil);
-        uint64 epoch = currentEpoch();
-        if (SortitionTree.valueAt(_trees[taskId][role], from, epoch) != 0) revert PositionInSnapshot(epoch);
         address holder = _claimedBy[taskId][role][to];
         if (holder != address(0) && holder != to && _holds(taskId, role, holder, to)) revert OperatorTaken(to, holder);
         Position storage q = _positions[taskId][role][to];
         uint256 active = p.active;
         uint256 unbonding = p.unbonding;
         if (p.releaseAt > q.releaseAt) q.releaseAt = p.releaseAt;
-        if (p.unstakedEpoch > q.unstakedEpoch) q.unstakedEpoch = p.unstakedEpoch;
-        q.unbonding += SafeCast.toUint128(unbonding);
+        q.unbonding += unbonding;
         p.unbonding = 0;
         _setActive(taskId, role, from, p, 0);
         _setActive(taskId, role, to, q, q.active + active);
@@ -433,13 +424,19 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (!isTaskStage[taskId][msg.sender]) _checkRole(SLASHER_ROLE);
         if (beneficiary == address(0)) revert ZeroAddress();
         if (amount == 0) revert ZeroAmount();
+        // A rotated owner's stake may have moved to its new key: the judgement follows it there.
+        while (_positions[taskId][role][owner].active == 0 && _positions[taskId][role][owner].unbonding == 0) {
+            address next = rotatedTo[owner];
+            if (next == address(0)) break;
+            owner = next;
+        }
         Position storage p = _positions[taskId][role][owner];
         uint256 fromActive = amount < p.active ? amount : p.active;
         uint256 rest = amount - fromActive;
         uint256 fromUnbonding = rest < p.unbonding ? rest : p.unbonding;
         taken = fromActive + fromUnbonding;
         if (taken == 0) return 0;
-        p.unbonding -= SafeCast.toUint128(fromUnbonding);
+        p.unbonding -= fromUnbonding;
         if (fromActive > 0) _setActive(taskId, role, owner, p, p.active - fromActive);
         totalStaked -= taken;
         token.safeTransfer(beneficiary, taken);
@@ -452,9 +449,12 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (!isTaskStage[taskId][msg.sender]) _checkRole(SLASHER_ROLE);
         uint64 maximum = uint64(block.timestamp + MAX_LOCK);
         if (until > maximum) revert LockTooLong(until, maximum);
-        Position storage p = _positions[taskId][role][owner];
-        if (until > p.lockedUntil) p.lockedUntil = until;
-        emit Locked(taskId, role, owner, until, msg.sender);
+        // A rotated owner's stake may have moved to its new key: lock every position on the way.
+        for (address key = owner; key != address(0); key = rotatedTo[key]) {
+            Position storage p = _positions[taskId][role][key];
+            if (until > p.lockedUntil) p.lockedUntil = until;
+            emit Locked(taskId, role, key, until, msg.sender);
+        }
     }
 
     /// @notice Pays rewards in: pulls the sum from the caller and credits each owner (or the key
@@ -470,7 +470,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
             uint256 amount = amounts[i];
             if (amount == 0) continue;
             // Follow every rotation: each completed one waited its delay, so chains stay short.
-            for (address next = rotatedTo[owner]; next != address(0); next = rotatedTo[owner]) owner = next;
+            owner = currentOwner(owner);
             rewardsOf[owner] += amount;
             sum += amount;
             emit RewardCredited(owner, amount, msg.sender, reason);
@@ -531,15 +531,20 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         return _poolHistory[taskId][role].upperLookupRecent(_pastBlock(blockNumber));
     }
 
-    /// @notice Owners with active stake in a pool, in the order they first staked. Walks every
-    /// owner the pool ever had: for off-chain readers (a draw never needs it).
-    function stakers(uint256 taskId, bytes32 role) external view returns (address[] memory list) {
+    /// @notice Owners with active stake in a pool, in the order they first staked: up to `max` of
+    /// them from the pool's `from`-th owner ever, and where to go on from (the pool's owner count
+    /// once every owner was seen). For off-chain readers, page by page (a draw never needs it).
+    function stakers(uint256 taskId, bytes32 role, uint256 from, uint256 max)
+        external
+        view
+        returns (address[] memory list, uint256 next)
+    {
         SortitionTree.Tree storage tree = _trees[taskId][role];
         uint256 n = SortitionTree.leafCount(tree);
-        list = new address[](n);
+        list = new address[](max < n ? max : n);
         uint256 count;
-        for (uint256 i = 0; i < n; i++) {
-            address owner = tree.keyAt[i];
+        for (next = from; next < n && count < max; next++) {
+            address owner = tree.keyAt[next];
             if (_positions[taskId][role][owner].active != 0) list[count++] = owner;
         }
         assembly ("memory-safe") {
@@ -570,6 +575,12 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (owner != address(0) && _effectiveOperator(taskId, role, owner) == key) return owner;
         if (rotatedTo[key] == address(0) && _effectiveOperator(taskId, role, key) == key) return key;
         return address(0);
+    }
+
+    /// @notice The key `owner` rotated to, through every rotation since (itself if it never rotated).
+    function currentOwner(address owner) public view returns (address) {
+        for (address next = rotatedTo[owner]; next != address(0); next = rotatedTo[owner]) owner = next;
+        return owner;
     }
 
     /// @notice The current sortition epoch (1-based).

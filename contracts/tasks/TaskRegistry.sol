@@ -391,12 +391,14 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     }
 
     function _member(uint256 taskId, address key) private view returns (address member) {
-        member = stakes.ownerOfOperator(0, VERIFIER, key);
+        address owner = stakes.ownerOfOperator(0, VERIFIER, key);
         // A committee holds at most MAX_COMMITTEE members: scanning it costs less than a
-        // membership flag per member written at every draw.
+        // membership flag per member written at every draw. A member that rotated its owner key
+        // keeps its seat under its new key.
         address[] storage members = _committee[taskId];
-        for (uint256 i = 0; i < members.length; i++) {
-            if (members[i] == member && member != address(0)) return member;
+        for (uint256 i = 0; i < members.length && owner != address(0); i++) {
+            member = members[i];
+            if (member == owner || stakes.currentOwner(member) == owner) return member;
         }
         revert NotCommitteeMember(key);
     }

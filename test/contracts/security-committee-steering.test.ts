@@ -1,3 +1,4 @@
+import { listStakers } from '../../src/ledger/actions/list-stakers.js'
 import { describe, expect, test } from 'vitest'
 import { encodeAbiParameters, keccak256, maxUint256, parseEther, parseEventLogs, toHex } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
@@ -50,7 +51,7 @@ function modelDraw(weights: readonly bigint[], seed: Hex, count: number, eligibl
 
 async function poolOrder(fx: ProtocolFixture): Promise<readonly Address[]> {
   // No one leaves the pool in these tests, so the staker set keeps the tree's leaf order.
-  return fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'stakers', args: [0n, VERIFIER] })
+  return listStakers(fx.protocol, { role: 'verifier' })
 }
 
 async function stakesOf(fx: ProtocolFixture, pool: readonly Address[], block?: bigint): Promise<bigint[]> {
@@ -185,7 +186,7 @@ describe('M-2: drawCommittee gas grows with the logarithm of the verifier pool',
       const gas: bigint[] = []
       for (const size of sizes) {
         await growTo(size - 3)
-        expect(await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'stakerCount', args: [0n, VERIFIER] })).toBe(BigInt(size))
+        expect((await listStakers(fx.protocol, { role: 'verifier' })).length).toBe(size)
         gas.push(await drawGas(`gas ${size}`))
       }
       const slope = (a: number, b: number) => Number(gas[b]! - gas[a]!) / (sizes[b]! - sizes[a]!)

@@ -40,7 +40,7 @@ async function claim(taskId: bigint, role: Hex, key: Address): Promise<void> {
 }
 
 beforeAll(async () => {
-  fx = await createProtocolFixture({ accounts: 20, params: { operatorDelay: OPERATOR_DELAY, unbondingDelay: UNBONDING } })
+  fx = await createProtocolFixture({ devAdmin: true, accounts: 20, params: { operatorDelay: OPERATOR_DELAY, unbondingDelay: UNBONDING } })
   attacker = accountAt(fx, 1)
 })
 

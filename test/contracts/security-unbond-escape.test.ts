@@ -25,7 +25,7 @@ const REJECTED = keccak256(stringToBytes('TRAINING_UPDATE_REJECTED'))
 describe('M-1: a slash can no longer be escaped by unbonding before judgement', () => {
   test('a trainer that unstakes right after submitting cannot withdraw before its training\'s lock, and the slash lands', async () => {
     // The audit's case: a week of training, the default week of unbonding.
-    const fx = await createProtocolFixture({ accounts: 4 })
+    const fx = await createProtocolFixture({ devAdmin: true, accounts: 4 })
     try {
       const admin = fx.deployer
       const stage = accountAt(fx, 1) // a task's training stage, authorised as TrainingFactory authorises its clones
@@ -63,7 +63,7 @@ describe('M-1: a slash can no longer be escaped by unbonding before judgement', 
   })
 
   test('a committee member stays slashable until its vote can be finalized, even after the admin drops the unbonding delay to zero', async () => {
-    const fx = await createProtocolFixture({ accounts: 6, params: { tasks: { committeeSize: 3 } } })
+    const fx = await createProtocolFixture({ devAdmin: true, accounts: 6, params: { tasks: { committeeSize: 3 } } })
     try {
       const proposer = accountAt(fx, 1)
       const verifiers = [2, 3, 4].map((i) => accountAt(fx, i))

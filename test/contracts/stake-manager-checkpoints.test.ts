@@ -39,7 +39,7 @@ function call(account: PrivateKeyAccount, functionName: string, args: readonly u
 }
 
 beforeAll(async () => {
-  fx = await createProtocolFixture({ accounts: 8, params: { rotationDelay: ROTATION_DELAY } })
+  fx = await createProtocolFixture({ devAdmin: true, accounts: 8, params: { rotationDelay: ROTATION_DELAY } })
   admin = fx.deployer
   owners = [1, 2, 3, 4, 5].map((i) => accountAt(fx, i))
   const slasher = await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'SLASHER_ROLE' })

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
+import { listStakers } from '../../src/ledger/actions/list-stakers.js'
 import { encodeFunctionData, getAddress, keccak256, parseEther, parseEventLogs, stringToBytes, zeroAddress } from 'viem'
 import type { Address, ContractFunctionArgs, ContractFunctionName, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { stakeManagerAbi, stakeManagerBytecode } from '../../src/ledger/contracts/generated/StakeManager.js'
@@ -212,7 +213,7 @@ describe('StakeManager: owner side', () => {
     expect(await balanceOf(owner.address)).toBe(ownerBefore)
     expect(await position(0n, VERIFIER, owner.address)).toMatchObject({ active: parseEther('150'), unbonding: 0n })
     expect(await position(0n, VERIFIER, payer.address)).toMatchObject({ active: 0n, unbonding: 0n })
-    expect(await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'stakers', args: [0n, VERIFIER] })).toContain(owner.address)
+    expect(await listStakers(fx.protocol, { role: 'verifier' })).toContain(owner.address)
 
     // The payer has no claim on it; the owner unstakes and withdraws it to itself.
     await log.expectRevert(send(payer, 'requestUnstake', [0n, VERIFIER, parseEther('150')]), 'InsufficientStake')
@@ -245,7 +246,7 @@ describe('StakeManager: owner side', () => {
     await send(owner, 'requestUnstake', [0n, VERIFIER, parseEther('50')])
     // Everything may go: the owner leaves the pool.
     await send(owner, 'requestUnstake', [0n, VERIFIER, parseEther('100')])
-    const stakers = await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'stakers', args: [0n, VERIFIER] })
+    const stakers = await listStakers(fx.protocol, { role: 'verifier' })
     expect(stakers).not.toContain(owner.address)
     expect(await position(0n, VERIFIER, owner.address)).toMatchObject({ active: 0n, unbonding: parseEther('150') })
   })
@@ -571,7 +572,7 @@ describe('StakeManager: owner-key rotation', () => {
     // Merged: active and unbonding add up, and the later release time wins.
     expect(await position(0n, VERIFIER, to.address)).toMatchObject({ active: parseEther('350'), unbonding: parseEther('150'), releaseAt })
     expect(await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'poolActive', args: [0n, VERIFIER] })).toBe(poolBefore)
-    const stakers = await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'stakers', args: [0n, VERIFIER] })
+    const stakers = await listStakers(fx.protocol, { role: 'verifier' })
     expect(stakers).toContain(to.address)
     expect(stakers).not.toContain(owner.address)
     // The old owner's operator key is released.

@@ -65,7 +65,7 @@ describe('audit H-4: the deployer key has no custody of stake or budgets', () =>
     await denied(writeContract(fx.ledger, admin, { ...fx.taskRegistry, functionName: 'grantRole', args: [roles.stage, admin.address] }), roles.admin)
     await denied(writeContract(fx.ledger, admin, { ...fx.taskRegistry, functionName: 'releaseBudget', args: [taskId, admin.address, budgetBefore] }), roles.stage)
     // Nor any of the admin's other levers: delays, the treasury, the timelock, the governor.
-    await denied(writeContract(fx.ledger, admin, { ...fx.stakeManager, functionName: 'setDelays', args: [0n, 0n] }), roles.admin)
+    await denied(writeContract(fx.ledger, admin, { ...fx.stakeManager, functionName: 'setDelays', args: [0n, 0n, 0n] }), roles.admin)
     await denied(writeContract(fx.ledger, admin, { ...fx.taskRegistry, functionName: 'setTreasury', args: [admin.address] }), roles.admin)
     const timelock = { address: fx.protocol.timelock.address, abi: deaiTimelockAbi }
     await denied(writeContract(fx.ledger, admin, { ...timelock, functionName: 'grantRole', args: [await read({ ...timelock, functionName: 'PROPOSER_ROLE' }), admin.address] }), roles.admin)

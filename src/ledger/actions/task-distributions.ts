@@ -4,6 +4,7 @@ import { toContractError } from '../contracts/contract-errors.js'
 import { ROLE_NAMES, roleId } from '../contracts/roles.js'
 import type { RoleName } from '../contracts/roles.js'
 import type { Protocol } from '../protocol.js'
+import { listStakers } from './list-stakers.js'
 
 /** Who holds how much of one thing (stake, rewards, validation power), read from the chain. */
 export type TaskDistribution = {
@@ -63,7 +64,7 @@ export async function getTaskDistributions(protocol: Protocol, taskId: bigint): 
   const stake: TaskDistribution[] = []
   // One call at a time: the embedded chain serves requests serially.
   for (const role of ROLE_NAMES) {
-    const owners = await client.readContract({ ...protocol.stakeManager, functionName: 'stakers', args: [taskId, roleId(role)] })
+    const owners = await listStakers(protocol, { role, taskId })
     if (owners.length === 0) continue
     const entries: TaskDistribution['entries'] = []
     for (const owner of owners) {

@@ -12,13 +12,13 @@
 import { DeaiError } from '../../errors/base.js'
 import { drawCommittee } from '../../ledger/actions/draw-committee.js'
 import { getTask, listTasks } from '../../ledger/actions/get-task.js'
+import { listStakers } from '../../ledger/actions/list-stakers.js'
 import { proposeTask } from '../../ledger/actions/propose-task.js'
 import { createTraining } from '../../ledger/actions/training/create-training.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'
 import { finishTraining } from '../../ledger/actions/training/write-training.js'
 import { finalizeTask } from '../../ledger/actions/vote-on-task.js'
-import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
 import { trainingConfig } from '../../ledger/training-config.js'
 import type { TrainingConfig } from '../../ledger/training-config.js'
 import { initMl } from '../../ml/backend.js'
@@ -101,7 +101,7 @@ export function proposerRole(ctx: NodeContext, init: ProposerRoleInit): RoleDriv
         if (taskId === undefined) {
           // A committee drawn from too small a pool fails the task: wait for the verifiers.
           const rules = await ctx.protocol.ledger.client.readContract({ ...ctx.protocol.taskRegistry, functionName: 'params' })
-          const verifiers = await ctx.protocol.ledger.client.readContract({ ...ctx.protocol.stakeManager, functionName: 'stakers', args: [PROTOCOL_POOL, roleId('verifier')] })
+          const verifiers = await listStakers(ctx.protocol, { role: 'verifier' })
           if (verifiers.length < rules.committeeSize) {
             ctx.status.activity = `waiting for ${rules.committeeSize} staked verifiers (${verifiers.length} so far) before proposing`
             return

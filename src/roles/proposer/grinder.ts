@@ -1,6 +1,7 @@
 import { encodeAbiParameters, keccak256 } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
 import { drawCommittee, proposalSecret } from '../../ledger/actions/draw-committee.js'
+import { listStakers } from '../../ledger/actions/list-stakers.js'
 import { stake } from '../../ledger/actions/stake.js'
 import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
 import type { Protocol } from '../../ledger/protocol.js'
@@ -71,7 +72,7 @@ export function createGrinder(init: GrinderInit) {
         functionName: 'drawByStake',
         args: [PROTOCOL_POOL, verifier, seed, BigInt(rules.committeeSize), proposer.address, rules.minVerifierStake, task.snapshotEpoch],
       })
-      const owners = await client.readContract({ ...stakeManager, functionName: 'stakers', args: [PROTOCOL_POOL, verifier] })
+      const owners = await listStakers(protocol, { role: 'verifier' })
       const pool = await Promise.all(owners.map(async (owner) => ({ owner, stake: await client.readContract({ ...stakeManager, functionName: 'activeStake', args: [PROTOCOL_POOL, verifier, owner] }) })))
       const target = init.sybils[0]
       let best = { topUp: 0n, seats: seats(liveStakeDraw(pool, seed, rules.committeeSize, proposer.address, rules.minVerifierStake)) }

@@ -7,7 +7,7 @@ interface IStakeManagerReads {
     function rewardsOf(address owner) external view returns (uint256);
     function rotatedTo(address owner) external view returns (address);
     function poolActive(uint256 taskId, bytes32 role) external view returns (uint256);
-    function stakers(uint256 taskId, bytes32 role) external view returns (address[] memory);
+    function stakers(uint256 taskId, bytes32 role, uint256 from, uint256 max) external view returns (address[] memory, uint256);
     function totalStaked() external view returns (uint256);
     function totalUnclaimed() external view returns (uint256);
 }
@@ -37,7 +37,7 @@ contract StakeLens {
         uint256 k = 3;
         for (uint256 p = 0; p < tasks.length; p++) {
             out[k++] = manager.poolActive(tasks[p], roles[p]);
-            out[k++] = manager.stakers(tasks[p], roles[p]).length;
+            out[k++] = _count(manager, tasks[p], roles[p]);
         }
         for (uint256 o = 0; o < owners.length; o++) {
             for (uint256 p = 0; p < tasks.length; p++) {
@@ -63,5 +63,10 @@ contract StakeLens {
         out[k + 3] = lockedUntil;
         out[k + 4] = uint256(uint160(manager.operatorOf(taskId, role, owner)));
         return k + 5;
+    }
+
+    function _count(IStakeManagerReads manager, uint256 taskId, bytes32 role) private view returns (uint256) {
+        (address[] memory list,) = manager.stakers(taskId, role, 0, type(uint256).max);
+        return list.length;
     }
 }
