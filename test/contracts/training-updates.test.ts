@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
+import { zeroHash } from 'viem'
 import type { Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
@@ -86,12 +87,13 @@ describe('update commit-reveal', () => {
   test('commitments show only hashes during the training phase; reveals, in any order, keep the commitment order', async () => {
     const { training } = await setUp()
     const [t1, t2, t3] = trainers as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
+    const commitments = await Promise.all([t1, t2, t3].map((t, i) => commitmentOf(training, 1n, t.address, digestOf(`u${i}`))))
     const committed: unknown[] = []
     for (const [i, t] of [t1, t2, t3].entries()) {
-      const commitment = await commitmentOf(training, 1n, t.address, digestOf(`u${i}`))
-      committed.push(...trainingEvents(await commitUpdate(fx, training, t, 1n, commitment)).map((e) => [e.eventName, e.args]))
+      committed.push(...trainingEvents(await commitUpdate(fx, training, t, 1n, commitments[i]!)).map((e) => [e.eventName, e.args]))
     }
-    expect(committed).toEqual(await Promise.all([t1, t2, t3].map(async (t, i) => ['UpdateCommitted', { round: 1n, index: BigInt(i), trainer: t.address, commitment: await commitmentOf(training, 1n, t.address, digestOf(`u${i}`)) }])))
+    // The events show who committed, in which order, and a hash: nothing of the update.
+    expect(committed).toEqual([t1, t2, t3].map((t, i) => ['UpdateCommitted', { round: 1n, index: BigInt(i), trainer: t.address, commitment: commitments[i] }]))
     await toUpdateReveal(fx, training, 1n)
     // T3 reveals first and keeps index 2; T2 never reveals.
     const revealed = trainingEvents(await revealUpdate(fx, training, t3, 1n, digestOf('u2')))
@@ -101,7 +103,7 @@ describe('update commit-reveal', () => {
     const read = (index: bigint) => fx.ledger.client.readContract({ ...training, functionName: 'submission', args: [1n, index] })
     expect(await Promise.all([0n, 1n, 2n].map(read))).toEqual([
       { trainer: t1.address, revealed: true, digest: digestOf('u0'), codec: CODEC.raw, examples: 100 },
-      { trainer: t2.address, revealed: false, digest: `0x${'0'.repeat(64)}`, codec: CODEC.raw, examples: 0 },
+      { trainer: t2.address, revealed: false, digest: zeroHash, codec: CODEC.raw, examples: 0 },
       { trainer: t3.address, revealed: true, digest: digestOf('u2'), codec: CODEC.raw, examples: 100 },
     ])
   })
@@ -203,7 +205,7 @@ describe('update commit-reveal', () => {
     await commitScores(fx, training, v1, 2n, v1.address, first.scores)
     await toReveal(fx, training, 2n)
     expect(revertName(await revealScores(fx, training, v3, 2n, v3.address, first.scores).catch((e: unknown) => e))).toBe('CommitmentMismatch')
-    // The same scores and salt committed for this opening open.
+    // The same scores under the same (reused) salt, committed for this opening, open.
     expect((await revealScores(fx, training, v1, 2n, v1.address, first.scores)).status).toBe('success')
   })
 })
