@@ -271,10 +271,17 @@ export type SettlementCase = {
  */
 export async function measureSettlement(c: SettlementCase): Promise<bigint> {
   const b = await setUp(c.updates, c.validators, c.consensus, c.updates, 2)
-  const last = c.validators - 1
-  // The largest validator (the last, by stake) fails every update; the others pass them all
-  // but hold less than half the stake, so every update is rejected and they all deviate.
-  const slash: ScoreOf = (validator) => (validator === last ? 1000 : 9000)
+  // Validator i stakes 100 x (i + 1). The heaviest ones, from the last down until they hold
+  // more than half the stake, fail every update; the lighter ones pass them all, so every update
+  // is rejected and the lighter validators deviate.
+  const total = (c.validators * (c.validators + 1)) / 2
+  let heavy = c.validators // the first failing validator
+  let held = 0
+  while (2 * held <= total) {
+    heavy--
+    held += heavy + 1
+  }
+  const slash: ScoreOf = (validator) => (validator >= heavy ? 1000 : 9000)
   const passAll: ScoreOf = () => 9000
   const passSpread: ScoreOf = (validator, update) => 6000 + ((validator * 211 + update * 97) % 4000)
   const failAll: ScoreOf = () => 1000
