@@ -19,6 +19,7 @@ import {
   VALIDATOR,
   TRAINER,
   commitScores,
+  commitUpdate,
   createTraining,
   digestOf,
   factoryOf,
@@ -26,7 +27,9 @@ import {
   openTask,
   postModel,
   readSubmissions,
+  revealPendingUpdates,
   revealScores,
+  revealUpdate,
   roundInfo,
   saltOf,
   scoreCommitment,
@@ -37,10 +40,13 @@ import {
   toReveal,
   toScoring,
   toSettlement,
+  toUpdateReveal,
   trainingConfig,
   trainingTestAbi,
+  updateCommitment,
+  updateSaltOf,
 } from '../helpers/training-flow.js'
-import type { Submission, Training, TrainingConfig } from '../helpers/training-flow.js'
+import type { Training, TrainingConfig } from '../helpers/training-flow.js'
 
 /**
  * Every custom error TrainingRounds and TrainingFactory declare, raised by a named test, with the
@@ -72,14 +78,22 @@ beforeAll(async () => {
   await stakeVerifiers(fx, verifiers)
 })
 
-/** A fresh open task and its training; trainers stake 100, validators 500, 300, 200, then 100 each, aggregators 100. */
+/**
+ * A fresh open task where trainers stake 100, validators 500, 300, 200, then 100 each, and
+ * aggregators 100, then its training (so every stake counts from round 1).
+ */
 async function setUp(config: TrainingConfig = trainingConfig(), validatorCount = 3): Promise<{ taskId: bigint; training: Training }> {
   const taskId = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}` })
-  const { training } = await createTraining(fx, proposer, taskId, config)
   for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
   for (const [i, v] of validators.slice(0, validatorCount).entries()) await stakeAs(fx, v, taskId, 'validator', ([500n, 300n, 200n][i] ?? 100n) * E)
   for (const a of aggregators) await stakeAs(fx, a, taskId, 'aggregator', 100n * E)
+  const { training } = await createTraining(fx, proposer, taskId, config)
   return { taskId, training }
+}
+
+/** The round's current opening. */
+async function attemptOf(training: Training, round: bigint): Promise<number> {
+  return (await roundInfo(fx, training, round)).attempt
 }
 
 /** Sends a training transaction as `account`. */
@@ -139,26 +153,31 @@ describe('construction', () => {
     const implementation = await fx.ledger.client.readContract({ ...factoryOf(fx), functionName: 'implementation' })
     const settlement = await fx.ledger.client.readContract({ address: implementation, abi: trainingRoundsAbi, functionName: 'settlement' })
     const module = { address: settlement, abi: trainingTestAbi }
-    expect(await log.expectRevert(send(module, outsider, 'settle', [0n, []]), 'RoundNotOpen')).toEqual([0n, 0])
-    expect(await log.expectRevert(send(module, outsider, 'settle', [1n, []]), 'WrongRound')).toEqual([1n, 0n])
+    expect(await log.expectRevert(send(module, outsider, 'settle', [0n]), 'RoundNotOpen')).toEqual([0n, 0])
+    expect(await log.expectRevert(send(module, outsider, 'settle', [1n]), 'WrongRound')).toEqual([1n, 0n])
   })
 })
 
 describe('createTraining', () => {
-  test('createTraining checks the config field by field (Yuma takes at most 64 updates a round)', async () => {
+  test('createTraining checks the config field by field (the validator set and the schedule included)', async () => {
     const taskId = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}` })
     const factory = factoryOf(fx)
     const create = (overrides: Partial<TrainingConfig>, digest: Hex = digestOf('initial')) =>
       writeContract(fx.ledger, proposer, { ...factory, functionName: 'createTraining', args: [taskId, trainingConfig(overrides), digest, CODEC.raw] })
     const year = 365n * 24n * 3600n
+    const day = 24n * 3600n
     const cases: [Partial<TrainingConfig>, string][] = [
       [{ rounds: 0 }, 'rounds'],
       [{ trainPeriod: 0n }, 'trainPeriod'],
       [{ trainPeriod: year + 1n }, 'trainPeriod'],
+      [{ updateRevealPeriod: 0n }, 'updateRevealPeriod'],
+      [{ updateRevealPeriod: year + 1n }, 'updateRevealPeriod'],
       [{ scorePeriod: 0n }, 'scorePeriod'],
       [{ scorePeriod: year + 1n }, 'scorePeriod'],
       [{ revealPeriod: 0n }, 'revealPeriod'],
       [{ revealPeriod: year + 1n }, 'revealPeriod'],
+      [{ settlePeriod: 0n }, 'settlePeriod'],
+      [{ settlePeriod: year + 1n }, 'settlePeriod'],
       [{ disputePeriod: 0n }, 'disputePeriod'],
       [{ disputePeriod: 3601n }, 'disputePeriod'],
       [{ emissionPerRound: 0n }, 'emissionPerRound'],
@@ -172,21 +191,46 @@ describe('createTraining', () => {
       [{ maxUpdates: 0 }, 'maxUpdates'],
       [{ maxUpdates: 257 }, 'maxUpdates'],
       [{ consensus: CONSENSUS.yuma, maxUpdates: 65 }, 'maxUpdates'],
+      [{ maxValidators: 0 }, 'maxValidators'],
+      [{ maxUpdates: 1, maxValidators: 65 }, 'maxValidators'],
+      // 256 x 17 = 4,352 scores; under Yuma 64 x 17 = 1,088 cells.
+      [{ maxUpdates: 256, maxValidators: 17 }, 'maxValidators'],
+      [{ consensus: CONSENSUS.yuma, maxUpdates: 64, maxValidators: 17 }, 'maxValidators'],
       [{ aggregation: AGGREGATION.trimmedMean, aggregationParam: 5000 }, 'aggregationParam'],
       [{ aggregation: AGGREGATION.krum, aggregationParam: 11 }, 'aggregationParam'],
       [{ aggregation: AGGREGATION.multiKrum, aggregationParam: 11 }, 'aggregationParam'],
       [{ aggregation: AGGREGATION.bulyan, aggregationParam: 2 }, 'aggregationParam'],
+      // The task expires in 30 days: two rounds of 15 days of training (plus 3 hours) do not fit.
+      [{ trainPeriod: 15n * day }, 'schedule'],
     ]
     for (const [overrides, field] of cases) {
-      expect(await log.expectRevert(create(overrides), 'InvalidConfig'), field).toEqual([field])
+      expect(await log.expectRevert(create(overrides), 'InvalidConfig'), `${field} ${JSON.stringify(overrides, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`).toEqual([field])
     }
     await log.expectRevert(create({}, zeroHash), 'ZeroDigest')
-    // The edges themselves are fine.
-    const { training } = await createTraining(fx, proposer, taskId, trainingConfig({
-      trainPeriod: year, scorePeriod: year, revealPeriod: year, disputePeriod: year, maxUpdates: 256, trainerShareBps: 10_000,
-      aggregation: AGGREGATION.bulyan, aggregationParam: 63,
+    // The edges themselves are fine: 256 x 16 scores, every period a year, on a task that lasts
+    // the two rounds (8 years); Yuma 64 x 16 cells on another.
+    const longTask = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}`, expiresAt: (await fx.ledger.clock.now()) + 8n * year + day })
+    const { training } = await createTraining(fx, proposer, longTask, trainingConfig({
+      trainPeriod: year, updateRevealPeriod: year, scorePeriod: year, revealPeriod: year, settlePeriod: year, disputePeriod: year,
+      maxUpdates: 256, maxValidators: 16, trainerShareBps: 10_000, aggregation: AGGREGATION.bulyan, aggregationParam: 63,
     }))
-    expect((await fx.ledger.client.readContract({ ...training, functionName: 'config' })).maxUpdates).toBe(256)
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'config' })).toMatchObject({ maxUpdates: 256, maxValidators: 16, settlePeriod: year })
+    const yuma = await createTraining(fx, proposer, taskId, trainingConfig({ consensus: CONSENSUS.yuma, maxUpdates: 64, maxValidators: 16 }))
+    expect((await fx.ledger.client.readContract({ ...yuma.training, functionName: 'config' })).maxValidators).toBe(16)
+  })
+
+  test('the schedule must fit before the task expires', async () => {
+    const taskId = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}` })
+    const { expiresAt } = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'getTask', args: [taskId] })
+    const factory = factoryOf(fx)
+    // One round created in the next block (one second after the latest): its train + update
+    // reveal + score + reveal phases end one second after expiry, or a settle period before it.
+    const next = (await fx.ledger.clock.now()) + 1n
+    const settlePeriod = trainingConfig().settlePeriod
+    const tooLong = trainingConfig({ rounds: 1, trainPeriod: expiresAt - next - 3n * 3600n + 1n })
+    expect(await log.expectRevert(writeContract(fx.ledger, proposer, { ...factory, functionName: 'createTraining', args: [taskId, tooLong, digestOf('initial'), CODEC.raw] }), 'InvalidConfig')).toEqual(['schedule'])
+    const { training } = await createTraining(fx, proposer, taskId, { ...tooLong, trainPeriod: tooLong.trainPeriod - 1n - settlePeriod })
+    expect((await roundInfo(fx, training, 1n)).revealDeadline + settlePeriod).toBe(expiresAt)
   })
 
   test('createTraining is for the proposer of an open task, once, within the budget', async () => {
@@ -225,11 +269,11 @@ describe('createTraining', () => {
   })
 })
 
-describe('rounds', () => {
-  test('submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room', async () => {
+describe('update commitments and reveals', () => {
+  test('commitUpdate needs the current round, its training window, a commitment, a staked trainer, one commitment each and room', async () => {
     const { taskId, training } = await setUp(trainingConfig({ maxUpdates: 2, minTrainerStake: 50n * E }))
     expect(await log.expectRevert(submitUpdate(fx, training, trainers[0]!, 2n, digestOf('a')), 'WrongRound')).toEqual([2n, 1n])
-    await log.expectRevert(submitUpdate(fx, training, trainers[0]!, 1n, zeroHash), 'ZeroDigest')
+    await log.expectRevert(commitUpdate(fx, training, trainers[0]!, 1n, zeroHash), 'ZeroDigest')
     expect(await log.expectRevert(submitUpdate(fx, training, outsider, 1n, digestOf('a')), 'NotStaked')).toEqual([TRAINER, outsider.address, 0n, 50n * E])
     await stakeAs(fx, outsider, taskId, 'trainer', 20n * E)
     expect(await log.expectRevert(submitUpdate(fx, training, outsider, 1n, digestOf('a')), 'NotStaked')).toEqual([TRAINER, outsider.address, 20n * E, 50n * E])
@@ -242,40 +286,93 @@ describe('rounds', () => {
     expect(await log.expectRevert(submitUpdate(fx, training, trainers[3]!, 1n, digestOf('d')), 'SubmissionsClosed')).toEqual([trainDeadline])
     expect(await fx.ledger.client.readContract({ ...training, functionName: 'hasSubmitted', args: [1n, trainers[0]!.address] })).toBe(true)
     expect(await fx.ledger.client.readContract({ ...training, functionName: 'hasSubmitted', args: [1n, trainers[2]!.address] })).toBe(false)
+    // Nothing about an update is visible before its reveal.
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'submission', args: [1n, 0n] })).toEqual({ trainer: trainers[0]!.address, revealed: false, digest: zeroHash, codec: 0, examples: 0 })
+    expect(await readSubmissions(fx, training, 1n)).toEqual([trainers[0]!, trainers[1]!].map((t) => ({ trainer: t.address, revealed: false, digest: zeroHash, codec: 0, examples: 0 })))
+  })
+
+  test('revealUpdate needs the update reveal window, a commitment in this opening, a digest and the committed values', async () => {
+    const { training } = await setUp()
+    const [t1, t2, t3] = trainers as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
+    const attempt = await attemptOf(training, 1n)
+    const salt = updateSaltOf(1n, t1.address)
+    const commit = (t: PrivateKeyAccount, digest: Hex) => commitUpdate(fx, training, t, 1n, updateCommitment(training.address, 1n, attempt, t.address, digest, CODEC.dagPb, 7, updateSaltOf(1n, t.address)))
+    await commit(t1, digestOf('a'))
+    await commit(t2, zeroHash) // a commitment to no update: it can never be revealed
+    const { trainDeadline, updateRevealDeadline } = await roundInfo(fx, training, 1n)
+    expect(await log.expectRevert(revealUpdate(fx, training, t1, 1n, digestOf('a'), 7, CODEC.dagPb, salt), 'UpdateRevealNotOpen')).toEqual([trainDeadline])
+    await toUpdateReveal(fx, training, 1n)
+    expect(await log.expectRevert(revealUpdate(fx, training, t3, 1n, digestOf('a'), 7, CODEC.dagPb), 'NoUpdateCommitment')).toEqual([t3.address])
+    expect(await log.expectRevert(revealUpdate(fx, training, outsider, 1n, digestOf('a'), 7, CODEC.dagPb), 'NoUpdateCommitment')).toEqual([outsider.address])
+    // Every committed value counts: digest, codec, examples and salt.
+    const wrong: [Hex, number, number, Hex][] = [
+      [digestOf('b'), CODEC.dagPb, 7, salt],
+      [digestOf('a'), CODEC.raw, 7, salt],
+      [digestOf('a'), CODEC.dagPb, 8, salt],
+      [digestOf('a'), CODEC.dagPb, 7, updateSaltOf(1n, t2.address)],
+    ]
+    for (const [digest, codec, examples, s] of wrong) await log.expectRevert(revealUpdate(fx, training, t1, 1n, digest, examples, codec, s), 'CommitmentMismatch')
+    await log.expectRevert(revealUpdate(fx, training, t2, 1n, zeroHash, 7, CODEC.dagPb), 'ZeroDigest')
+    const receipt = await revealUpdate(fx, training, t1, 1n, digestOf('a'), 7, CODEC.dagPb, salt)
+    expect(receipt.status).toBe('success')
+    expect(await log.expectRevert(revealUpdate(fx, training, t1, 1n, digestOf('a'), 7, CODEC.dagPb, salt), 'UpdateAlreadyRevealed')).toEqual([t1.address])
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'hasRevealedUpdate', args: [1n, t1.address] })).toBe(true)
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'hasRevealedUpdate', args: [1n, t2.address] })).toBe(false)
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'submission', args: [1n, 0n] })).toEqual({ trainer: t1.address, revealed: true, digest: digestOf('a'), codec: CODEC.dagPb, examples: 7 })
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'updateCommitment', args: [1n, t1.address, digestOf('a'), CODEC.dagPb, 7, salt] }))
+      .toBe(updateCommitment(training.address, 1n, attempt, t1.address, digestOf('a'), CODEC.dagPb, 7, salt))
+    expect((await roundInfo(fx, training, 1n))).toMatchObject({ submissions: 2, revealed: 1 })
+    await advancePast(fx, updateRevealDeadline)
+    expect(await log.expectRevert(revealUpdate(fx, training, t2, 1n, digestOf('late'), 7, CODEC.dagPb), 'UpdateRevealClosed')).toEqual([updateRevealDeadline])
   })
 
   test('operator keys act for their owners, and an owner that named another key no longer acts itself', async () => {
     const { taskId, training } = await setUp()
+    // The key accepts to work for the owner; the change takes effect after the operator delay.
     await writeContract(fx.ledger, trainers[0]!, { ...fx.stakeManager, functionName: 'setOperator', args: [taskId, TRAINER, operator.address] })
+    await writeContract(fx.ledger, operator, { ...fx.stakeManager, functionName: 'acceptOperator', args: [taskId, TRAINER, trainers[0]!.address] })
     await fx.ledger.clock.advance(60n)
     expect(await log.expectRevert(submitUpdate(fx, training, trainers[0]!, 1n, digestOf('a')), 'NotStaked')).toEqual([TRAINER, zeroAddress, 0n, 10n * E])
     const receipt = await submitUpdate(fx, training, operator, 1n, digestOf('a'))
     expect(receipt.status).toBe('success')
-    expect(await readSubmissions(fx, training, 1n)).toEqual([{ trainer: trainers[0]!.address, digest: digestOf('a'), codec: CODEC.raw, examples: 100 }])
     // The same key works as a validator's operator in the validator pool.
     await writeContract(fx.ledger, validators[0]!, { ...fx.stakeManager, functionName: 'setOperator', args: [taskId, VALIDATOR, operator.address] })
+    await writeContract(fx.ledger, operator, { ...fx.stakeManager, functionName: 'acceptOperator', args: [taskId, VALIDATOR, validators[0]!.address] })
     await fx.ledger.clock.advance(60n)
+    // The operator reveals the update for its owner.
     await toScoring(fx, training, 1n)
+    expect(await readSubmissions(fx, training, 1n)).toEqual([{ trainer: trainers[0]!.address, revealed: true, digest: digestOf('a'), codec: CODEC.raw, examples: 100 }])
     await commitScores(fx, training, operator, 1n, validators[0]!.address, [7000])
     expect(await fx.ledger.client.readContract({ ...training, functionName: 'hasCommitted', args: [1n, validators[0]!.address] })).toBe(true)
     await toReveal(fx, training, 1n)
     await revealScores(fx, training, operator, 1n, validators[0]!.address, [7000])
     expect(await fx.ledger.client.readContract({ ...training, functionName: 'revealedScores', args: [1n, validators[0]!.address] })).toEqual([7000])
   })
+})
 
-  test('commitScores needs the scoring window, something to score, a staked validator and one commitment each', async () => {
+describe('scores', () => {
+  test('commitScores needs the scoring window, a revealed update, a validator staked before the round opened and one commitment each', async () => {
+    // Nothing committed, or committed and never revealed: nothing to score.
     const { training } = await setUp(trainingConfig(), 1)
     await toScoring(fx, training, 1n)
     await log.expectRevert(commitScores(fx, training, validators[0]!, 1n, validators[0]!.address, []), 'NothingToScore')
+    const silent = await setUp(trainingConfig(), 1)
+    await commitUpdate(fx, silent.training, trainers[0]!, 1n, digestOf('never revealed'))
+    await toScoring(fx, silent.training, 1n)
+    await log.expectRevert(commitScores(fx, silent.training, validators[0]!, 1n, validators[0]!.address, [1]), 'NothingToScore')
 
     const other = await setUp(trainingConfig({ maxUpdates: 256 }), 3)
     await submitUpdate(fx, other.training, trainers[0]!, 1n, digestOf('a'))
-    const { trainDeadline, scoreDeadline } = await roundInfo(fx, other.training, 1n)
-    expect(await log.expectRevert(commitScores(fx, other.training, validators[0]!, 1n, validators[0]!.address, [1]), 'CommitNotOpen')).toEqual([trainDeadline])
+    const { updateRevealDeadline, scoreDeadline } = await roundInfo(fx, other.training, 1n)
+    // Scores commit after the updates are revealed.
+    await toUpdateReveal(fx, other.training, 1n)
+    await revealPendingUpdates(fx, other.training, 1n)
+    expect(await log.expectRevert(commitScores(fx, other.training, validators[0]!, 1n, validators[0]!.address, [1]), 'CommitNotOpen')).toEqual([updateRevealDeadline])
     await toScoring(fx, other.training, 1n)
     expect(await log.expectRevert(commitScores(fx, other.training, outsider, 1n, outsider.address, [1]), 'NotStaked')).toEqual([VALIDATOR, outsider.address, 0n, 100n * E])
-    // One submission: the cap follows the submissions, not maxUpdates.
-    expect(await fx.ledger.client.readContract({ ...other.training, functionName: 'validatorCap', args: [1n] })).toBe(64n)
+    // Stake added after the round opened does not count in it.
+    await stakeAs(fx, outsider, other.taskId, 'validator', 1000n * E)
+    expect(await log.expectRevert(commitScores(fx, other.training, outsider, 1n, outsider.address, [1]), 'NotStaked')).toEqual([VALIDATOR, outsider.address, 0n, 100n * E])
     for (const v of validators.slice(0, 2)) await commitScores(fx, other.training, v, 1n, v.address, [1])
     expect(await log.expectRevert(commitScores(fx, other.training, validators[0]!, 1n, validators[0]!.address, [1]), 'AlreadyCommitted')).toEqual([validators[0]!.address])
     expect(await fx.ledger.client.readContract({ ...other.training, functionName: 'committers', args: [1n] })).toEqual(validators.slice(0, 2).map((v) => v.address))
@@ -283,61 +380,48 @@ describe('rounds', () => {
     expect(await log.expectRevert(commitScores(fx, other.training, validators[2]!, 1n, validators[2]!.address, [1]), 'CommitClosed')).toEqual([scoreDeadline])
   })
 
-  test('a round holds at most 4,096 scores: with 128 submissions, 32 validators may commit', async () => {
-    // A chain of its own with enough accounts: 128 trainers and 33 validators.
-    const big = await createProtocolFixture({ accounts: 166, params: { tasks: { committeeSize: 3 } } })
-    const [owner, ...rest] = big.accounts.slice(1)
-    const checkers = rest.slice(0, 3)
-    const bigTrainers = rest.slice(3, 131)
-    const bigValidators = rest.slice(131, 164)
-    await stakeVerifiers(big, checkers)
-    const taskId = await openTask(big, owner!, checkers)
-    const { training } = await createTraining(big, owner!, taskId, trainingConfig({ maxUpdates: 128 }))
-    for (const [i, t] of bigTrainers.entries()) {
-      await stakeAs(big, t, taskId, 'trainer', 10n * E)
-      await submitUpdate(big, training, t, 1n, digestOf(`big ${i}`))
-    }
-    for (const v of bigValidators) await stakeAs(big, v, taskId, 'validator', 100n * E)
-    await toScoring(big, training, 1n)
-    expect(await big.ledger.client.readContract({ ...training, functionName: 'validatorCap', args: [1n] })).toBe(32n)
-    for (const v of bigValidators.slice(0, 32)) await commitScores(big, training, v, 1n, v.address, [])
-    expect(await log.expectRevert(commitScores(big, training, bigValidators[32]!, 1n, bigValidators[32]!.address, []), 'TooManyValidators')).toEqual([32n])
-    await big.ledger.close()
+  test('a full validator set refuses a committer that does not outweigh its lightest member (ties: the earlier stays)', async () => {
+    // Validators stake 500, 300, 200, 100, 100, 100; the set holds 2.
+    const { training } = await setUp(trainingConfig({ maxValidators: 2 }), 6)
+    await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('a'))
+    await toScoring(fx, training, 1n)
+    const [v1, v2, v3, v4, v5, v6] = validators as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
+    await commitScores(fx, training, v4, 1n, v4.address, [1])
+    await commitScores(fx, training, v5, 1n, v5.address, [1])
+    // 100 against a lightest member of 100: the earlier committers stay.
+    expect(await log.expectRevert(commitScores(fx, training, v6, 1n, v6.address, [1]), 'ValidatorSetFull')).toEqual([100n * E])
+    await commitScores(fx, training, v3, 1n, v3.address, [1]) // 200 evicts V5, the later of the two at 100
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'committers', args: [1n] })).toEqual([v4.address, v3.address])
+    expect(await log.expectRevert(commitScores(fx, training, v6, 1n, v6.address, [1]), 'ValidatorSetFull')).toEqual([100n * E])
+    await commitScores(fx, training, v2, 1n, v2.address, [1]) // 300 evicts V4
+    await commitScores(fx, training, v1, 1n, v1.address, [1]) // 500 evicts V3
+    expect(await log.expectRevert(commitScores(fx, training, v5, 1n, v5.address, [1]), 'ValidatorSetFull')).toEqual([300n * E])
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'committers', args: [1n] })).toEqual([v2.address, v1.address])
   })
 
-  test('Yuma: a training assigns at most 64 trainer uids, and the validator cap counts every uid', async () => {
-    // A chain of its own: 65 trainers and 17 validators.
-    const big = await createProtocolFixture({ accounts: 88, params: { tasks: { committeeSize: 3 } } })
-    const [owner, ...rest] = big.accounts.slice(1)
-    const checkers = rest.slice(0, 3)
-    const bigTrainers = rest.slice(3, 68)
-    const bigValidators = rest.slice(68, 85)
-    const bigAggregator = rest[85]!
-    await stakeVerifiers(big, checkers)
-    const taskId = await openTask(big, owner!, checkers)
-    const { training } = await createTraining(big, owner!, taskId, trainingConfig({ consensus: CONSENSUS.yuma, maxUpdates: 64 }))
-    for (const t of bigTrainers) await stakeAs(big, t, taskId, 'trainer', 10n * E)
-    for (const v of bigValidators) await stakeAs(big, v, taskId, 'validator', 100n * E)
-    await stakeAs(big, bigAggregator, taskId, 'aggregator', 100n * E)
+  test('Yuma: a training gives at most maxUpdates trainer uids, at the first reveal of each trainer', async () => {
+    const { training } = await setUp(trainingConfig({ consensus: CONSENSUS.yuma, maxUpdates: 2, rounds: 2 }))
     const read = <T>(functionName: string, args: readonly unknown[] = []) =>
-      big.ledger.client.readContract({ ...training, functionName, args } as never) as Promise<T>
-    // Round 1: 64 trainers take the 64 uids, in submission order.
-    for (const [i, t] of bigTrainers.slice(0, 64).entries()) await submitUpdate(big, training, t, 1n, digestOf(`yuma ${i}`))
-    expect(await read<bigint>('yumaUids')).toBe(64n)
-    expect(await read<[boolean, bigint]>('trainerUid', [bigTrainers[63]!.address])).toEqual([true, 63n])
-    expect(await read<[boolean, bigint]>('trainerUid', [bigTrainers[64]!.address])).toEqual([false, 0n])
-    await toSettlement(big, training, 1n)
-    await settleRound(big, training, owner!, 1n, await readSubmissions(big, training, 1n))
-    await postModel(big, training, bigAggregator, 1n, digestOf('yuma model 1'))
-    // Round 2: a known trainer submits again; a new one finds no uid left.
-    await submitUpdate(big, training, bigTrainers[5]!, 2n, digestOf('yuma again'))
-    expect(await log.expectRevert(submitUpdate(big, training, bigTrainers[64]!, 2n, digestOf('yuma new')), 'TrainerUidsExhausted')).toEqual([64n])
-    // One submission, yet the epoch spans all 64 uids: 1,024 / 64 = 16 validators.
-    await toScoring(big, training, 2n)
-    expect(await read<bigint>('validatorCap', [2n])).toBe(16n)
-    for (const v of bigValidators.slice(0, 16)) await commitScores(big, training, v, 2n, v.address, [])
-    expect(await log.expectRevert(commitScores(big, training, bigValidators[16]!, 2n, bigValidators[16]!.address, []), 'TooManyValidators')).toEqual([16n])
-    await big.ledger.close()
+      fx.ledger.client.readContract({ ...training, functionName, args } as never) as Promise<T>
+    // Round 1: T1 and T2 take the two uids when they reveal, in reveal order.
+    await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('yuma a'))
+    await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('yuma b'))
+    expect(await read<bigint>('yumaUids')).toBe(0n)
+    await toScoring(fx, training, 1n)
+    expect(await read<bigint>('yumaUids')).toBe(2n)
+    expect(await read<[boolean, bigint]>('trainerUid', [trainers[1]!.address])).toEqual([true, 1n])
+    expect(await read<[boolean, bigint]>('trainerUid', [trainers[2]!.address])).toEqual([false, 0n])
+    await toSettlement(fx, training, 1n)
+    await settleRound(fx, training, proposer, 1n)
+    await postModel(fx, training, aggregators[0]!, 1n, digestOf('yuma model 1'))
+    // Round 2: a known trainer reveals again; a new one finds no uid left when it reveals.
+    await submitUpdate(fx, training, trainers[1]!, 2n, digestOf('yuma again'))
+    const attempt = await attemptOf(training, 2n)
+    await commitUpdate(fx, training, trainers[2]!, 2n, updateCommitment(training.address, 2n, attempt, trainers[2]!.address, digestOf('yuma new'), CODEC.raw, 100, updateSaltOf(2n, trainers[2]!.address)))
+    await toUpdateReveal(fx, training, 2n)
+    await revealPendingUpdates(fx, training, 2n)
+    expect(await log.expectRevert(revealUpdate(fx, training, trainers[2]!, 2n, digestOf('yuma new')), 'TrainerUidsExhausted')).toEqual([2n])
+    expect(await read<bigint>('yumaUids')).toBe(2n)
   })
 
   test('revealScores needs the reveal window, a commitment, one score per update in range and the committed values', async () => {
@@ -359,33 +443,27 @@ describe('rounds', () => {
     expect(await log.expectRevert(revealScores(fx, training, v2, 1n, v2.address, [8000, 10_001]), 'ScoreOutOfRange')).toEqual([1n, 10_001])
     await revealScores(fx, training, v1, 1n, v1.address, [8000, 7000])
     expect(await log.expectRevert(revealScores(fx, training, v1, 1n, v1.address, [8000, 7000]), 'AlreadyRevealed')).toEqual([v1.address])
-    expect(await fx.ledger.client.readContract({ ...training, functionName: 'scoreCommitment', args: [1n, v1.address, [8000, 7000], saltOf(1n, v1.address)] })).toBe(scoreCommitment(1n, v1.address, [8000, 7000], saltOf(1n, v1.address)))
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'scoreCommitment', args: [1n, v1.address, [8000, 7000], saltOf(1n, v1.address)] }))
+      .toBe(scoreCommitment(training.address, 1n, await attemptOf(training, 1n), v1.address, [8000, 7000], saltOf(1n, v1.address)))
     await advancePast(fx, revealDeadline)
     expect(await log.expectRevert(revealScores(fx, training, v2, 1n, v2.address, [8000, 10_000]), 'RevealClosed')).toEqual([revealDeadline])
   })
 
-  test('settle needs the reveal phase over, the exact submissions, and an open round', async () => {
+})
+
+describe('settlement, models, disputes and the end', () => {
+  test('settle needs the reveal phase over and an open round', async () => {
     const { training } = await setUp()
     await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('a'))
     await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('b'), 7, CODEC.dagPb)
-    const submissions = await readSubmissions(fx, training, 1n)
     const { revealDeadline } = await roundInfo(fx, training, 1n)
-    expect(await log.expectRevert(settleRound(fx, training, outsider, 1n, submissions), 'RoundNotOver')).toEqual([revealDeadline])
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 1n), 'RoundNotOver')).toEqual([revealDeadline])
+    await toScoring(fx, training, 1n)
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 1n), 'RoundNotOver')).toEqual([revealDeadline])
     await toSettlement(fx, training, 1n)
-    const s0 = submissions[0]!
-    const s1 = submissions[1]!
-    const wrong: Submission[][] = [
-      [s0],
-      [s1, s0],
-      [s0, { ...s1, examples: 8 }],
-      [s0, { ...s1, codec: CODEC.raw }],
-      [s0, { ...s1, digest: digestOf('c') }],
-      [s0, { ...s1, trainer: trainers[2]!.address }],
-    ]
-    for (const list of wrong) await log.expectRevert(settleRound(fx, training, outsider, 1n, list), 'SubmissionsMismatch')
-    expect(await log.expectRevert(settleRound(fx, training, outsider, 2n, submissions), 'WrongRound')).toEqual([2n, 1n])
-    await settleRound(fx, training, outsider, 1n, submissions)
-    expect(await log.expectRevert(settleRound(fx, training, outsider, 1n, submissions), 'RoundNotOpen')).toEqual([1n, 2])
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 2n), 'WrongRound')).toEqual([2n, 1n])
+    await settleRound(fx, training, outsider, 1n)
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 1n), 'RoundNotOpen')).toEqual([1n, 2])
   })
 
   test('postModel needs the round settled, a digest, a staked aggregator, and no model in place', async () => {
@@ -398,9 +476,6 @@ describe('rounds', () => {
     expect(await log.expectRevert(postModel(fx, settled.training, aggregators[1]!, 1n, digestOf('m2')), 'ModelAlreadyPosted')).toEqual([1n])
     expect(await log.expectRevert(postModel(fx, settled.training, aggregators[1]!, 2n, digestOf('m2')), 'RoundNotSettled')).toEqual([2n])
   })
-})
-
-describe('disputes and the end', () => {
   test('disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each', async () => {
     const { taskId, training } = await settledRound()
     await log.expectRevert(writeContract(fx.ledger, validators[0]!, { ...training, functionName: 'disputeModel', args: [1n] }), 'NoModel')
@@ -438,11 +513,11 @@ describe('disputes and the end', () => {
     await postModel(fx, training, aggregators[0]!, 1n, digestOf('m'))
     await writeContract(fx.ledger, validators[0]!, { ...training, functionName: 'disputeModel', args: [1n] })
     await toSettlement(fx, training, 2n)
-    expect(await log.expectRevert(settleRound(fx, training, outsider, 2n, []), 'DisputeOpen')).toEqual([1n])
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 2n), 'DisputeOpen')).toEqual([1n])
     await writeContract(fx.ledger, outsider, { ...training, functionName: 'resolveDispute', args: [1n] })
     // One vote for "wrong" and none for "right": the model is rejected and round 2 cancelled.
     expect((await roundInfo(fx, training, 2n)).status).toBe(3)
-    expect(await log.expectRevert(settleRound(fx, training, outsider, 2n, []), 'RoundNotOpen')).toEqual([2n, 3])
+    expect(await log.expectRevert(settleRound(fx, training, outsider, 2n), 'RoundNotOpen')).toEqual([2n, 3])
   })
 
   test('finish waits for the end of the training, then closes everything', async () => {
@@ -466,51 +541,63 @@ describe('disputes and the end', () => {
 })
 
 test('checklist: every error TrainingRounds declares is raised by a test', () => {
+  const commitUpdate = 'commitUpdate needs the current round, its training window, a commitment, a staked trainer, one commitment each and room'
+  const revealUpdate = 'revealUpdate needs the update reveal window, a commitment in this opening, a digest and the committed values'
+  const commitScores = 'commitScores needs the scoring window, a revealed update, a validator staked before the round opened and one commitment each'
+  const revealScores = 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values'
+  const settle = 'settle needs the reveal phase over and an open round'
+  const post = 'postModel needs the round settled, a digest, a staked aggregator, and no model in place'
+  const disputes = 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each'
+  const finish = 'finish waits for the end of the training, then closes everything'
   assertErrorChecklist(trainingRoundsAbi, log, {
     covered: {
       ZeroAddress: 'constructors reject zero addresses and a settlement module or implementation built for other contracts',
       ModuleMismatch: 'constructors reject zero addresses and a settlement module or implementation built for other contracts',
       InvalidInitialization: 'initialize runs once per clone and never on the implementation',
-      InvalidConfig: 'createTraining checks the config field by field (Yuma takes at most 64 updates a round)',
-      ZeroDigest: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
-      WrongRound: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
-      NotStaked: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
-      AlreadySubmitted: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
-      RoundFull: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
-      SubmissionsClosed: 'submitUpdate needs the current round, its training window, a digest, a staked trainer, one update each and room',
-      NothingToScore: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
-      CommitNotOpen: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
-      CommitClosed: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
-      AlreadyCommitted: 'commitScores needs the scoring window, something to score, a staked validator and one commitment each',
-      TooManyValidators: 'a round holds at most 4,096 scores: with 128 submissions, 32 validators may commit',
-      TrainerUidsExhausted: 'Yuma: a training assigns at most 64 trainer uids, and the validator cap counts every uid',
-      RevealNotOpen: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
-      RevealClosed: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
-      NoCommitment: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
-      AlreadyRevealed: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
-      ScoreCountMismatch: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
-      ScoreOutOfRange: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
-      CommitmentMismatch: 'revealScores needs the reveal window, a commitment, one score per update in range and the committed values',
-      RoundNotOver: 'settle needs the reveal phase over, the exact submissions, and an open round',
-      SubmissionsMismatch: 'settle needs the reveal phase over, the exact submissions, and an open round',
-      RoundNotOpen: 'settle needs the reveal phase over, the exact submissions, and an open round',
+      InvalidConfig: 'createTraining checks the config field by field (the validator set and the schedule included)',
+      ZeroDigest: commitUpdate,
+      WrongRound: commitUpdate,
+      NotStaked: commitUpdate,
+      AlreadySubmitted: commitUpdate,
+      RoundFull: commitUpdate,
+      SubmissionsClosed: commitUpdate,
+      UpdateRevealNotOpen: revealUpdate,
+      UpdateRevealClosed: revealUpdate,
+      NoUpdateCommitment: revealUpdate,
+      UpdateAlreadyRevealed: revealUpdate,
+      TrainerUidsExhausted: 'Yuma: a training gives at most maxUpdates trainer uids, at the first reveal of each trainer',
+      NothingToScore: commitScores,
+      CommitNotOpen: commitScores,
+      CommitClosed: commitScores,
+      AlreadyCommitted: commitScores,
+      ValidatorSetFull: 'a full validator set refuses a committer that does not outweigh its lightest member (ties: the earlier stays)',
+      RevealNotOpen: revealScores,
+      RevealClosed: revealScores,
+      NoCommitment: revealScores,
+      AlreadyRevealed: revealScores,
+      ScoreCountMismatch: revealScores,
+      ScoreOutOfRange: revealScores,
+      CommitmentMismatch: revealScores,
+      RoundNotOver: settle,
+      RoundNotOpen: settle,
       DisputeOpen: 'the next round cannot settle while the model it trained on is under dispute',
-      RoundNotSettled: 'postModel needs the round settled, a digest, a staked aggregator, and no model in place',
-      ModelAlreadyPosted: 'postModel needs the round settled, a digest, a staked aggregator, and no model in place',
-      NoModel: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
-      OwnModel: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
-      AlreadyDisputed: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
-      DisputeWindowClosed: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
-      NoDispute: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
-      AlreadyVoted: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
-      VoteNotOver: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
-      VoteClosed: 'disputes need a posted model, its window, a staked validator other than the aggregator, and one vote each',
-      TrainingNotOver: 'finish waits for the end of the training, then closes everything',
-      AlreadyFinished: 'finish waits for the end of the training, then closes everything',
+      RoundNotSettled: post,
+      ModelAlreadyPosted: post,
+      NoModel: disputes,
+      OwnModel: disputes,
+      AlreadyDisputed: disputes,
+      DisputeWindowClosed: disputes,
+      NoDispute: disputes,
+      AlreadyVoted: disputes,
+      VoteNotOver: disputes,
+      VoteClosed: disputes,
+      TrainingNotOver: finish,
+      AlreadyFinished: finish,
     },
     unreachable: {
       NotInitializing: 'raised only by onlyInitializing functions, and TrainingRounds has none',
       SafeERC20FailedOperation: 'clones move only the protocol token (DEAI), which reverts on failure and never returns false',
+      SubmissionsMismatch: 'still declared in TrainingStorage, but nothing raises it since settle reads the submissions from storage instead of taking them as an argument',
     },
   })
 })

@@ -15,7 +15,6 @@ import {
   digestOf,
   openTask,
   postModel,
-  readSubmissions,
   reasonOf,
   roundInfo,
   scoreRound,
@@ -53,13 +52,13 @@ beforeAll(async () => {
 const VALIDATOR_STAKES = [500n * E, 300n * E, 200n * E, 100n * E]
 const TRAINER_STAKE = 100n * E
 
-/** A fresh open task with its training, everyone staked: trainers 100 each, validators 500/300/200/100. */
+/** A fresh open task, everyone staked (trainers 100 each, validators 500/300/200/100), then its training. */
 async function setUp(config: TrainingConfig): Promise<{ taskId: bigint; training: Training }> {
   const taskId = await openTask(fx, proposer, verifiers, { label: `flows ${tasks++}` })
-  const { training } = await createTraining(fx, proposer, taskId, config)
   for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', TRAINER_STAKE)
   for (const [i, v] of validators.entries()) await stakeAs(fx, v, taskId, 'validator', VALIDATOR_STAKES[i]!)
   await stakeAs(fx, aggregator, taskId, 'aggregator', 100n * E)
+  const { training } = await createTraining(fx, proposer, taskId, config)
   return { taskId, training }
 }
 
@@ -199,7 +198,7 @@ describe('TrainingRounds: ties', () => {
       { key: validators[1]!, scores: [9000, 1000] },
       { key: validators[2]!, scores: [9000, 1000] },
     ])
-    const f = judged(await settleRound(fx, flock.training, proposer, 1n, await readSubmissions(fx, flock.training, 1n)))
+    const f = judged(await settleRound(fx, flock.training, proposer, 1n))
     expect(f.updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[true, 10000], [false, 5000]])
     expect(f.validators.map((v) => [v.deviationBps, v.slashed])).toEqual([[5000, true], [0, false], [0, false]])
 
@@ -212,7 +211,7 @@ describe('TrainingRounds: ties', () => {
       { key: validators[1]!, scores: [6000, 8000] },
       { key: validators[2]!, scores: [5000, 8000] },
     ])
-    const m = judged(await settleRound(fx, median.training, proposer, 1n, await readSubmissions(fx, median.training, 1n)))
+    const m = judged(await settleRound(fx, median.training, proposer, 1n))
     expect(m.updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[true, 6000], [true, 8000]])
   })
 })
@@ -226,7 +225,7 @@ describe('TrainingRounds: validator weights', () => {
     const plans = [{ key: validators[0]!, scores: [8000, 8000] }, { key: validators[1]!, scores: [8000, 1000] }]
     await scoreRound(fx, topUp.training, 1n, plans)
     await stakeAs(fx, validators[1]!, topUp.taskId, 'validator', 1000n * E)
-    const a = judged(await settleRound(fx, topUp.training, proposer, 1n, await readSubmissions(fx, topUp.training, 1n)))
+    const a = judged(await settleRound(fx, topUp.training, proposer, 1n))
     // U2: 500 of 800 pass (V2 counts 300, not 1,300), accepted with 6250; V2 deviates and is slashed.
     expect(a.updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[true, 10000], [true, 6250]])
     expect(a.validators.map((v) => [v.deviationBps, v.reward, v.slashed])).toEqual([[0, 300n * E, false], [5000, 0n, true]])
@@ -237,7 +236,7 @@ describe('TrainingRounds: validator weights', () => {
     await submitUpdate(fx, unstake.training, trainers[1]!, 1n, digestOf('w d'))
     await scoreRound(fx, unstake.training, 1n, plans)
     await writeContract(fx.ledger, validators[0]!, { ...fx.stakeManager, functionName: 'requestUnstake', args: [unstake.taskId, VALIDATOR, 400n * E] })
-    const settled = await settleRound(fx, unstake.training, proposer, 1n, await readSubmissions(fx, unstake.training, 1n))
+    const settled = await settleRound(fx, unstake.training, proposer, 1n)
     const b = judged(settled)
     expect(b.updates.map((u) => [u.accepted, u.consensusScore])).toEqual([[true, 10000], [false, 2500]])
     // V1 now deviates on U2 (5000 > 3000) and is slashed 20% of its 500 (active 100 + unbonding 400).
@@ -312,7 +311,7 @@ describe('TrainingRounds: automatic rejections and silent rounds', () => {
   test('a round with no submissions settles with nothing to do', async () => {
     const { training } = await setUp(trainingConfig())
     await scoreRound(fx, training, 1n, [])
-    const receipt = await settleRound(fx, training, proposer, 1n, [])
+    const receipt = await settleRound(fx, training, proposer, 1n)
     expect(judged(receipt).settled).toEqual({ round: 1n, accepted: 0n, rejected: 0n, paid: 0n })
   })
 
@@ -331,7 +330,7 @@ describe('TrainingRounds: automatic rejections and silent rounds', () => {
 })
 
 describe('TrainingRounds: a whole training', () => {
-  test('two rounds, a posted model per round, then finish returns every remaining token to the proposer', async () => {
+  test('two rounds, a posted model per round, then finish returns every remaining token to the proposer (nobody was slashed)', async () => {
     const config = trainingConfig({ rounds: 2 })
     const { taskId, training } = await setUp(config)
     // V1 (500) and V3 (200) split 300 DEAI 5 : 7ths and 2 : 7ths, leaving 1 wei a round.
@@ -354,7 +353,8 @@ describe('TrainingRounds: a whole training', () => {
     const held = await balanceOf(fx, training.address)
     expect(held).toBe(2n)
     const receipt = await writeContract(fx.ledger, aggregator, { ...training, functionName: 'finish', args: [] })
-    expect(trainingEvents(receipt).find((e) => e.eventName === 'TrainingFinished')?.args).toEqual({ refund: held })
+    // Nobody was slashed: nothing goes to the treasury.
+    expect(trainingEvents(receipt).find((e) => e.eventName === 'TrainingFinished')?.args).toEqual({ refund: held, toTreasury: 0n })
     expect(await balanceOf(fx, proposer.address)).toBe(proposerBefore + held)
     expect(await balanceOf(fx, training.address)).toBe(0n)
     const b = await books(training)

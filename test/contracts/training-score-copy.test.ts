@@ -10,7 +10,6 @@ import {
   createTraining,
   digestOf,
   openTask,
-  readSubmissions,
   revealScores,
   saltOf,
   scoreCommitment,
@@ -39,8 +38,8 @@ async function reverted(p: Promise<unknown>): Promise<string | undefined> {
 
 /**
  * Commit–reveal makes copying another validator's scores impossible: while commitments are
- * open nothing but hashes is public, a commitment binds its validator's owner address, and after
- * the reveals are public the commit phase is over.
+ * open nothing but hashes is public, a commitment binds its validator's owner address (and the
+ * training and the round's opening), and after the reveals are public the commit phase is over.
  */
 describe('a validator cannot copy revealed scores', () => {
   let fx: ProtocolFixture
@@ -69,7 +68,7 @@ describe('a validator cannot copy revealed scores', () => {
   test('copying the commitment hash does not let the copier reveal the scores it stands for', async () => {
     await commitScores(fx, training, honest, 1n, honest.address, honestScores)
     // All the copier can see during the commit phase is the honest validator's hash.
-    const honestHash = scoreCommitment(1n, honest.address, honestScores, saltOf(1n, honest.address))
+    const honestHash = scoreCommitment(training.address, 1n, 1, honest.address, honestScores, saltOf(1n, honest.address))
     await writeContract(fx.ledger, copycat, { ...training, functionName: 'commitScores', args: [1n, honestHash] })
     await toReveal(fx, training, 1n)
     const receipt = await revealScores(fx, training, honest, 1n, honest.address, honestScores)
@@ -81,7 +80,7 @@ describe('a validator cannot copy revealed scores', () => {
   })
 
   test('committing after the reveals are public is too late', async () => {
-    const copy = writeContract(fx.ledger, late, { ...training, functionName: 'commitScores', args: [1n, scoreCommitment(1n, late.address, honestScores, saltOf(1n, late.address))] })
+    const copy = writeContract(fx.ledger, late, { ...training, functionName: 'commitScores', args: [1n, scoreCommitment(training.address, 1n, 1, late.address, honestScores, saltOf(1n, late.address))] })
     expect(await reverted(copy)).toBe('CommitClosed')
   })
 

@@ -4,10 +4,13 @@ import { settleTrainingRound } from '../../src/mechanisms/consensus/training/set
 import type { TrainingRoundOutcome } from '../../src/mechanisms/consensus/training/settle-round.js'
 import { EMPTY_YUMA_BOND_STATE } from '../../src/mechanisms/consensus/training/yuma-round.js'
 import type { YumaBondState } from '../../src/mechanisms/consensus/training/yuma-round.js'
+import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { balanceOf } from '../helpers/balances.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import {
+  CODEC,
   CONSENSUS,
+  commitUpdate,
   createTraining,
   createTrainingCast,
   digestOf,
@@ -15,14 +18,19 @@ import {
   postModel,
   readSubmissions,
   reasonOf,
+  revealPendingUpdates,
+  revealUpdate,
   roundInfo,
   scoreRound,
   settleRound,
   stakeAs,
   stakeEvents,
   submitUpdate,
+  toUpdateReveal,
   trainingConfig,
   trainingEvents,
+  updateCommitment,
+  updateSaltOf,
 } from '../helpers/training-flow.js'
 import type { Training, TrainingConfig, ValidatorPlan } from '../helpers/training-flow.js'
 
@@ -56,12 +64,13 @@ function yumaConfig(overrides: Partial<TrainingConfig> = {}): TrainingConfig {
   return trainingConfig({ consensus: CONSENSUS.yuma, ...overrides })
 }
 
+/** Everyone staked (validators 500/300/200/100) before the training starts. */
 async function setUp(config: TrainingConfig): Promise<Training> {
   const taskId = await openTask(fx, proposer, verifiers, { label: `yuma ${tasks++}` })
-  const { training } = await createTraining(fx, proposer, taskId, config)
   for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
   for (const [i, v] of validators.entries()) await stakeAs(fx, v, taskId, 'validator', VALIDATOR_STAKES[i]!)
   await stakeAs(fx, aggregator, taskId, 'aggregator', 100n * E)
+  const { training } = await createTraining(fx, proposer, taskId, config)
   return training
 }
 
@@ -78,8 +87,9 @@ function bondsOf(training: Training, validator: Address): Promise<readonly numbe
 }
 
 /**
- * Plays a round: the given trainers submit, the plans score, the round settles. Checks every
- * UpdateJudged and ValidatorJudged and the stored bonds against the restatement; returns it.
+ * Plays a round: the given trainers commit and reveal (the silent ones only commit), the plans
+ * score, the round settles. Checks every UpdateJudged and ValidatorJudged and the stored bonds
+ * against the restatement; returns it.
  */
 async function playRound(
   training: Training,
@@ -88,8 +98,14 @@ async function playRound(
   submitters: readonly number[],
   plans: readonly ValidatorPlan[],
   state: YumaBondState,
+  silent: readonly number[] = [],
 ): Promise<{ receipt: TransactionReceipt; expected: TrainingRoundOutcome }> {
-  for (const i of submitters) await submitUpdate(fx, training, trainers[i]!, round, digestOf(`${training.address} ${round} ${i}`))
+  for (const i of submitters) {
+    const digest = digestOf(`${training.address} ${round} ${i}`)
+    // A silent trainer commits and never reveals.
+    if (silent.includes(i)) await commitUpdate(fx, training, trainers[i]!, round, digest)
+    else await submitUpdate(fx, training, trainers[i]!, round, digest)
+  }
   await scoreRound(fx, training, round, plans)
   const submissions = await readSubmissions(fx, training, round)
   const expected = settleTrainingRound({
@@ -100,15 +116,17 @@ async function playRound(
     trainerShareBps: config.trainerShareBps,
     emission: config.emissionPerRound,
     modelDigest: (await roundInfo(fx, training, round)).modelDigest,
-    submissions,
-    // Nobody changes stake during these rounds: the stake weight is the staked amount.
+    submissions: submissions.map((u) => ({ trainer: u.trainer, digest: u.revealed ? u.digest : undefined })),
+    // Nobody changes stake during these rounds: the stake weight is the staked amount. The
+    // validator set (by slot) is the committers in commit order: nobody is evicted.
     validators: plans.map((p) => ({
       owner: p.key.address,
       stake: VALIDATOR_STAKES[validators.indexOf(p.key)]!,
       ...(p.reveal === false ? {} : { scores: p.scores }),
     })),
   }, { yuma: state })
-  const receipt = await settleRound(fx, training, proposer, round, submissions)
+  expect(await fx.ledger.client.readContract({ ...training, functionName: 'committers', args: [round] })).toEqual(plans.map((p) => p.key.address))
+  const receipt = await settleRound(fx, training, proposer, round)
   const { updates, validators: vj } = judged(receipt)
   expect(updates.map((u) => [u.trainer, u.accepted, u.consensusScore, u.reward])).toEqual(
     expected.updates.map((u, j) => [submissions[j]!.trainer, u.accepted, u.consensusScore, u.reward]),
@@ -213,5 +231,52 @@ describe('TrainingRounds: Yuma bonds across rounds', () => {
     ], state)
     expect(await bondsOf(training, validators[1]!.address)).toEqual(v2Before)
     expect(judged(played.receipt).validators[1]).toMatchObject({ revealed: false, slashed: true })
+  })
+})
+
+describe('TrainingRounds: Yuma trainer uids', () => {
+  test('an update committed and never revealed takes no uid, and its trainer is slashed without a vote', async () => {
+    const config = yumaConfig({ rounds: 1 })
+    const training = await setUp(config)
+    const { receipt, expected } = await playRound(training, config, 1n, [0, 1, 2], [
+      { key: validators[0]!, scores: [8000, 8000, 8000] },
+      { key: validators[1]!, scores: [8000, 7000, 8000] },
+    ], EMPTY_YUMA_BOND_STATE, [1])
+    // T1 and T3 revealed (uids 0 and 1); T2 did not.
+    expect(expected.yuma.trainers).toEqual([trainers[0]!.address, trainers[2]!.address])
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'trainerUid', args: [trainers[1]!.address] })).toEqual([false, 0n])
+    expect(expected.updates.map((u) => [u.fate, u.accepted, u.slashed])).toEqual([['judged', true, false], ['not-revealed', false, true], ['judged', true, false]])
+    const slashed = stakeEvents(fx, receipt).flatMap((e) => (e.eventName === 'Slashed' ? [[e.args.owner, e.args.amount, e.args.reason]] : []))
+    expect(slashed).toEqual([[trainers[1]!.address, 10n * E, reasonOf('TRAINING_UPDATE_NOT_REVEALED')]])
+  })
+
+  test('a new trainer whose commitment was accepted is not slashed for a reveal refused for want of a uid', async () => {
+    const config = yumaConfig({ rounds: 2, maxUpdates: 2 })
+    const training = await setUp(config)
+    const plans = [{ key: validators[0]!, scores: [8000, 8000] }, { key: validators[1]!, scores: [8000, 8000] }]
+    const first = await playRound(training, config, 1n, [0, 1], plans, EMPTY_YUMA_BOND_STATE)
+    expect(first.expected.yuma.trainers).toHaveLength(2) // every uid is taken
+    await postModel(fx, training, aggregator, 1n, digestOf('yuma model 1'))
+    // Round 2: T1 comes back; T3, new, commits while no uid is left.
+    await submitUpdate(fx, training, trainers[0]!, 2n, digestOf('again'))
+    const { attempt } = await roundInfo(fx, training, 2n)
+    const newcomer = trainers[2]!
+    const digest = digestOf('newcomer')
+    const commitment = updateCommitment(training.address, 2n, attempt, newcomer.address, digest, CODEC.raw, 100, updateSaltOf(2n, newcomer.address))
+    const committed = await commitUpdate(fx, training, newcomer, 2n, commitment).then(() => true, (e: unknown) => revertName(e))
+    // Refusing the commitment itself would be fine too.
+    if (committed !== true) {
+      expect(committed).toBe('TrainerUidsExhausted')
+      return
+    }
+    await toUpdateReveal(fx, training, 2n)
+    await revealPendingUpdates(fx, training, 2n)
+    const revealed = await revealUpdate(fx, training, newcomer, 2n, digest).then(() => 'revealed', (e: unknown) => revertName(e))
+    expect(['revealed', 'TrainerUidsExhausted']).toContain(revealed)
+    await scoreRound(fx, training, 2n, plans)
+    const receipt = await settleRound(fx, training, proposer, 2n)
+    const named = (reason: string) => (reason === reasonOf('TRAINING_UPDATE_NOT_REVEALED') ? 'TRAINING_UPDATE_NOT_REVEALED' : reason)
+    const slashed = stakeEvents(fx, receipt).flatMap((e) => (e.eventName === 'Slashed' && e.args.owner === newcomer.address ? [named(e.args.reason)] : []))
+    expect(slashed, 'the newcomer\'s slashes').toEqual([])
   })
 })

@@ -15,7 +15,6 @@ import {
   digestOf,
   modelInfo,
   postModel,
-  readSubmissions,
   scoreRound,
   settleRound,
   stakeAs,
@@ -61,18 +60,19 @@ export type TrainingActors = {
 }
 
 /**
- * Creates the training of an open task, stakes every trainer (100 DEAI), validator (200 DEAI)
- * and the aggregator (100 DEAI) in it.
+ * Stakes every trainer (100 DEAI), validator (200 DEAI) and the aggregator (100 DEAI) in an open
+ * task, then creates its training: validators weigh their stake as of the block before a round
+ * opens, so they stake before round 1 does.
  */
 export async function startTraining(fx: ProtocolFixture, taskId: bigint, actors: TrainingActors, config: TrainingConfig = trainingConfig()): Promise<Training> {
-  const { training } = await createTraining(fx, actors.proposer, taskId, config, digestOf(`initial ${taskId}`))
   for (const t of actors.trainers) await stakeAs(fx, t, taskId, 'trainer', parseEther('100'))
   for (const v of actors.validators) await stakeAs(fx, v, taskId, 'validator', parseEther('200'))
   await stakeAs(fx, actors.aggregator, taskId, 'aggregator', parseEther('100'))
+  const { training } = await createTraining(fx, actors.proposer, taskId, config, digestOf(`initial ${taskId}`))
   return training
 }
 
-/** Plays one round to its end: submissions, scoring by every validator, settlement and the aggregator's model. */
+/** Plays one round to its end: update commitments and reveals, scoring by every validator, settlement and the aggregator's model. */
 export async function playRound(fx: ProtocolFixture, training: Training, actors: TrainingActors, round: bigint, plan: RoundPlan): Promise<Hex> {
   for (const u of plan.updates) await submitUpdate(fx, training, u.trainer, round, digestOf(u.label), 100)
   await plan.afterSubmissions?.()

@@ -121,7 +121,8 @@ export type TrainingCast = {
  * verifiers (staked), then the trainers, validators and aggregators asked for.
  */
 export async function createTrainingCast(counts: { trainers: number; validators: number; aggregators: number }): Promise<TrainingCast> {
-  const fx = await createProtocolFixture({ accounts: 16, params: { tasks: { committeeSize: 3 } } })
+  const accounts = Math.max(16, 5 + counts.trainers + counts.validators + counts.aggregators)
+  const fx = await createProtocolFixture({ accounts, params: { tasks: { committeeSize: 3 } } })
   let next = 2
   const take = (n: number) => Array.from({ length: n }, () => accountAt(fx, next++))
   const cast = { fx, proposer: accountAt(fx, 1), verifiers: take(3), trainers: take(counts.trainers), validators: take(counts.validators), aggregators: take(counts.aggregators) }
@@ -148,6 +149,11 @@ export async function stakeIn(fx: ProtocolFixture, owner: PrivateKeyAccount, tas
 /** Stakes in a task's pool for a role by name. */
 export function stakeAs(fx: ProtocolFixture, owner: PrivateKeyAccount, taskId: bigint, role: RoleName, amount: bigint): Promise<void> {
   return stakeIn(fx, owner, taskId, roleId(role), amount)
+}
+
+/** A position in a task's pool for a role: active and unbonding stake, its release time and its lock. */
+export function positionOf(fx: ProtocolFixture, taskId: bigint, role: RoleName, owner: Address) {
+  return fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'positionOf', args: [taskId, roleId(role), owner] })
 }
 
 /** The factory as the fixture's deployment has it, with an ABI that decodes every revert. */
@@ -180,8 +186,8 @@ export function modelInfo(fx: ProtocolFixture, training: Training, round: bigint
   return fx.ledger.client.readContract({ ...training, functionName: 'modelInfo', args: [round] })
 }
 
-/** An update committed by `submitUpdate` and not yet revealed. */
-type PendingUpdate = { key: PrivateKeyAccount; owner: Address; digest: Hex; codec: number; examples: number; salt: Hex }
+/** An update committed by `submitUpdate` (in the round's opening `attempt`) and not yet revealed. */
+type PendingUpdate = { key: PrivateKeyAccount; owner: Address; attempt: number; digest: Hex; codec: number; examples: number; salt: Hex }
 
 /** Commitments made through `submitUpdate`, per training and round, in commit order. */
 const pendingUpdates = new Map<string, PendingUpdate[]>()
@@ -202,12 +208,19 @@ export async function toScoring(fx: ProtocolFixture, training: Training, round: 
   await advancePast(fx, (await roundInfo(fx, training, round)).updateRevealDeadline)
 }
 
-/** Reveals the round's updates committed with `submitUpdate` and not yet revealed. */
+/**
+ * Reveals the round's updates committed with `submitUpdate` and not yet revealed. Commitments
+ * made in an earlier opening of the round (cancelled by a dispute) cannot be revealed and are
+ * dropped.
+ */
 export async function revealPendingUpdates(fx: ProtocolFixture, training: Training, round: bigint): Promise<void> {
   const key = pendingKey(training, round)
   const pending = pendingUpdates.get(key) ?? []
   pendingUpdates.delete(key)
-  for (const u of pending) await revealUpdate(fx, training, u.key, round, u.digest, u.examples, u.codec, u.salt)
+  const attempt = await attemptOf(fx, training, round)
+  for (const u of pending) {
+    if (u.attempt === attempt) await revealUpdate(fx, training, u.key, round, u.digest, u.examples, u.codec, u.salt)
+  }
 }
 
 /** Lets the scoring phase end (validators may reveal). */
@@ -264,10 +277,11 @@ async function ownerOf(fx: ProtocolFixture, training: Training, key: PrivateKeyA
 export async function submitUpdate(fx: ProtocolFixture, training: Training, key: PrivateKeyAccount, round: bigint, digest: Hex, examples = 100, codec: number = CODEC.raw): Promise<TransactionReceipt> {
   const owner = await ownerOf(fx, training, key, 'trainer')
   const salt = updateSaltOf(round, owner)
-  const commitment = updateCommitment(training.address, round, await attemptOf(fx, training, round), owner, digest, codec, examples, salt)
+  const attempt = await attemptOf(fx, training, round)
+  const commitment = updateCommitment(training.address, round, attempt, owner, digest, codec, examples, salt)
   const receipt = await commitUpdate(fx, training, key, round, commitment)
   const k = pendingKey(training, round)
-  pendingUpdates.set(k, [...(pendingUpdates.get(k) ?? []), { key, owner, digest, codec, examples, salt }])
+  pendingUpdates.set(k, [...(pendingUpdates.get(k) ?? []), { key, owner, attempt, digest, codec, examples, salt }])
   return receipt
 }
 
