@@ -48,8 +48,9 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
     uint256 public constant MAX_DELAY = 365 days;
-    /// @notice The longest a stage may lock a position ahead (its longest judgement horizon).
-    uint256 public constant MAX_LOCK = 4 * MAX_DELAY;
+    /// @notice The longest a stage may lock a position ahead: a training round's five phases of
+    /// at most a year each, and more.
+    uint256 public constant MAX_LOCK = 10 * MAX_DELAY;
 
     /// @dev Active stake and the two times share a slot, so locking a staked position rewrites
     /// a slot rather than filling a new one.
@@ -85,6 +86,16 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     uint256 public totalUnclaimed;
 
     mapping(bytes32 role => uint256) public minStake;
+
+    /// @notice Per-block checkpoints of stake (`stakeAt`, `poolStakeAt`) are kept for the roles with this flag.
+    uint8 public constant CHECKPOINTS = 1;
+    /// @notice A sortition tree (`drawByStake`) is kept for the roles with this flag.
+    uint8 public constant SORTITION = 2;
+    /// @notice What is kept per role beyond balances (CHECKPOINTS, SORTITION): only roles whose
+    /// stake is weighed at a past block or drawn from pay for it on every stake change.
+    mapping(bytes32 role => uint8) public tracking;
+    /// @notice Whether anyone ever staked in a pool of this role (tracking is fixed from then on).
+    mapping(bytes32 role => bool) public roleUsed;
     mapping(address owner => uint256) public rewardsOf;
 
     mapping(uint256 taskId => mapping(bytes32 role => mapping(address owner => Position))) private _positions;
@@ -136,6 +147,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     event PositionMigrated(uint256 indexed taskId, bytes32 indexed role, address indexed from, address to, uint256 active, uint256 unbonding);
     event ParametersChanged(uint64 unbondingDelay, uint64 operatorDelay, uint64 rotationDelay);
     event MinStakeChanged(bytes32 indexed role, uint256 amount);
+    event TrackingEnabled(bytes32 indexed role, uint8 flags);
     event TaskStageChanged(uint256 indexed taskId, address indexed stage, bool authorised, address registrar);
 
     error ZeroAmount();
@@ -147,6 +159,9 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     error PositionLocked(uint64 lockedUntil);
     error NothingToClaim();
     error LengthMismatch();
+    error ShareTooLarge(uint16 bps);
+    error NotTracked(bytes32 role, uint8 needed);
+    error RoleInUse(bytes32 role);
     error OperatorTaken(address operator, address owner);
     error NoPendingOperatorChange();
     error NotPendingOperator(address key, address owner);
@@ -424,23 +439,35 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (!isTaskStage[taskId][msg.sender]) _checkRole(SLASHER_ROLE);
         if (beneficiary == address(0)) revert ZeroAddress();
         if (amount == 0) revert ZeroAmount();
-        // A rotated owner's stake may have moved to its new key: the judgement follows it there.
-        while (_positions[taskId][role][owner].active == 0 && _positions[taskId][role][owner].unbonding == 0) {
-            address next = rotatedTo[owner];
-            if (next == address(0)) break;
-            owner = next;
-        }
-        Position storage p = _positions[taskId][role][owner];
-        uint256 fromActive = amount < p.active ? amount : p.active;
-        uint256 rest = amount - fromActive;
-        uint256 fromUnbonding = rest < p.unbonding ? rest : p.unbonding;
-        taken = fromActive + fromUnbonding;
+        taken = _take(taskId, role, owner, amount, 0, beneficiary, reason, evidence);
         if (taken == 0) return 0;
-        p.unbonding -= fromUnbonding;
-        if (fromActive > 0) _setActive(taskId, role, owner, p, p.active - fromActive);
         totalStaked -= taken;
         token.safeTransfer(beneficiary, taken);
-        emit Slashed(taskId, role, owner, taken, beneficiary, reason, evidence, msg.sender);
+    }
+
+    /// @notice Slashes each of `owners` `bps` of its stake in the pool (active plus unbonding), one
+    /// reason and evidence each, and sends the total to `beneficiary` in one transfer: what a
+    /// settlement judging many participants at once calls.
+    /// @return total what was taken from them all.
+    function slashShares(
+        uint256 taskId,
+        bytes32 role,
+        address[] calldata owners,
+        uint16 bps,
+        address beneficiary,
+        bytes32[] calldata reasons,
+        bytes32[] calldata evidence
+    ) external nonReentrant returns (uint256 total) {
+        if (!isTaskStage[taskId][msg.sender]) _checkRole(SLASHER_ROLE);
+        if (beneficiary == address(0)) revert ZeroAddress();
+        if (owners.length != reasons.length || owners.length != evidence.length) revert LengthMismatch();
+        if (bps > 10_000) revert ShareTooLarge(bps);
+        for (uint256 i = 0; i < owners.length; i++) {
+            total += _take(taskId, role, owners[i], 0, bps, beneficiary, reasons[i], evidence[i]);
+        }
+        if (total == 0) return 0;
+        totalStaked -= total;
+        token.safeTransfer(beneficiary, total);
     }
 
     /// @notice Keeps a position from being withdrawn (or migrated) before `until`: the stage
@@ -498,6 +525,14 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         _setDelays(unbondingDelay_, operatorDelay_, rotationDelay_);
     }
 
+    /// @notice Starts keeping checkpoints and/or a sortition tree for a role no one has staked in
+    /// yet (a history begun later would be wrong about the past).
+    function enableTracking(bytes32 role, uint8 flags) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (roleUsed[role]) revert RoleInUse(role);
+        tracking[role] |= flags;
+        emit TrackingEnabled(role, tracking[role]);
+    }
+
     function setMinStake(bytes32 role, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
         minStake[role] = amount;
         emit MinStakeChanged(role, amount);
@@ -523,33 +558,14 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
 
     /// @notice `owner`'s active stake in the pool at the end of block `blockNumber` (a past block).
     function stakeAt(uint256 taskId, bytes32 role, address owner, uint256 blockNumber) external view returns (uint256) {
+        _checkTracking(role, CHECKPOINTS);
         return _activeHistory[taskId][role][owner].upperLookupRecent(_pastBlock(blockNumber));
     }
 
     /// @notice The pool's active stake at the end of block `blockNumber` (a past block).
     function poolStakeAt(uint256 taskId, bytes32 role, uint256 blockNumber) external view returns (uint256) {
+        _checkTracking(role, CHECKPOINTS);
         return _poolHistory[taskId][role].upperLookupRecent(_pastBlock(blockNumber));
-    }
-
-    /// @notice Owners with active stake in a pool, in the order they first staked: up to `max` of
-    /// them from the pool's `from`-th owner ever, and where to go on from (the pool's owner count
-    /// once every owner was seen). For off-chain readers, page by page (a draw never needs it).
-    function stakers(uint256 taskId, bytes32 role, uint256 from, uint256 max)
-        external
-        view
-        returns (address[] memory list, uint256 next)
-    {
-        SortitionTree.Tree storage tree = _trees[taskId][role];
-        uint256 n = SortitionTree.leafCount(tree);
-        list = new address[](max < n ? max : n);
-        uint256 count;
-        for (next = from; next < n && count < max; next++) {
-            address owner = tree.keyAt[next];
-            if (_positions[taskId][role][owner].active != 0) list[count++] = owner;
-        }
-        assembly ("memory-safe") {
-            mstore(list, count)
-        }
     }
 
     /// @notice The key that works for `owner` in the pool now (the owner itself if none is set).
@@ -595,6 +611,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
 
     /// @notice The pool's active stake at the start of sortition epoch `epoch` (the current one).
     function drawableStake(uint256 taskId, bytes32 role, uint64 epoch) external view returns (uint256) {
+        _checkTracking(role, SORTITION);
         _checkEpoch(epoch);
         return SortitionTree.totalAt(_trees[taskId][role], epoch);
     }
@@ -609,11 +626,43 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         view
         returns (address[] memory chosen)
     {
+        _checkTracking(role, SORTITION);
         _checkEpoch(epoch);
         return SortitionTree.draw(_trees[taskId][role], seed, count, epoch, exclude, minimum);
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev Takes `amount` (or, if `bps` is set, that share of active plus unbonding) from the
+    /// position, active first, and books it; the caller moves the tokens. A rotated owner whose
+    /// stake moved to its new key is judged there.
+    function _take(
+        uint256 taskId,
+        bytes32 role,
+        address owner,
+        uint256 amount,
+        uint16 bps,
+        address beneficiary,
+        bytes32 reason,
+        bytes32 evidence
+    ) private returns (uint256 taken) {
+        while (_positions[taskId][role][owner].active == 0 && _positions[taskId][role][owner].unbonding == 0) {
+            address next = rotatedTo[owner];
+            if (next == address(0)) break;
+            owner = next;
+        }
+        Position storage p = _positions[taskId][role][owner];
+        uint256 active = p.active;
+        if (bps != 0) amount = ((active + p.unbonding) * bps) / 10_000;
+        uint256 fromActive = amount < active ? amount : active;
+        uint256 rest = amount - fromActive;
+        uint256 fromUnbonding = rest < p.unbonding ? rest : p.unbonding;
+        taken = fromActive + fromUnbonding;
+        if (taken == 0) return 0;
+        p.unbonding -= fromUnbonding;
+        if (fromActive > 0) _setActive(taskId, role, owner, p, active - fromActive);
+        emit Slashed(taskId, role, owner, taken, beneficiary, reason, evidence, msg.sender);
+    }
 
     function _stake(uint256 taskId, bytes32 role, address owner, address payer, uint256 amount) private {
         _checkOwner(owner);
@@ -626,6 +675,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         if (holder != address(0) && holder != owner && _holds(taskId, role, holder, owner)) {
             revert OperatorTaken(owner, holder);
         }
+        if (!roleUsed[role]) roleUsed[role] = true;
         totalStaked += amount;
         _setActive(taskId, role, owner, p, active);
         token.safeTransferFrom(payer, address(this), amount);
@@ -640,10 +690,13 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         p.active = SafeCast.toUint128(active);
         uint256 pool = poolActive[taskId][role] + active - before;
         poolActive[taskId][role] = pool;
-        uint48 key = SafeCast.toUint48(block.number);
-        _activeHistory[taskId][role][owner].push(key, SafeCast.toUint208(active));
-        _poolHistory[taskId][role].push(key, SafeCast.toUint208(pool));
-        SortitionTree.set(_trees[taskId][role], owner, active, currentEpoch());
+        uint8 flags = tracking[role];
+        if (flags & CHECKPOINTS != 0) {
+            uint48 key = SafeCast.toUint48(block.number);
+            _activeHistory[taskId][role][owner].push(key, SafeCast.toUint208(active));
+            _poolHistory[taskId][role].push(key, SafeCast.toUint208(pool));
+        }
+        if (flags & SORTITION != 0) SortitionTree.set(_trees[taskId][role], owner, active, currentEpoch());
     }
 
     function _rotate(address owner, address to) private {
@@ -667,6 +720,10 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
         Rotation storage r = rotationOf[owner];
         if (r.disputed) revert RotationDisputedFrozen(owner);
         if (r.to != address(0)) revert RotationPending(r.to, r.readyAt);
+    }
+
+    function _checkTracking(bytes32 role, uint8 needed) private view {
+        if (tracking[role] & needed != needed) revert NotTracked(role, needed);
     }
 
     function _checkEpoch(uint64 epoch) private view {

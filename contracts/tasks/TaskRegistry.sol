@@ -418,16 +418,27 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     /// against it. Slashed stake goes to the treasury.
     function _slashVoters(uint256 taskId, address[] storage members, uint16 slashBps, uint8 majority) private {
         if (slashBps == 0) return;
-        for (uint256 i = 0; i < members.length; i++) {
+        uint256 n = members.length;
+        address[] memory owners = new address[](n);
+        bytes32[] memory reasons = new bytes32[](n);
+        uint256 k;
+        for (uint256 i = 0; i < n; i++) {
             uint8 r = _votes[taskId][members[i]].revealed;
-            bytes32 reason;
-            if (r == 0) reason = REASON_NO_REVEAL;
-            else if (majority != 0 && r != majority) reason = REASON_MINORITY;
+            if (r == 0) reasons[k] = REASON_NO_REVEAL;
+            else if (majority != 0 && r != majority) reasons[k] = REASON_MINORITY;
             else continue;
-            StakeManager.Position memory pos = stakes.positionOf(0, VERIFIER, members[i]);
-            uint256 amount = ((pos.active + pos.unbonding) * slashBps) / 10_000;
-            if (amount > 0) stakes.slash(0, VERIFIER, members[i], amount, treasury, reason, bytes32(taskId));
+            owners[k++] = members[i];
         }
+        if (k == 0) return;
+        bytes32[] memory evidence = new bytes32[](k);
+        for (uint256 i = 0; i < k; i++) {
+            evidence[i] = bytes32(taskId);
+        }
+        assembly ("memory-safe") {
+            mstore(owners, k)
+            mstore(reasons, k)
+        }
+        stakes.slashShares(0, VERIFIER, owners, slashBps, treasury, reasons, evidence);
     }
 
     /// @dev Splits `pot` equally among the majority through StakeManager (claimable there);

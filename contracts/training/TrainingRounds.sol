@@ -459,8 +459,9 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
             || ((c.aggregation == Aggregation.Krum || c.aggregation == Aggregation.MultiKrum) && param > c.maxUpdates)
             || (c.aggregation == Aggregation.Bulyan && 4 * param + 3 > c.maxUpdates);
         if (badParam) revert InvalidConfig("aggregationParam");
-        // Every round's phases must fit before the task expires, so expiry never cuts a worked round.
-        uint256 roundTime = uint256(c.trainPeriod) + c.updateRevealPeriod + c.scorePeriod + c.revealPeriod;
+        // Every round's phases and its settlement must fit before the task expires, so expiry never
+        // cuts a worked round.
+        uint256 roundTime = uint256(c.trainPeriod) + c.updateRevealPeriod + c.scorePeriod + c.revealPeriod + c.settlePeriod;
         if (block.timestamp + roundTime * c.rounds > expiresAt) revert InvalidConfig("schedule");
     }
 
@@ -547,7 +548,12 @@ contract TrainingRounds is TrainingStorage, ITrainingRounds, Initializable {
     }
 
     function _finishable() private view returns (bool) {
-        if (block.timestamp > registry.getTask(_taskId).expiresAt) return true;
+        if (block.timestamp > registry.getTask(_taskId).expiresAt) {
+            // A round whose phases are over is still settled (and paid) within its settle period.
+            Round storage open = _rounds[_current];
+            return open.status != RoundStatus.Open || block.timestamp <= open.revealDeadline
+                || block.timestamp > open.revealDeadline + _config.settlePeriod;
+        }
         uint256 rounds = _config.rounds;
         if (_current != rounds || _rounds[rounds].status != RoundStatus.Settled) return false;
         Model storage m = _models[rounds];

@@ -273,7 +273,7 @@ contract TrainingSettlement is TrainingYuma {
         address[] memory owners = new address[](accepted);
         uint256[] memory amounts = new uint256[](accepted);
         uint256 k;
-        uint16 slashBps = _config.slashTrainerBps;
+        Slashes memory slashes = _slashes(n - accepted);
         for (uint256 j = 0; j < n; j++) {
             uint256 reward;
             if (s.accepted[j]) {
@@ -288,10 +288,11 @@ contract TrainingSettlement is TrainingYuma {
                 bytes32 reason = fate == FREE_RIDING
                     ? REASON_FREE_RIDING
                     : fate == COPIED ? REASON_COPIED : fate == NOT_REVEALED ? REASON_UPDATE_NOT_REVEALED : REASON_REJECTED;
-                _slashIn(s.taskId, TRAINER, s.trainers[j], slashBps, reason, keccak256(abi.encode(address(this), s.round, j)));
+                _add(slashes, s.trainers[j], reason, keccak256(abi.encode(address(this), s.round, j)));
             }
             emit ITrainingRounds.UpdateJudged(s.round, j, s.trainers[j], s.accepted[j], s.score[j], reward);
         }
+        _slashIn(s.taskId, TRAINER, _config.slashTrainerBps, slashes);
         _credit(owners, amounts, paid, REWARD_UPDATE);
     }
 
@@ -299,13 +300,15 @@ contract TrainingSettlement is TrainingYuma {
     /// and emits ValidatorJudged for every committer.
     function _payValidators(Settlement memory s, uint256 pot) private returns (uint256 paid) {
         uint256 m = s.validators.length;
-        uint16 bound = _config.deviationBoundBps;
         bool[] memory punished = new bool[](m);
+        Slashes memory slashes = _slashes(m);
         uint256 weightSum;
         uint256 payees;
         for (uint256 v = 0; v < m; v++) {
-            punished[v] = !s.revealed[v] || (s.consensus && s.deviation[v] > bound);
-            if (!punished[v] && s.weight[v] > 0) {
+            punished[v] = !s.revealed[v] || (s.consensus && s.deviation[v] > _config.deviationBoundBps);
+            if (punished[v]) {
+                _add(slashes, s.validators[v], s.revealed[v] ? REASON_DEVIATION : REASON_NO_REVEAL, _evidence(s.round, s.validators[v]));
+            } else if (s.weight[v] > 0) {
                 weightSum += s.weight[v];
                 payees++;
             }
@@ -313,28 +316,56 @@ contract TrainingSettlement is TrainingYuma {
         address[] memory owners = new address[](payees);
         uint256[] memory amounts = new uint256[](payees);
         uint256 k;
-        uint16 slashBps = _config.slashValidatorBps;
         for (uint256 v = 0; v < m; v++) {
-            address validator = s.validators[v];
             uint256 reward;
-            if (punished[v]) {
-                bytes32 reason = s.revealed[v] ? REASON_DEVIATION : REASON_NO_REVEAL;
-                _slashIn(s.taskId, VALIDATOR, validator, slashBps, reason, _evidence(s.round, validator));
-            } else if (s.weight[v] > 0) {
+            if (!punished[v] && s.weight[v] > 0) {
                 reward = (pot * s.weight[v]) / weightSum;
-                owners[k] = validator;
+                owners[k] = s.validators[v];
                 amounts[k] = reward;
                 k++;
                 paid += reward;
             }
-            emit ITrainingRounds.ValidatorJudged(s.round, validator, s.revealed[v], s.deviation[v], reward, punished[v]);
+            emit ITrainingRounds.ValidatorJudged(s.round, s.validators[v], s.revealed[v], s.deviation[v], reward, punished[v]);
         }
+        _slashIn(s.taskId, VALIDATOR, _config.slashValidatorBps, slashes);
         _credit(owners, amounts, paid, REWARD_VALIDATION);
     }
 
-    /// @dev Slashes to this training (it refills the pool) and books what came in.
-    function _slashIn(uint256 taskId_, bytes32 role, address owner, uint16 bps, bytes32 reason, bytes32 evidence) private {
-        _slashedIn += _slash(taskId_, role, owner, bps, address(this), reason, evidence);
+    /// @dev The participants one settlement slashes in one role, with a reason and evidence each.
+    struct Slashes {
+        address[] owners;
+        bytes32[] reasons;
+        bytes32[] evidence;
+        uint256 count;
+    }
+
+    function _slashes(uint256 capacity) private pure returns (Slashes memory list) {
+        list.owners = new address[](capacity);
+        list.reasons = new bytes32[](capacity);
+        list.evidence = new bytes32[](capacity);
+    }
+
+    function _add(Slashes memory list, address owner, bytes32 reason, bytes32 evidence) private pure {
+        uint256 k = list.count++;
+        list.owners[k] = owner;
+        list.reasons[k] = reason;
+        list.evidence[k] = evidence;
+    }
+
+    /// @dev Slashes them all to this training in one call (one token transfer), and books what
+    /// came in (it goes to the treasury when the training finishes).
+    function _slashIn(uint256 taskId_, bytes32 role, uint16 bps, Slashes memory list) private {
+        uint256 k = list.count;
+        if (k == 0 || bps == 0) return;
+        address[] memory owners = list.owners;
+        bytes32[] memory reasons = list.reasons;
+        bytes32[] memory evidence = list.evidence;
+        assembly ("memory-safe") {
+            mstore(owners, k)
+            mstore(reasons, k)
+            mstore(evidence, k)
+        }
+        _slashedIn += stakes.slashShares(taskId_, role, owners, bps, address(this), reasons, evidence);
     }
 
     function _credit(address[] memory owners, uint256[] memory amounts, uint256 sum, bytes32 reason) private {

@@ -175,7 +175,6 @@ abstract contract TrainingStorage {
     error CommitmentMismatch();
     error RoundNotOver(uint64 revealDeadline);
     error DisputeOpen(uint256 round);
-    error SubmissionsMismatch();
     error RoundNotSettled(uint256 round);
     error ModelAlreadyPosted(uint256 round);
     error NoModel(uint256 round);

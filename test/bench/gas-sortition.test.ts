@@ -28,15 +28,16 @@ describe('benchSortitionGas', () => {
     expect(extrapolated).toBeLessThan(250_000)
   })
 
-  test('a set on an existing key writes its leaf and the left children on its path, about 100,000 transaction gas at 100,000 keys', () => {
+  test('a set on an existing key writes its leaf and the left children on its path, at most about 125,000 transaction gas at 100,000 keys', () => {
     const [, small, large] = report.trees
     if (small === undefined || large === undefined) throw new Error('missing tree sizes')
     const perLevel = Number(large.setExisting.mean - small.setExisting.mean) / (large.depth - small.depth)
-    // Half the levels are left children on average: a cold read (2,100) and a write (2,900) each.
+    // The sampled keys sit at multiples of size / 8, left children on most levels: the worst
+    // case, a cold read (2,100) and a write (2,900) per level. Right children cost nothing.
     expect(perLevel).toBeGreaterThan(2_000)
-    expect(perLevel).toBeLessThan(4_000)
+    expect(perLevel).toBeLessThan(5_600)
     const extrapolated = Number(large.setExisting.max) + perLevel * (DEPTH_AT_100K - large.depth)
-    expect(extrapolated).toBeLessThan(110_000)
+    expect(extrapolated).toBeLessThan(127_000)
     // A new key adds its leaf, its two index entries and the nodes it is the first leaf under.
     expect(large.setNew.min).toBeGreaterThan(large.setExisting.max)
   })
@@ -45,7 +46,8 @@ describe('benchSortitionGas', () => {
     const [small, large] = report.protocol
     if (small === undefined || large === undefined) throw new Error('missing pool sizes')
     const perLevel = Number(large.drawCommittee.mean - small.drawCommittee.mean) / (depthOf(large.stakers) - depthOf(small.stakers))
-    expect(perLevel).toBeLessThan(5 * (COLD_SLOAD + 500))
+    // Five walks down, one cold read per level each, and their bookkeeping.
+    expect(perLevel).toBeLessThan(5 * (COLD_SLOAD + 900))
     const extrapolated = Number(large.drawCommittee.max) + perLevel * (DEPTH_AT_100K - depthOf(large.stakers))
     expect(extrapolated).toBeLessThan(500_000)
     // A stake change keeps both checkpoint histories and the tree: bounded, whatever the pool.

@@ -64,8 +64,9 @@ describe('measureSettlement', () => {
 
   test('the largest Yuma rounds (64 trainer uids x 16 validators, 16 x 64), every bond and credit written for the first time, settle well within a transaction', async () => {
     for (const [updates, validators] of [[64, 16], [16, 64]] as const) {
+      // Every uid is registered (holder, round, score) and every bond row dated in this settlement.
       const gas = await measureSettlement({ updates, validators, consensus: 'yuma', scores: 'credit-spread' })
-      expect(gas, `${updates} x ${validators}`).toBeLessThan(10_000_000n)
+      expect(gas, `${updates} x ${validators}`).toBeLessThan(13_000_000n)
     }
   })
 

@@ -16,8 +16,8 @@ import type { JsonRpcServer } from '../../src/ledger/server/serve-json-rpc.js'
 import { buildTaskSpec } from '../../src/tasks/build-task.js'
 import { stake } from '../../src/ledger/actions/stake.js'
 import { createTraining } from '../../src/ledger/actions/training/create-training.js'
-import { getSubmissions } from '../../src/ledger/actions/training/read-training.js'
-import { commitScores, revealScores, settleRound, submitUpdate } from '../../src/ledger/actions/training/write-training.js'
+import { commitScores, commitUpdate, revealScores, revealUpdate, settleRound } from '../../src/ledger/actions/training/write-training.js'
+import { trainingConfig } from '../../src/ledger/training-config.js'
 import { connectProtocol } from '../../src/ledger/protocol.js'
 import type { Deployment } from '../../src/ledger/deploy/deployment.js'
 import { decentralization } from '../../src/mechanisms/metrics/decentralization.js'
@@ -207,26 +207,29 @@ describe('deai CLI against a served chain', () => {
     const [t1, t2, t3, v1, v2, aggregator] = others
     const store = await createContentStore({ kind: 'memory' })
     const cid = (label: string) => store.putJson({ label })
-    const config = {
-      rounds: 1, trainPeriod: 60n, scorePeriod: 60n, revealPeriod: 60n, disputePeriod: 60n, emissionPerRound: parseEther('100'),
-      trainerShareBps: 7000, acceptFloorBps: 1000, acceptRelativeBps: 5000, deviationBoundBps: 5000, slashTrainerBps: 1000,
-      slashValidatorBps: 1000, slashAggregatorBps: 1000, maxUpdates: 8, consensus: 2, aggregation: 0, aggregationParam: 0,
-      minTrainerStake: 1n, minValidatorStake: 1n, minAggregatorStake: 1n,
-    }
-    const training = await createTraining(protocol, proposer!, taskId, config, await cid('initial'))
+    const config = trainingConfig({
+      rounds: 1, periods: { train: 60n, updateReveal: 60n, score: 60n, reveal: 60n, settle: 60n, dispute: 60n }, emissionPerRound: parseEther('100'),
+      acceptFloorBps: 1000, acceptRelativeBps: 5000, deviationBoundBps: 5000, slashValidatorBps: 1000, slashAggregatorBps: 1000,
+      maxUpdates: 8, consensus: 2, aggregation: 0, aggregationParam: 0, minTrainerStake: 1n, minValidatorStake: 1n, minAggregatorStake: 1n,
+    })
+    // Validators stake before the round opens: a round weighs the stake its validators had then.
     for (const t of [t1, t2, t3]) await stake(protocol, t!, { role: 'trainer', taskId, amount: parseEther('10') })
     await stake(protocol, v1!, { role: 'validator', taskId, amount: parseEther('300') })
     await stake(protocol, v2!, { role: 'validator', taskId, amount: parseEther('100') })
     await stake(protocol, aggregator!, { role: 'aggregator', taskId, amount: parseEther('50') })
-    for (const [i, t] of [t1, t2, t3].entries()) await submitUpdate(training, t!, 1n, await cid(`update ${i}`), 100)
+    const training = await createTraining(protocol, proposer!, taskId, config, await cid('initial'))
+    const updates = await Promise.all([t1, t2, t3].map(async (_, i) => ({ round: 1n, updateCid: await cid(`update ${i}`), examples: 100 })))
+    for (const [i, t] of [t1, t2, t3].entries()) await commitUpdate(training, t!, t!.address, updates[i]!)
     await store.close()
     await ledger.clock.advance(61)
+    for (const [i, t] of [t1, t2, t3].entries()) await revealUpdate(training, t!, updates[i]!)
+    await ledger.clock.advance(60)
     const scores = [9000, 6000, 3000]
     for (const v of [v1, v2]) await commitScores(training, v!, v!.address, 1n, scores)
     await ledger.clock.advance(60)
     for (const v of [v1, v2]) await revealScores(training, v!, 1n, scores)
     await ledger.clock.advance(60)
-    await settleRound(training, proposer!, 1n, await getSubmissions(training, 1n))
+    await settleRound(training, proposer!, 1n)
 
     const run = cli(dir)
     const result = await run('metrics', '--task', String(taskId), '--rpc', server.url, '--json')

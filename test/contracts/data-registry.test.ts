@@ -115,6 +115,7 @@ describe('DataRegistry: shards and grants', () => {
     const taskId = await openDataTask()
     const owner = providers[0]!
     await writeContract(fx.ledger, owner, { ...fx.stakeManager, functionName: 'setOperator', args: [taskId, DATA_PROVIDER, operator.address] })
+    await writeContract(fx.ledger, operator, { ...fx.stakeManager, functionName: 'acceptOperator', args: [taskId, DATA_PROVIDER, owner.address] })
     await fx.ledger.clock.advance(61n)
     const { shardId } = await registerShard(fx.protocol, operator, { taskId, shardCid: cidOf('by operator'), examples: 50 })
     expect((await listShards(fx.protocol, taskId))[Number(shardId)]?.provider).toBe(owner.address)

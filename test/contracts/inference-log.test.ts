@@ -116,6 +116,7 @@ describe('InferenceLog: requests and results', () => {
   test('a provider\'s operator key answers for it, and the owner is paid; a result without class has none', async () => {
     const [requester, provider] = [requesters[1]!, providers[1]!]
     await writeContract(fx.ledger, provider, { ...fx.stakeManager, functionName: 'setOperator', args: [taskId, roleId('inference-provider'), operator.address] })
+    await writeContract(fx.ledger, operator, { ...fx.stakeManager, functionName: 'acceptOperator', args: [taskId, roleId('inference-provider'), provider.address] })
     await fx.ledger.clock.advance(61n)
     const fee = parseEther('1')
     const before = await balanceOf(fx, provider.address)

@@ -17,7 +17,7 @@ import type { PendingSend } from '../helpers/stake-flow.js'
 
 const SEED = 4242
 const TASK = 5n
-const TRAINER = roleId('trainer')
+const TRAINER = roleId('validator') // a role whose stake is checkpointed
 const ROTATION_DELAY = 60n
 const REASON = keccak256(stringToBytes('CHECKPOINT_TEST'))
 const BLOCKS = 40

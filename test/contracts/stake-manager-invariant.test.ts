@@ -25,7 +25,7 @@ const OPERATIONS = 2400
 const UNBONDING = 24n * 3600n
 const OPERATOR_DELAY = 3600n
 const ROTATION_DELAY = 6n * 3600n
-const MAX_LOCK = 4n * 365n * 24n * 3600n
+const MAX_LOCK = 10n * 365n * 24n * 3600n
 const MIN_VERIFIER = parseEther('100')
 const OWNER_FUNDS = parseEther('20000')
 /** Deadlines closer than this to the next block are stepped over (see `stepOverDeadlines`). */

@@ -16,6 +16,7 @@ import { headBlock, minedAt, mineToNextEpoch } from '../helpers/stake-flow.js'
 
 const VERIFIER = roleId('verifier')
 const TRAINER = roleId('trainer')
+const VALIDATOR = roleId('validator')
 const MIN_VERIFIER = parseEther('100')
 const DAY = 24n * 3600n
 const UNBONDING = 7n * DAY
@@ -23,7 +24,7 @@ const OPERATOR_DELAY = DAY
 const ROTATION_DELAY = 3n * DAY
 const EPOCH_BLOCKS = 256n
 const MAX_DELAY = 365n * DAY
-const MAX_LOCK = 4n * MAX_DELAY
+const MAX_LOCK = 10n * MAX_DELAY
 const REASON = keccak256(stringToBytes('TEST'))
 const ACCOUNTS = 110
 
@@ -688,10 +689,10 @@ describe('StakeManager: rotations in a chain of keys', () => {
 describe('StakeManager: checkpoints and sortition snapshots', () => {
   test('stakeAt and poolStakeAt read mined blocks only', async () => {
     const owner = fresh()
-    const receipt = await stakeAs(owner, 0n, TRAINER, parseEther('3'))
-    const pool = await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'poolActive', args: [0n, TRAINER] })
-    const stakeAt = (block: bigint) => fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'stakeAt', args: [0n, TRAINER, owner.address, block] })
-    const poolStakeAt = (block: bigint) => fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'poolStakeAt', args: [0n, TRAINER, block] })
+    const receipt = await stakeAs(owner, 0n, VALIDATOR, parseEther('3'))
+    const pool = await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'poolActive', args: [0n, VALIDATOR] })
+    const stakeAt = (block: bigint) => fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'stakeAt', args: [0n, VALIDATOR, owner.address, block] })
+    const poolStakeAt = (block: bigint) => fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'poolStakeAt', args: [0n, VALIDATOR, block] })
     // A view runs in the head block: it and later blocks are not history yet.
     const head = await headBlock(fx)
     expect(head).toBe(receipt.blockNumber)
@@ -702,6 +703,12 @@ describe('StakeManager: checkpoints and sortition snapshots', () => {
     expect(await stakeAt(receipt.blockNumber - 1n)).toBe(0n)
     expect(await poolStakeAt(receipt.blockNumber)).toBe(pool)
     expect(await poolStakeAt(receipt.blockNumber - 1n)).toBe(pool - parseEther('3'))
+    // Trainers are neither weighed at past blocks nor drawn: their stake changes keep no history.
+    const trainerAt = fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'stakeAt', args: [0n, TRAINER, owner.address, receipt.blockNumber] })
+    expect(await log.expectRevert(trainerAt, 'NotTracked')).toEqual([TRAINER, 1])
+    const epoch = await fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'currentEpoch' })
+    const validatorDraw = fx.ledger.client.readContract({ ...fx.stakeManager, functionName: 'drawByStake', args: [0n, VALIDATOR, REASON, 1n, zeroAddress, 0n, epoch] })
+    expect(await log.expectRevert(validatorDraw, 'NotTracked')).toEqual([VALIDATOR, 2])
   })
 
   test('drawByStake and drawableStake answer only for the current epoch', async () => {
@@ -740,6 +747,25 @@ describe('StakeManager: protocol side', () => {
     await send(admin, 'slash', [0n, VERIFIER, owner.address, parseEther('1000'), beneficiary.address, REASON, REASON])
     expect(await position(0n, VERIFIER, owner.address)).toMatchObject({ active: 0n, unbonding: 0n })
     expect(await balanceOf(beneficiary.address)).toBe(before + parseEther('300'))
+  })
+
+  test('slashShares takes each owner\'s share of active plus unbonding stake, with its own reason, in one transfer', async () => {
+    const [a, b, empty, beneficiary] = [fresh(), fresh(), fresh(), fresh()]
+    await stakeAs(a, 0n, VERIFIER, parseEther('400'))
+    await stakeAs(b, 0n, VERIFIER, parseEther('200'))
+    await send(b, 'requestUnstake', [0n, VERIFIER, parseEther('100')])
+    const other = `0x${'22'.repeat(32)}` as Hex
+    const slashShares = (owners: Address[], bps: number, reasons: Hex[], evidence: Hex[]) => send(admin, 'slashShares', [0n, VERIFIER, owners, bps, beneficiary.address, reasons, evidence])
+    expect(await log.expectRevert(slashShares([a.address], 10_001, [REASON], [REASON]), 'ShareTooLarge')).toEqual([10_001])
+    await log.expectRevert(slashShares([a.address, b.address], 1000, [REASON], [REASON, REASON]), 'LengthMismatch')
+    await log.expectRevert(send(admin, 'slashShares', [0n, VERIFIER, [a.address], 1000, zeroAddress, [REASON], [REASON]]), 'ZeroAddress')
+    const before = await balanceOf(beneficiary.address)
+    const receipt = await slashShares([a.address, empty.address, b.address], 1000, [REASON, REASON, other], [REASON, REASON, other])
+    // 10% of 400 active; nothing from an empty position; 10% of 100 active + 100 unbonding.
+    const slashed = parseEventLogs({ abi: fx.stakeManager.abi, eventName: 'Slashed', logs: receipt.logs }).map((e) => [e.args.owner, e.args.amount, e.args.reason])
+    expect(slashed).toEqual([[a.address, parseEther('40'), REASON], [b.address, parseEther('20'), other]])
+    expect(await balanceOf(beneficiary.address)).toBe(before + parseEther('60'))
+    expect(await position(0n, VERIFIER, b.address)).toMatchObject({ active: parseEther('80'), unbonding: parseEther('100') })
   })
 
   test('creditRewards checks lengths, owners and amounts, and pulls the sum from the rewarder', async () => {
@@ -855,6 +881,8 @@ describe('StakeManager: hostile tokens and oversized amounts', () => {
     const sm = { address: manager, abi: stakeManagerTestAbi }
     const owner = fresh()
     const huge = 2n ** 210n
+    // Verifiers are drawn (a sortition tree) and weighed at past blocks (checkpoints), as deployed.
+    await writeContract(fx.ledger, admin, { ...sm, functionName: 'enableTracking', args: [VERIFIER, 3] })
     await writeContract(fx.ledger, admin, { ...token, functionName: 'mint', args: [owner.address, huge] })
     await writeContract(fx.ledger, owner, { ...token, functionName: 'approve', args: [manager, huge] })
 
@@ -868,11 +896,13 @@ describe('StakeManager: hostile tokens and oversized amounts', () => {
     // The reverted transaction left the hook armed.
     await writeContract(fx.ledger, admin, { ...token, functionName: 'setHook', args: [zeroAddress, '0x'] })
 
-    // The tree keeps 96-bit stakes and the checkpoints 208-bit ones; bigger positions are refused.
+    // The tree keeps 96-bit stakes and a position 128-bit ones; bigger positions are refused.
     const treeLimit = 2n ** 96n - 1n
     await writeContract(fx.ledger, owner, { ...sm, functionName: 'stake', args: [0n, VERIFIER, treeLimit] })
-    expect(await log.expectRevert(writeContract(fx.ledger, owner, { ...sm, functionName: 'stake', args: [0n, VERIFIER, 1n] }), 'ValueTooLarge')).toEqual([treeLimit + 1n])
-    expect(await log.expectRevert(writeContract(fx.ledger, owner, { ...sm, functionName: 'stake', args: [0n, TRAINER, 2n ** 208n] }), 'SafeCastOverflowedUintDowncast')).toEqual([208, 2n ** 208n])
+    expect(await log.expectRevert(writeContract(fx.ledger, owner, { ...sm, functionName: 'stake', args: [0n, VERIFIER, 1n] }), 'SortitionValueTooLarge')).toEqual([treeLimit + 1n])
+    expect(await log.expectRevert(writeContract(fx.ledger, owner, { ...sm, functionName: 'stake', args: [0n, TRAINER, 2n ** 128n] }), 'SafeCastOverflowedUintDowncast')).toEqual([128, 2n ** 128n])
+    // Tracking is fixed once a role has stake: a history begun later would be wrong about the past.
+    expect(await log.expectRevert(writeContract(fx.ledger, admin, { ...sm, functionName: 'enableTracking', args: [VERIFIER, 1] }), 'RoleInUse')).toEqual([VERIFIER])
   })
 })
 
@@ -910,12 +940,16 @@ test('checklist: every error StakeManager declares is raised by a test', () => {
       ExpectedPause: 'pause blocks new stake and new operators only; exits, slashing and everything else still work',
       SafeERC20FailedOperation: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
       ReentrancyGuardReentrantCall: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
-      ValueTooLarge: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
+      SortitionValueTooLarge: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
+      RoleInUse: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
+      NotTracked: 'stakeAt and poolStakeAt read mined blocks only',
+      ShareTooLarge: 'slashShares takes each owner\'s share of active plus unbonding stake, with its own reason, in one transfer',
       SafeCastOverflowedUintDowncast: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
     },
     unreachable: {
       CheckpointUnorderedInsertion: 'checkpoints are keyed by block.number, which never decreases',
-      HistoryLost: 'draws are answered for the current epoch only, and the tree is written at the current epoch, never a later one',
+      SortitionEpochTooOld: 'draws are answered for the current epoch only, and the tree is written at the current epoch, never a later one',
+      SortitionZeroKey: 'a stake names its owner by msg.sender or, for stakeFor, refuses the zero address first',
     },
   })
 })

@@ -201,9 +201,8 @@ describe('TaskRegistry: drawn members\' stake is locked until the vote can be fi
 
 describe('TaskRegistry: defects found while testing the draw', () => {
   test('every parameter set setParams accepts lets a committee be drawn (here: periods whose member lock exceeds MAX_LOCK)', async () => {
-    // Fails on the current contracts: members are locked until revealDeadline + revealPeriod, and
-    // StakeManager refuses locks beyond MAX_LOCK (4 years); setParams bounds neither period, so
-    // under such periods every draw reverts and each proposer's bond ends with abandon.
+    // Members are locked until revealDeadline + revealPeriod; StakeManager refuses locks beyond
+    // MAX_LOCK. setParams bounds each period to a year, so every draw it allows can lock.
     const year = 365n * 24n * 3600n
     const rules = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'params' })
     const long = { ...rules, commitPeriod: 2n * year, revealPeriod: year + 1n }
@@ -225,9 +224,9 @@ describe('TaskRegistry: defects found while testing the draw', () => {
   })
 
   test('every member drawn still holds, locked, the stake it was drawn for (here: a position migrated to a new key after the epoch began)', async () => {
-    // Fails on the current contracts: the draw reads the epoch snapshot, but migratePosition may move a
-    // rotated owner's stake away after the epoch began. The owner is still drawn, its key still
-    // votes, the lock lands on an empty position and any slash takes nothing.
+    // The draw reads the epoch snapshot, so a rotated owner whose stake moved to its new key after
+    // the epoch began can still be drawn: the seat, the lock and any slash follow the rotation to
+    // the position that now holds the stake, and only the new key may vote for the seat.
     const local = await createProtocolFixture({ devAdmin: true,
       accounts: 8,
       params: { epochBlocks: EPOCH_BLOCKS, rotationDelay: 30n, tasks: { committeeSize: 3, drawDelayBlocks: DRAW_DELAY, drawWindowBlocks: DRAW_WINDOW } },
@@ -248,11 +247,21 @@ describe('TaskRegistry: defects found while testing the draw', () => {
       await mineToSeed(local, taskId)
       await writeContract(local.ledger, localProposer, { ...local.taskRegistry, functionName: 'drawCommittee', args: [taskId, secret] })
       const committee: readonly Address[] = await local.ledger.client.readContract({ ...local.taskRegistry, functionName: 'getCommittee', args: [taskId] })
+      expect(migrated).toBe('ok')
+      const task = await local.ledger.client.readContract({ ...local.taskRegistry, functionName: 'getTask', args: [taskId] })
+      const rules = await local.ledger.client.readContract({ ...local.taskRegistry, functionName: 'params' })
       for (const member of committee) {
         const drawnFor = await local.ledger.client.readContract({ ...local.stakeManager, functionName: 'stakeAt', args: [0n, VERIFIER, member, seedBlock - 1n] })
-        const held = await local.ledger.client.readContract({ ...local.stakeManager, functionName: 'positionOf', args: [0n, VERIFIER, member] })
-        expect(held.active + held.unbonding, `member ${member} (migration: ${String(migrated)})`).toBeGreaterThanOrEqual(drawnFor)
+        const holder = await local.ledger.client.readContract({ ...local.stakeManager, functionName: 'currentOwner', args: [member] })
+        const held = await local.ledger.client.readContract({ ...local.stakeManager, functionName: 'positionOf', args: [0n, VERIFIER, holder] })
+        expect(held.active + held.unbonding, `member ${member} (held by ${holder})`).toBeGreaterThanOrEqual(drawnFor)
+        expect(held.lockedUntil).toBe(task.revealDeadline + rules.revealPeriod)
       }
+      // Three verifiers, a committee of three: the rotated owner holds a seat. Its old key is
+      // presumed lost: only the new key votes for the seat.
+      expect(committee).toContain(rotating.address)
+      await log.expectRevert(writeContract(local.ledger, rotating, { ...local.taskRegistry, functionName: 'commitVote', args: [taskId, bytes32Of('old key')] }), 'NotCommitteeMember')
+      await writeContract(local.ledger, newKey, { ...local.taskRegistry, functionName: 'commitVote', args: [taskId, bytes32Of('new key')] })
     } finally {
       await local.ledger.close()
     }

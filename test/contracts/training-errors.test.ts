@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { zeroAddress, zeroHash } from 'viem'
-import type { Hex, PrivateKeyAccount } from 'viem'
+import type { Address, Hex, PrivateKeyAccount } from 'viem'
 import { trainingFactoryAbi, trainingFactoryBytecode } from '../../src/ledger/contracts/generated/TrainingFactory.js'
 import { trainingRoundsAbi, trainingRoundsBytecode } from '../../src/ledger/contracts/generated/TrainingRounds.js'
 import { trainingSettlementAbi, trainingSettlementBytecode } from '../../src/ledger/contracts/generated/TrainingSettlement.js'
@@ -42,6 +42,7 @@ import {
   toSettlement,
   toUpdateReveal,
   trainingConfig,
+  trainingEvents,
   trainingTestAbi,
   updateCommitment,
   updateSaltOf,
@@ -200,7 +201,7 @@ describe('createTraining', () => {
       [{ aggregation: AGGREGATION.krum, aggregationParam: 11 }, 'aggregationParam'],
       [{ aggregation: AGGREGATION.multiKrum, aggregationParam: 11 }, 'aggregationParam'],
       [{ aggregation: AGGREGATION.bulyan, aggregationParam: 2 }, 'aggregationParam'],
-      // The task expires in 30 days: two rounds of 15 days of training (plus 3 hours) do not fit.
+      // The task expires in 30 days: two rounds of 15 days of training (plus 4 hours) do not fit.
       [{ trainPeriod: 15n * day }, 'schedule'],
     ]
     for (const [overrides, field] of cases) {
@@ -208,8 +209,8 @@ describe('createTraining', () => {
     }
     await log.expectRevert(create({}, zeroHash), 'ZeroDigest')
     // The edges themselves are fine: 256 x 16 scores, every period a year, on a task that lasts
-    // the two rounds (8 years); Yuma 64 x 16 cells on another.
-    const longTask = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}`, expiresAt: (await fx.ledger.clock.now()) + 8n * year + day })
+    // the two rounds (10 years); Yuma 64 x 16 cells on another.
+    const longTask = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}`, expiresAt: (await fx.ledger.clock.now()) + 10n * year + day })
     const { training } = await createTraining(fx, proposer, longTask, trainingConfig({
       trainPeriod: year, updateRevealPeriod: year, scorePeriod: year, revealPeriod: year, settlePeriod: year, disputePeriod: year,
       maxUpdates: 256, maxValidators: 16, trainerShareBps: 10_000, aggregation: AGGREGATION.bulyan, aggregationParam: 63,
@@ -224,12 +225,12 @@ describe('createTraining', () => {
     const { expiresAt } = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'getTask', args: [taskId] })
     const factory = factoryOf(fx)
     // One round created in the next block (one second after the latest): its train + update
-    // reveal + score + reveal phases end one second after expiry, or a settle period before it.
+    // reveal + score + reveal phases and its settle period end one second after expiry.
     const next = (await fx.ledger.clock.now()) + 1n
     const settlePeriod = trainingConfig().settlePeriod
-    const tooLong = trainingConfig({ rounds: 1, trainPeriod: expiresAt - next - 3n * 3600n + 1n })
+    const tooLong = trainingConfig({ rounds: 1, trainPeriod: expiresAt - next - 3n * 3600n - settlePeriod + 1n })
     expect(await log.expectRevert(writeContract(fx.ledger, proposer, { ...factory, functionName: 'createTraining', args: [taskId, tooLong, digestOf('initial'), CODEC.raw] }), 'InvalidConfig')).toEqual(['schedule'])
-    const { training } = await createTraining(fx, proposer, taskId, { ...tooLong, trainPeriod: tooLong.trainPeriod - 1n - settlePeriod })
+    const { training } = await createTraining(fx, proposer, taskId, { ...tooLong, trainPeriod: tooLong.trainPeriod - 1n })
     expect((await roundInfo(fx, training, 1n)).revealDeadline + settlePeriod).toBe(expiresAt)
   })
 
@@ -399,29 +400,39 @@ describe('scores', () => {
     expect(await fx.ledger.client.readContract({ ...training, functionName: 'committers', args: [1n] })).toEqual([v2.address, v1.address])
   })
 
-  test('Yuma: a training gives at most maxUpdates trainer uids, at the first reveal of each trainer', async () => {
+  test('Yuma: judged trainers take uids at settlement, and a newcomer takes the uid of a holder not judged in its round', async () => {
     const { training } = await setUp(trainingConfig({ consensus: CONSENSUS.yuma, maxUpdates: 2, rounds: 2 }))
     const read = <T>(functionName: string, args: readonly unknown[] = []) =>
       fx.ledger.client.readContract({ ...training, functionName, args } as never) as Promise<T>
-    // Round 1: T1 and T2 take the two uids when they reveal, in reveal order.
-    await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('yuma a'))
-    await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('yuma b'))
-    expect(await read<bigint>('yumaUids')).toBe(0n)
-    await toScoring(fx, training, 1n)
-    expect(await read<bigint>('yumaUids')).toBe(2n)
-    expect(await read<[boolean, bigint]>('trainerUid', [trainers[1]!.address])).toEqual([true, 1n])
-    expect(await read<[boolean, bigint]>('trainerUid', [trainers[2]!.address])).toEqual([false, 0n])
-    await toSettlement(fx, training, 1n)
-    await settleRound(fx, training, proposer, 1n)
+    const [t1, t2, t3] = trainers as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
+    const play = async (round: bigint, keys: readonly PrivateKeyAccount[]) => {
+      for (const [i, k] of keys.entries()) await submitUpdate(fx, training, k, round, digestOf(`yuma ${round} ${i}`))
+      await toScoring(fx, training, round)
+      expect(await read<bigint>('yumaUids'), 'no uid before the round is judged').toBe(round === 1n ? 0n : 2n)
+      for (const v of validators.slice(0, 3)) await commitScores(fx, training, v, round, v.address, keys.map(() => 9000))
+      await toReveal(fx, training, round)
+      for (const v of validators.slice(0, 3)) await revealScores(fx, training, v, round, v.address, keys.map(() => 9000))
+      await toSettlement(fx, training, round)
+      const receipt = await settleRound(fx, training, proposer, round)
+      return trainingEvents(receipt).flatMap((e) => (e.eventName === 'TrainerUidAssigned' ? [e.args] : []))
+    }
+    // Round 1: T1 and T2 take the two slots when the round is judged, in commitment order.
+    expect(await play(1n, [t1, t2])).toEqual([
+      { round: 1n, uid: 0n, trainer: t1.address, replaced: zeroAddress },
+      { round: 1n, uid: 1n, trainer: t2.address, replaced: zeroAddress },
+    ])
+    expect(await read<[boolean, bigint]>('trainerUid', [t2.address])).toEqual([true, 1n])
     await postModel(fx, training, aggregators[0]!, 1n, digestOf('yuma model 1'))
-    // Round 2: a known trainer reveals again; a new one finds no uid left when it reveals.
-    await submitUpdate(fx, training, trainers[1]!, 2n, digestOf('yuma again'))
-    const attempt = await attemptOf(training, 2n)
-    await commitUpdate(fx, training, trainers[2]!, 2n, updateCommitment(training.address, 2n, attempt, trainers[2]!.address, digestOf('yuma new'), CODEC.raw, 100, updateSaltOf(2n, trainers[2]!.address)))
-    await toUpdateReveal(fx, training, 2n)
-    await revealPendingUpdates(fx, training, 2n)
-    expect(await log.expectRevert(revealUpdate(fx, training, trainers[2]!, 2n, digestOf('yuma new')), 'TrainerUidsExhausted')).toEqual([2n])
+    // Round 2: T2 again and a newcomer, T3. Every slot is held; T2's is busy (judged this round),
+    // so T3 takes T1's (immune, but the only one left), and T1 loses it.
+    expect(await play(2n, [t2, t3])).toEqual([{ round: 2n, uid: 0n, trainer: t3.address, replaced: t1.address }])
     expect(await read<bigint>('yumaUids')).toBe(2n)
+    expect(await read<[boolean, bigint]>('trainerUid', [t1.address])).toEqual([false, 0n])
+    expect(await read<[boolean, bigint]>('trainerUid', [t3.address])).toEqual([true, 0n])
+    const [holder, registered, score] = await read<[Address, bigint, number]>('uidInfo', [0n])
+    expect([holder, registered]).toEqual([t3.address, 2n])
+    expect(score).toBeGreaterThan(0)
+    expect(await read<[Address, bigint, number]>('uidInfo', [2n])).toEqual([zeroAddress, 0n, 0])
   })
 
   test('revealScores needs the reveal window, a commitment, one score per update in range and the committed values', async () => {
@@ -565,7 +576,7 @@ test('checklist: every error TrainingRounds declares is raised by a test', () =>
       UpdateRevealClosed: revealUpdate,
       NoUpdateCommitment: revealUpdate,
       UpdateAlreadyRevealed: revealUpdate,
-      TrainerUidsExhausted: 'Yuma: a training gives at most maxUpdates trainer uids, at the first reveal of each trainer',
+
       NothingToScore: commitScores,
       CommitNotOpen: commitScores,
       CommitClosed: commitScores,
@@ -597,7 +608,7 @@ test('checklist: every error TrainingRounds declares is raised by a test', () =>
     unreachable: {
       NotInitializing: 'raised only by onlyInitializing functions, and TrainingRounds has none',
       SafeERC20FailedOperation: 'clones move only the protocol token (DEAI), which reverts on failure and never returns false',
-      SubmissionsMismatch: 'still declared in TrainingStorage, but nothing raises it since settle reads the submissions from storage instead of taking them as an argument',
+      TrainerUidsExhausted: 'a round judges at most maxUpdates trainers and a training has maxUpdates uid slots, so a newcomer always finds a uid whose holder is not judged in its round',
     },
   })
 })

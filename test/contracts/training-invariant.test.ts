@@ -36,7 +36,7 @@ import {
 import type { Submission, Training, TrainingConfig } from '../helpers/training-flow.js'
 import { settleTrainingRound } from '../../src/mechanisms/consensus/training/settle-round.js'
 import type { TrainingConsensusRule } from '../../src/mechanisms/consensus/training/settle-round.js'
-import { EMPTY_YUMA_BOND_STATE, assignTrainerUids } from '../../src/mechanisms/consensus/training/yuma-round.js'
+import { EMPTY_YUMA_BOND_STATE } from '../../src/mechanisms/consensus/training/yuma-round.js'
 import type { YumaBondState } from '../../src/mechanisms/consensus/training/yuma-round.js'
 
 /**
@@ -290,7 +290,6 @@ async function revealSome(run: Run, random: Prng, round: bigint, list: Entry[]):
     if (!u.reveals || hidden) continue
     await step(run, u.key, 'revealUpdate', [round, u.digest, 0, u.examples, u.salt])
     u.revealed = true
-    if (run.rule === 'yuma') run.yuma = assignTrainerUids(run.yuma, [u.trainer])
   }
 }
 
@@ -489,7 +488,7 @@ async function scoreAndSettle(run: Run, random: Prng, round: bigint, list: Entry
     modelDigest: (await roundInfo(fx, run.training, round)).modelDigest,
     submissions: list.map((u) => ({ trainer: u.trainer, digest: u.revealed ? u.digest : undefined })),
     validators: members.map((m, i) => ({ owner: m.owner, stake: min(m.weight, now[i]!), ...(m.reveal ? { scores: m.scores } : {}) })),
-  }, { yuma: run.yuma })
+  }, { yuma: run.yuma, round: Number(round), uidSlots: run.config.maxUpdates })
   if (run.rule === 'yuma') yumaPaths(run, list, members, expected)
   run.yuma = expected.yuma
 

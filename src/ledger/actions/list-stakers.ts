@@ -7,13 +7,12 @@ export type ListStakersParameters = {
   role: RoleName
   /** @default 0 (the protocol-wide pool) */
   taskId?: bigint
-  /** Owners read per call. @default 1000 */
-  pageSize?: number
 }
 
 /**
- * Every owner with active stake in a pool, in the order they first staked, read page by page so
- * that a pool of any size fits the node's call gas limit.
+ * Every owner with active stake in a pool, in the order they first staked: the owners the pool's
+ * Staked and PositionMigrated events name, kept if they still have active stake. Reads logs, so
+ * a pool of any size fits.
  *
  * @example
  * ```ts
@@ -22,14 +21,21 @@ export type ListStakersParameters = {
  * ```
  */
 export async function listStakers(protocol: Protocol, parameters: ListStakersParameters): Promise<Address[]> {
-  const args = [parameters.taskId ?? PROTOCOL_POOL, roleId(parameters.role)] as const
-  const pageSize = BigInt(parameters.pageSize ?? 1000)
-  const owners: Address[] = []
-  for (let from = 0n; ;) {
-    const [page, next] = await protocol.ledger.client.readContract({ ...protocol.stakeManager, functionName: 'stakers', args: [...args, from, pageSize] })
-    owners.push(...page)
-    // A short page means the pool's owners ran out.
-    if (page.length < Number(pageSize)) return owners
-    from = next
+  const client = protocol.ledger.client
+  const taskId = parameters.taskId ?? PROTOCOL_POOL
+  const role = roleId(parameters.role)
+  const common = { ...protocol.stakeManager, args: { taskId, role }, fromBlock: BigInt(protocol.deployment.blockNumber), strict: true } as const
+  const [staked, migrated] = await Promise.all([
+    client.getContractEvents({ ...common, eventName: 'Staked' }),
+    client.getContractEvents({ ...common, eventName: 'PositionMigrated' }),
+  ])
+  const seen = [...staked.map((e) => ({ at: e, owner: e.args.owner })), ...migrated.map((e) => ({ at: e, owner: e.args.to }))]
+    .sort((a, b) => Number(a.at.blockNumber - b.at.blockNumber) || a.at.logIndex - b.at.logIndex)
+  const owners = [...new Set(seen.map((s) => s.owner))]
+  const active: Address[] = []
+  // One call at a time: the embedded chain serves requests serially.
+  for (const owner of owners) {
+    if ((await client.readContract({ ...protocol.stakeManager, functionName: 'activeStake', args: [taskId, role, owner] })) > 0n) active.push(owner)
   }
+  return active
 }

@@ -21,6 +21,10 @@ import type { ProtocolParams, ProtocolParamsOverrides } from './protocol-params.
 import { DEPLOYMENT_VERSION } from './deployment.js'
 import type { Deployment } from './deployment.js'
 
+/** StakeManager's tracking flags (its CHECKPOINTS and SORTITION constants). */
+const STAKE_CHECKPOINTS = 1
+const STAKE_SORTITION = 2
+
 export type DeployProtocolInit = {
   /**
    * Pays for deployment and receives the DEAI supply. It wires the protocol's roles, hands every
@@ -198,6 +202,10 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
   await writeContract(ledger, deployer, { ...sm, functionName: 'grantRole', args: [slasher, taskRegistry.address] }, write)
   await writeContract(ledger, deployer, { ...sm, functionName: 'grantRole', args: [rewarder, taskRegistry.address] }, write)
   await writeContract(ledger, deployer, { ...sm, functionName: 'setMinStake', args: [roleId('verifier'), params.minVerifierStake] }, write)
+  // Verifiers are drawn for committees (a sortition tree) and, like validators, weighed at a past
+  // block (checkpoints); other roles pay for neither on each stake change.
+  await writeContract(ledger, deployer, { ...sm, functionName: 'enableTracking', args: [roleId('verifier'), STAKE_CHECKPOINTS | STAKE_SORTITION] }, write)
+  await writeContract(ledger, deployer, { ...sm, functionName: 'enableTracking', args: [roleId('validator'), STAKE_CHECKPOINTS] }, write)
   // The factory moves each task's training budget into its clone and authorises the clone for that task only.
   const registrar = await ledger.client.readContract({ ...sm, functionName: 'REGISTRAR_ROLE' })
   await writeContract(ledger, deployer, { ...sm, functionName: 'grantRole', args: [registrar, trainingFactory.address] }, write)

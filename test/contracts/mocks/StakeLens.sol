@@ -7,7 +7,7 @@ interface IStakeManagerReads {
     function rewardsOf(address owner) external view returns (uint256);
     function rotatedTo(address owner) external view returns (address);
     function poolActive(uint256 taskId, bytes32 role) external view returns (uint256);
-    function stakers(uint256 taskId, bytes32 role, uint256 from, uint256 max) external view returns (address[] memory, uint256);
+    function activeStake(uint256 taskId, bytes32 role, address owner) external view returns (uint256);
     function totalStaked() external view returns (uint256);
     function totalUnclaimed() external view returns (uint256);
 }
@@ -19,7 +19,7 @@ interface ITokenReads {
 /// @title StakeLens: reads a StakeManager's books in one call, for invariant tests only
 contract StakeLens {
     /// @notice Returns, flattened: balanceOf(manager), totalStaked, totalUnclaimed; then per pool
-    /// (tasks[i], roles[i]) poolActive and stakerCount; then per owner, per pool: active,
+    /// (tasks[i], roles[i]) poolActive and how many of the owners have active stake there; then per owner, per pool: active,
     /// unbonding, releaseAt, lockedUntil and operatorOf; then per account: rewardsOf, balanceOf
     /// and rotatedTo.
     function snapshot(
@@ -37,7 +37,7 @@ contract StakeLens {
         uint256 k = 3;
         for (uint256 p = 0; p < tasks.length; p++) {
             out[k++] = manager.poolActive(tasks[p], roles[p]);
-            out[k++] = _count(manager, tasks[p], roles[p]);
+            out[k++] = _count(manager, tasks[p], roles[p], owners);
         }
         for (uint256 o = 0; o < owners.length; o++) {
             for (uint256 p = 0; p < tasks.length; p++) {
@@ -65,8 +65,10 @@ contract StakeLens {
         return k + 5;
     }
 
-    function _count(IStakeManagerReads manager, uint256 taskId, bytes32 role) private view returns (uint256) {
-        (address[] memory list,) = manager.stakers(taskId, role, 0, type(uint256).max);
-        return list.length;
+    /// @dev How many of `owners` have active stake in the pool.
+    function _count(IStakeManagerReads manager, uint256 taskId, bytes32 role, address[] calldata owners) private view returns (uint256 n) {
+        for (uint256 o = 0; o < owners.length; o++) {
+            if (manager.activeStake(taskId, role, owners[o]) != 0) n++;
+        }
     }
 }

@@ -4,7 +4,7 @@ import { flockJudgement } from '../../../src/mechanisms/consensus/training/flock
 import { medianScoreJudgement } from '../../../src/mechanisms/consensus/training/median-score.js'
 import { settleTrainingRound } from '../../../src/mechanisms/consensus/training/settle-round.js'
 import { simulateTrainingRounds } from '../../../src/mechanisms/consensus/training/simulate-rounds.js'
-import { EMPTY_YUMA_BOND_STATE, assignTrainerUids, yumaJudgement } from '../../../src/mechanisms/consensus/training/yuma-round.js'
+import { EMPTY_YUMA_BOND_STATE, YUMA_IMMUNITY_ROUNDS, registerTrainerUids, yumaJudgement, yumaUidToPrune } from '../../../src/mechanisms/consensus/training/yuma-round.js'
 
 /** The training rules as pure functions (the contract's own tests hold the chain to them). */
 
@@ -78,10 +78,26 @@ describe('yuma', () => {
     expect(judgement.deviation[2]).toBe(7500) // 3 of 4 accepted
   })
 
-  test('uids are assigned once, in order', () => {
-    const state = assignTrainerUids(assignTrainerUids(EMPTY_YUMA_BOND_STATE, ['a', 'b']), ['b', 'c', 'a'])
+  test('uids are assigned once, in order, while there are free slots', () => {
+    const state = registerTrainerUids(registerTrainerUids(EMPTY_YUMA_BOND_STATE, ['a', 'b'], 1, 4), ['b', 'c', 'a'], 2, 4)
     expect(state.trainers).toEqual(['a', 'b', 'c'])
-    expect(assignTrainerUids(state, ['c'])).toBe(state)
+    expect(state.registeredRound).toEqual([1, 1, 2])
+    expect(registerTrainerUids(state, ['c'], 3, 4)).toBe(state)
+  })
+
+  test('a newcomer takes the uid with the lowest score outside immunity, never one judged in the same round', () => {
+    const full = { ...registerTrainerUids(EMPTY_YUMA_BOND_STATE, ['a', 'b', 'c'], 1, 3), score: [500, 100, 300] }
+    // Round 1 + immunity: everyone is past it; b has the lowest score, but b is judged this round.
+    const round = 1 + YUMA_IMMUNITY_ROUNDS
+    expect(yumaUidToPrune(full, round, new Set([1]))).toBe(2)
+    const next = registerTrainerUids(full, ['b', 'd'], round, 3)
+    expect(next.trainers).toEqual(['a', 'b', 'd'])
+    expect(next.registeredRound).toEqual([1, 1, round])
+    expect(next.score).toEqual([500, 100, 0])
+    // Ties in score go to the earlier registration, then the lower uid; immune holders only when no one else is left.
+    const tied = { ...next, score: [0, 0, 0] }
+    expect(yumaUidToPrune(tied, round, new Set())).toBe(0)
+    expect(yumaUidToPrune(tied, round, new Set([0, 1]))).toBe(2)
   })
 })
 
