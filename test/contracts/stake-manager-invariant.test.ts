@@ -477,23 +477,29 @@ describe('StakeManager money invariant', () => {
           break
         }
         case 'slash': {
-          const size = pos.active + pos.unbonding
+          // An empty position of a rotated owner is slashed at the key its stake moved to.
+          let target = owner.address
+          while (position(model, target, poolIndex).active + position(model, target, poolIndex).unbonding === 0n && model.rotatedTo.has(target)) {
+            target = model.rotatedTo.get(target)!
+          }
+          const slashed = position(model, target, poolIndex)
+          const size = slashed.active + slashed.unbonding
           // Mostly a slice of the position, sometimes more than all of it, sometimes nothing.
           const roll = random.nextFloat()
           const amount = roll < 0.05 ? 0n
             : roll < 0.15 ? size + random.nextBigInt(parseEther('10')) + 1n
               : random.nextBigInt(size / 4n + parseEther('1')) + 1n
           const to = random.nextFloat() < 0.03 ? zeroAddress : beneficiary.address
-          const fromActive = amount < pos.active ? amount : pos.active
+          const fromActive = amount < slashed.active ? amount : slashed.active
           const rest = amount - fromActive
-          const fromUnbonding = rest < pos.unbonding ? rest : pos.unbonding
+          const fromUnbonding = rest < slashed.unbonding ? rest : slashed.unbonding
           const expected = to === zeroAddress ? 'ZeroAddress' : amount === 0n ? 'ZeroAmount' : 'ok'
           await run(op, expected, () => send(slasher, 'slash', [pool.taskId, pool.role, owner.address, amount, to, REASON, REASON]), () => {
-            pos.active -= fromActive
-            pos.unbonding -= fromUnbonding
+            slashed.active -= fromActive
+            slashed.unbonding -= fromUnbonding
             model.totalStaked -= fromActive + fromUnbonding
             credit(model, beneficiary.address, fromActive + fromUnbonding)
-            slashedThisStep.set(key(owner.address, poolIndex), fromActive + fromUnbonding)
+            slashedThisStep.set(key(target, poolIndex), fromActive + fromUnbonding)
           })
           break
         }
@@ -507,8 +513,9 @@ describe('StakeManager money invariant', () => {
             : to.includes(zeroAddress) ? 'ZeroAddress' : sum === 0n ? 'ZeroAmount' : 'ok'
           await run(op, expected, () => send(rewarder, 'creditRewards', [to, amounts, REASON]), () => {
             for (const [i, a] of to.entries()) {
-              // Rewards of a rotated owner go to the key it rotated to (one step, as the contract does).
-              const payee = model.rotatedTo.get(a) ?? a
+              // Rewards of a rotated owner go to the end of its rotation chain.
+              let payee = a
+              while (model.rotatedTo.has(payee)) payee = model.rotatedTo.get(payee)!
               model.rewards.set(payee, (model.rewards.get(payee) ?? 0n) + amounts[i]!)
             }
             model.totalUnclaimed += sum
@@ -664,7 +671,11 @@ describe('StakeManager money invariant', () => {
           const expected = byStage && pool.taskId !== STAGE_TASK ? 'AccessControlUnauthorizedAccount'
             : until > t + MAX_LOCK ? 'LockTooLong' : 'ok'
           await run(op, expected, () => send(byStage ? stage : slasher, 'lock', [pool.taskId, pool.role, owner.address, until]), () => {
-            if (until > pos.lockedUntil) pos.lockedUntil = until
+            // Every key on the owner's rotation chain: its stake may have moved along it.
+            for (let k: Address | undefined = owner.address; k !== undefined; k = model.rotatedTo.get(k)) {
+              const held = position(model, k, poolIndex)
+              if (until > held.lockedUntil) held.lockedUntil = until
+            }
           })
           break
         }

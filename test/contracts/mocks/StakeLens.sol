@@ -2,7 +2,14 @@
 pragma solidity ^0.8.24;
 
 interface IStakeManagerReads {
-    function positionOf(uint256 taskId, bytes32 role, address owner) external view returns (uint128, uint64, uint64, uint256);
+    struct Position {
+        uint128 active;
+        uint64 releaseAt;
+        uint64 lockedUntil;
+        uint256 unbonding;
+    }
+
+    function positionOf(uint256 taskId, bytes32 role, address owner) external view returns (Position memory);
     function operatorOf(uint256 taskId, bytes32 role, address owner) external view returns (address);
     function rewardsOf(address owner) external view returns (uint256);
     function rotatedTo(address owner) external view returns (address);
@@ -34,16 +41,37 @@ contract StakeLens {
         out[0] = token.balanceOf(address(manager));
         out[1] = manager.totalStaked();
         out[2] = manager.totalUnclaimed();
-        uint256 k = 3;
+        uint256 k = _pools(out, 3, manager, tasks, roles, owners);
+        for (uint256 o = 0; o < owners.length; o++) {
+            k = _positions(out, k, manager, tasks, roles, owners[o]);
+        }
+        _accounts(out, k, manager, token, accounts);
+    }
+
+    function _pools(uint256[] memory out, uint256 k, IStakeManagerReads manager, uint256[] calldata tasks, bytes32[] calldata roles, address[] calldata owners)
+        private
+        view
+        returns (uint256)
+    {
         for (uint256 p = 0; p < tasks.length; p++) {
             out[k++] = manager.poolActive(tasks[p], roles[p]);
             out[k++] = _count(manager, tasks[p], roles[p], owners);
         }
-        for (uint256 o = 0; o < owners.length; o++) {
-            for (uint256 p = 0; p < tasks.length; p++) {
-                k = _position(out, k, manager, tasks[p], roles[p], owners[o]);
-            }
+        return k;
+    }
+
+    function _positions(uint256[] memory out, uint256 k, IStakeManagerReads manager, uint256[] calldata tasks, bytes32[] calldata roles, address owner)
+        private
+        view
+        returns (uint256)
+    {
+        for (uint256 p = 0; p < tasks.length; p++) {
+            k = _position(out, k, manager, tasks[p], roles[p], owner);
         }
+        return k;
+    }
+
+    function _accounts(uint256[] memory out, uint256 k, IStakeManagerReads manager, ITokenReads token, address[] calldata accounts) private view {
         for (uint256 a = 0; a < accounts.length; a++) {
             out[k++] = manager.rewardsOf(accounts[a]);
             out[k++] = token.balanceOf(accounts[a]);
@@ -56,11 +84,11 @@ contract StakeLens {
         view
         returns (uint256)
     {
-        (uint128 active, uint64 releaseAt, uint64 lockedUntil, uint256 unbonding) = manager.positionOf(taskId, role, owner);
-        out[k] = active;
-        out[k + 1] = unbonding;
-        out[k + 2] = releaseAt;
-        out[k + 3] = lockedUntil;
+        IStakeManagerReads.Position memory p = manager.positionOf(taskId, role, owner);
+        out[k] = p.active;
+        out[k + 1] = p.unbonding;
+        out[k + 2] = p.releaseAt;
+        out[k + 3] = p.lockedUntil;
         out[k + 4] = uint256(uint160(manager.operatorOf(taskId, role, owner)));
         return k + 5;
     }
