@@ -1,7 +1,7 @@
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import type { Address } from 'viem'
-import { completeRotation, declineRotation, migratePosition, requestRotation } from '../../ledger/actions/rotate-owner.js'
+import { completeRotation, declineRotation, getRotation, migratePosition, requestRotation } from '../../ledger/actions/rotate-owner.js'
 import type { RoleName } from '../../ledger/contracts/roles.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import { openProtocol, openWithSigner, withChainOptions, withSignerOptions } from '../shared/connect.js'
@@ -13,18 +13,12 @@ import { parseAddress, parseRole, parseTaskId } from '../shared/parse.js'
 type Options = ChainOptions & SignerOptions & { json?: boolean }
 
 async function show(ctx: CliContext, protocol: Protocol, owner: Address, json: boolean | undefined): Promise<void> {
-  const client = protocol.ledger.client
-  const [[to, readyAt, disputed], rotatedTo] = await Promise.all([
-    client.readContract({ ...protocol.stakeManager, functionName: 'rotationOf', args: [owner] }),
-    client.readContract({ ...protocol.stakeManager, functionName: 'rotatedTo', args: [owner] }),
-  ])
-  const none = '0x0000000000000000000000000000000000000000'
-  const result = { owner, pendingTo: to === none ? null : to, readyAt: BigInt(readyAt), disputed, rotatedTo: rotatedTo === none ? null : rotatedTo }
+  const result = await getRotation(protocol, owner)
   printResult(ctx, json, result, () => {
     if (result.rotatedTo !== null) return `${owner} rotated to ${result.rotatedTo}; move each pool's position with deai rotation migrate ${owner} --role R --task ID`
     if (result.pendingTo === null) return `${owner} has no rotation pending`
-    if (disputed) return `${owner}: rotation DISPUTED (two new keys were asked for); claims and withdrawals are frozen until governance resolves it`
-    return `${owner}: rotation to ${result.pendingTo} pending; it can complete from ${new Date(Number(readyAt) * 1000).toISOString()} (until then this key can neither claim nor withdraw)`
+    if (result.disputed) return `${owner}: rotation DISPUTED (two new keys were asked for); claims and withdrawals are frozen until governance resolves it`
+    return `${owner}: rotation to ${result.pendingTo} pending; it can complete from ${new Date(Number(result.readyAt) * 1000).toISOString()} (until then this key can neither claim nor withdraw)`
   })
 }
 
