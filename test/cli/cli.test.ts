@@ -259,4 +259,32 @@ describe('deai CLI against a served chain', () => {
     expect(missing.code).toBe(1)
     expect(missing.err).toContain('UnknownTask')
   })
+
+  test('operator keys need the key\'s consent and the owner can cut them off; a rotation can be declined', async () => {
+    const run = cli(dir)
+    const rpc = ['--rpc', server.url]
+    const [deployer, , owner, , , , , , leaving] = ledger.accounts.map((a) => a.address)
+    const pool = ['--role', 'verifier', ...rpc]
+    const named = await run('operator', 'set', deployer!, '--dev-account', '2', ...pool)
+    expect(named.code, named.err).toBe(0)
+    expect(named.err).toContain(`must accept (deai operator accept ${owner}`)
+    const stranger = await run('operator', 'accept', owner!, '--dev-account', '3', ...pool)
+    expect(stranger.code).toBe(1)
+    expect(stranger.err).toContain('NotPendingOperator')
+    expect((await run('operator', 'accept', owner!, '--dev-account', '0', ...pool)).code).toBe(0)
+    await ledger.clock.advance(31) // the operator delay of the dev chain
+    const position = async () => JSON.parse((await run('stake', '--dev-account', '2', '--json', ...pool)).out) as { operator: string }
+    expect((await position()).operator).toBe(deployer)
+    const revoked = await run('operator', 'revoke', '--dev-account', '2', '--json', ...pool)
+    expect(JSON.parse(revoked.out)).toMatchObject({ operator: owner })
+
+    const requested = await run('rotation', 'request', deployer!, '--dev-account', '8', '--json', ...rpc)
+    expect(requested.code, requested.err).toBe(0)
+    expect(JSON.parse(requested.out)).toMatchObject({ owner: leaving, pendingTo: deployer, disputed: false, rotatedTo: null })
+    const early = await run('rotation', 'complete', leaving!, '--dev-account', '0', ...rpc)
+    expect(early.code).toBe(1)
+    expect(early.err).toContain('RotationNotReady')
+    expect((await run('rotation', 'decline', leaving!, '--dev-account', '0', ...rpc)).code).toBe(0)
+    expect((await run('rotation', 'show', leaving!, ...rpc)).out).toContain('has no rotation pending')
+  })
 })
