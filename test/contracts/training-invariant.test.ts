@@ -85,6 +85,7 @@ const PATHS = [
   'unbonding slashed', 'stake changed before settlement', 'dispute wrong', 'dispute right', 'lost dispute vote',
   'voter evicted', 'voter set full', 'vote weighs the snapshot', 'reopened', 'bonds', 'to the treasury',
   'yuma accepted', 'yuma rejected', 'yuma deviating', 'yuma absent trainer', 'yuma silent validator keeps bonds',
+  'yuma uid recycled',
 ] as const
 type Path = (typeof PATHS)[number]
 
@@ -226,7 +227,8 @@ function randomConfig(random: Prng, rule: TrainingConsensusRule, rounds: number)
     slashTrainerBps: random.nextInt(3001),
     slashValidatorBps: random.nextInt(3001),
     slashAggregatorBps: random.nextInt(5001),
-    maxUpdates: 6,
+    // Under Yuma often fewer uid slots than the six trainers: newcomers take recycled uids.
+    maxUpdates: rule === 'yuma' ? 4 : 6,
     // Smaller than the five validators, often: commits and dispute votes evict.
     maxValidators: random.pick([2, 3, 4, 16]),
     consensus: rule === 'flock' ? CONSENSUS.flock : rule === 'median-score' ? CONSENSUS.medianScore : CONSENSUS.yuma,
@@ -490,6 +492,7 @@ async function scoreAndSettle(run: Run, random: Prng, round: bigint, list: Entry
     validators: members.map((m, i) => ({ owner: m.owner, stake: min(m.weight, now[i]!), ...(m.reveal ? { scores: m.scores } : {}) })),
   }, { yuma: run.yuma, round: Number(round), uidSlots: run.config.maxUpdates })
   if (run.rule === 'yuma') yumaPaths(run, list, members, expected)
+  if (run.yuma.trainers.some((t, u) => expected.yuma.trainers[u] !== t)) run.paths.add('yuma uid recycled')
   run.yuma = expected.yuma
 
   const receipt = await step(run, random.pick([proposer, ...trainers]), 'settle', [round])
@@ -554,7 +557,14 @@ async function checkBonds(run: Run): Promise<void> {
   const read = (functionName: 'yumaUids' | 'trainerUid' | 'bondsOf', args: readonly unknown[]) =>
     fx.ledger.client.readContract({ ...run.training, functionName, args } as never) as Promise<unknown>
   expect(await read('yumaUids', [])).toBe(BigInt(run.yuma.trainers.length))
-  for (const [uid, trainer] of run.yuma.trainers.entries()) expect(await read('trainerUid', [trainer])).toEqual([true, BigInt(uid)])
+  for (const [uid, trainer] of run.yuma.trainers.entries()) {
+    expect(await read('trainerUid', [trainer])).toEqual([true, BigInt(uid)])
+    expect(await read('uidInfo', [BigInt(uid)]), `uid ${uid}`).toEqual([trainer, BigInt(run.yuma.registeredRound[uid]!), run.yuma.score[uid]])
+  }
+  // A trainer whose uid was recycled holds none.
+  for (const t of trainers) {
+    if (!run.yuma.trainers.includes(t.address)) expect(((await read('trainerUid', [t.address])) as [boolean, bigint])[0], `uid of ${t.address}`).toBe(false)
+  }
   for (const v of validators) {
     const predicted = run.yuma.bonds.get(v.address) ?? []
     const bonds = await read('bondsOf', [v.address])
