@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { Address, Hex, TransactionReceipt } from 'viem'
+import type { Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
@@ -11,6 +11,7 @@ import {
   createTraining,
   digestOf,
   openTask,
+  postModel,
   reasonOf,
   revealScores,
   revealUpdate,
@@ -40,6 +41,10 @@ import {
  *  - H-3: a front-runner that landed an author's update digest first was judged the original.
  *    Updates are now committed to first, and a commitment binds its trainer: a copied commitment
  *    can never be revealed, so the copier is slashed for not revealing and the author is paid.
+ *  - M-3: under Yuma the 64 trainer uids were never reused, so sybils that took them in round 1
+ *    locked every newcomer out for the rest of the training. Uids are now recycled as subtensor
+ *    does: a newcomer takes the uid with the lowest score among those whose holders are not
+ *    judged in the same round.
  */
 
 const E = 10n ** 18n
@@ -166,6 +171,51 @@ describe('H-3: a front-run update commitment is worthless to the copier', () => 
     const judged = trainingEvents(receipt).flatMap((e) => (e.eventName === 'UpdateJudged' ? [[e.args.index, e.args.trainer, e.args.accepted, e.args.reward]] : []))
     expect(judged).toEqual([[0n, copier.address, false, 0n], [1n, author.address, true, 700n * E]])
     expect(slashes(fx, receipt)).toEqual([[copier.address, 10n * E, reasonOf('TRAINING_UPDATE_NOT_REVEALED')]])
+    await fx.ledger.close()
+  })
+})
+
+describe('M-3: sybils holding every Yuma uid no longer lock newcomers out', () => {
+  test('63 sybils and an honest trainer take the 64 uids in round 1; in round 2 a newcomer takes a sybil\'s uid, is judged and paid', async () => {
+    const fx = await createProtocolFixture({ accounts: 75, params: { tasks: { committeeSize: 3 } } })
+    const proposer = accountAt(fx, 1)
+    const verifiers = [2, 3, 4].map((i) => accountAt(fx, i))
+    const [honest, validator, aggregator, newcomer] = [5, 6, 7, 8].map((i) => accountAt(fx, i)) as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
+    const sybils = Array.from({ length: 63 }, (_, i) => accountAt(fx, 9 + i))
+    await stakeVerifiers(fx, verifiers)
+    const taskId = await openTask(fx, proposer, verifiers)
+    for (const t of [honest, newcomer]) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
+    for (const t of sybils) await stakeAs(fx, t, taskId, 'trainer', 10n * E) // minTrainerStake
+    await stakeAs(fx, validator, taskId, 'validator', 1000n * E)
+    await stakeAs(fx, aggregator, taskId, 'aggregator', 100n * E)
+    const { training } = await createTraining(fx, proposer, taskId, trainingConfig({ consensus: CONSENSUS.yuma, rounds: 2, maxUpdates: 64, maxValidators: 16 }))
+
+    // Round 1: every uid is taken, the sybils' updates score 0.
+    await submitUpdate(fx, training, honest, 1n, digestOf('honest 1'))
+    for (const [i, t] of sybils.entries()) await submitUpdate(fx, training, t, 1n, digestOf(`sybil ${i}`))
+    await scoreRound(fx, training, 1n, [{ key: validator, scores: [9000, ...sybils.map(() => 0)] }])
+    await settleRound(fx, training, proposer, 1n)
+    const uidOf = (who: Address) => fx.ledger.client.readContract({ ...training, functionName: 'trainerUid', args: [who] })
+    expect(await fx.ledger.client.readContract({ ...training, functionName: 'yumaUids' })).toBe(64n)
+    await postModel(fx, training, aggregator, 1n, digestOf('model 1'))
+
+    // Round 2: the newcomer commits and reveals with the honest trainer; the sybils sit it out.
+    await submitUpdate(fx, training, honest, 2n, digestOf('honest 2'))
+    await submitUpdate(fx, training, newcomer, 2n, digestOf('newcomer 2'))
+    await scoreRound(fx, training, 2n, [{ key: validator, scores: [9000, 9000] }])
+    const receipt = await settleRound(fx, training, proposer, 2n)
+    // Every sybil scored 0 and registered in round 1: the lowest uid among them goes.
+    const assigned = trainingEvents(receipt).flatMap((e) => (e.eventName === 'TrainerUidAssigned' ? [e.args] : []))
+    expect(assigned).toEqual([{ round: 2n, uid: 1n, trainer: newcomer.address, replaced: sybils[0]!.address }])
+    expect(await uidOf(newcomer.address)).toEqual([true, 1n])
+    expect(await uidOf(sybils[0]!.address)).toEqual([false, 0n])
+    expect(await uidOf(honest.address)).toEqual([true, 0n])
+    const judged = trainingEvents(receipt).flatMap((e) => (e.eventName === 'UpdateJudged' ? [[e.args.trainer, e.args.accepted]] : []))
+    expect(judged).toEqual([[honest.address, true], [newcomer.address, true]])
+    const paid = new Map(credits(fx, receipt))
+    expect(paid.get(newcomer.address) ?? 0n).toBeGreaterThan(0n)
+    // The sybils earned nothing for holding the uids, and each lost a tenth of its stake in round 1.
+    expect(sybils.some((t) => paid.has(t.address))).toBe(false)
     await fx.ledger.close()
   })
 })

@@ -554,7 +554,7 @@ function yumaPaths(run: Run, list: readonly Entry[], members: readonly Seat[], e
 
 /** The clone's trainer uids and stored bonds are what the restatement predicts. */
 async function checkBonds(run: Run): Promise<void> {
-  const read = (functionName: 'yumaUids' | 'trainerUid' | 'bondsOf', args: readonly unknown[]) =>
+  const read = (functionName: 'yumaUids' | 'trainerUid' | 'uidInfo' | 'bondsOf', args: readonly unknown[]) =>
     fx.ledger.client.readContract({ ...run.training, functionName, args } as never) as Promise<unknown>
   expect(await read('yumaUids', [])).toBe(BigInt(run.yuma.trainers.length))
   for (const [uid, trainer] of run.yuma.trainers.entries()) {

@@ -4,11 +4,9 @@ import { settleTrainingRound } from '../../src/mechanisms/consensus/training/set
 import type { TrainingRoundOutcome } from '../../src/mechanisms/consensus/training/settle-round.js'
 import { EMPTY_YUMA_BOND_STATE } from '../../src/mechanisms/consensus/training/yuma-round.js'
 import type { YumaBondState } from '../../src/mechanisms/consensus/training/yuma-round.js'
-import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { balanceOf } from '../helpers/balances.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import {
-  CODEC,
   CONSENSUS,
   commitUpdate,
   createTraining,
@@ -19,7 +17,6 @@ import {
   readSubmissions,
   reasonOf,
   revealPendingUpdates,
-  revealUpdate,
   roundInfo,
   scoreRound,
   settleRound,
@@ -29,8 +26,6 @@ import {
   toUpdateReveal,
   trainingConfig,
   trainingEvents,
-  updateCommitment,
-  updateSaltOf,
 } from '../helpers/training-flow.js'
 import type { Training, TrainingConfig, ValidatorPlan } from '../helpers/training-flow.js'
 
@@ -250,33 +245,27 @@ describe('TrainingRounds: Yuma trainer uids', () => {
     expect(slashed).toEqual([[trainers[1]!.address, 10n * E, reasonOf('TRAINING_UPDATE_NOT_REVEALED')]])
   })
 
-  test('a new trainer whose commitment was accepted is not slashed for a reveal refused for want of a uid', async () => {
+  test('with every uid held, a newcomer takes the uid of a trainer absent from the round, is judged and not slashed', async () => {
     const config = yumaConfig({ rounds: 2, maxUpdates: 2 })
     const training = await setUp(config)
     const plans = [{ key: validators[0]!, scores: [8000, 8000] }, { key: validators[1]!, scores: [8000, 8000] }]
     const first = await playRound(training, config, 1n, [0, 1], plans, EMPTY_YUMA_BOND_STATE)
     expect(first.expected.yuma.trainers).toHaveLength(2) // every uid is taken
     await postModel(fx, training, aggregator, 1n, digestOf('yuma model 1'))
-    // Round 2: T1 comes back; T3, new, commits while no uid is left.
-    await submitUpdate(fx, training, trainers[0]!, 2n, digestOf('again'))
-    const { attempt } = await roundInfo(fx, training, 2n)
+    // Round 2: T1 comes back; T3, new, commits while no uid is free, and T2 sits it out.
     const newcomer = trainers[2]!
-    const digest = digestOf('newcomer')
-    const commitment = updateCommitment(training.address, 2n, attempt, newcomer.address, digest, CODEC.raw, 100, updateSaltOf(2n, newcomer.address))
-    const committed = await commitUpdate(fx, training, newcomer, 2n, commitment).then(() => true, (e: unknown) => revertName(e))
-    // Refusing the commitment itself would be fine too.
-    if (committed !== true) {
-      expect(committed).toBe('TrainerUidsExhausted')
-      return
-    }
+    await submitUpdate(fx, training, trainers[0]!, 2n, digestOf('again'))
+    await submitUpdate(fx, training, newcomer, 2n, digestOf('newcomer'))
     await toUpdateReveal(fx, training, 2n)
     await revealPendingUpdates(fx, training, 2n)
-    const revealed = await revealUpdate(fx, training, newcomer, 2n, digest).then(() => 'revealed', (e: unknown) => revertName(e))
-    expect(['revealed', 'TrainerUidsExhausted']).toContain(revealed)
     await scoreRound(fx, training, 2n, plans)
     const receipt = await settleRound(fx, training, proposer, 2n)
-    const named = (reason: string) => (reason === reasonOf('TRAINING_UPDATE_NOT_REVEALED') ? 'TRAINING_UPDATE_NOT_REVEALED' : reason)
-    const slashed = stakeEvents(fx, receipt).flatMap((e) => (e.eventName === 'Slashed' && e.args.owner === newcomer.address ? [named(e.args.reason)] : []))
-    expect(slashed, 'the newcomer\'s slashes').toEqual([])
+    // T1 is judged in this round, so its uid is not taken; T2's is (both are still immune).
+    const assigned = trainingEvents(receipt).flatMap((e) => (e.eventName === 'TrainerUidAssigned' ? [e.args] : []))
+    expect(assigned).toEqual([{ round: 2n, uid: 1n, trainer: newcomer.address, replaced: trainers[1]!.address }])
+    const judged = trainingEvents(receipt).flatMap((e) => (e.eventName === 'UpdateJudged' ? [[e.args.trainer, e.args.accepted]] : []))
+    expect(judged).toEqual([[trainers[0]!.address, true], [newcomer.address, true]])
+    const slashed = stakeEvents(fx, receipt).flatMap((e) => (e.eventName === 'Slashed' ? [e.args.owner] : []))
+    expect(slashed).toEqual([])
   })
 })
