@@ -162,6 +162,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     error ShareTooLarge(uint16 bps);
     error NotTracked(bytes32 role, uint8 needed);
     error RoleInUse(bytes32 role);
+    error UnknownTracking(uint8 flags);
     error OperatorTaken(address operator, address owner);
     error NoPendingOperatorChange();
     error NotPendingOperator(address key, address owner);
@@ -528,6 +529,7 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     /// @notice Starts keeping checkpoints and/or a sortition tree for a role no one has staked in
     /// yet (a history begun later would be wrong about the past).
     function enableTracking(bytes32 role, uint8 flags) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (flags == 0 || flags & ~(CHECKPOINTS | SORTITION) != 0) revert UnknownTracking(flags);
         if (roleUsed[role]) revert RoleInUse(role);
         tracking[role] |= flags;
         emit TrackingEnabled(role, tracking[role]);

@@ -882,6 +882,9 @@ describe('StakeManager: hostile tokens and oversized amounts', () => {
     const owner = fresh()
     const huge = 2n ** 210n
     // Verifiers are drawn (a sortition tree) and weighed at past blocks (checkpoints), as deployed.
+    for (const flags of [0, 4, 255]) {
+      expect(await log.expectRevert(writeContract(fx.ledger, admin, { ...sm, functionName: 'enableTracking', args: [VERIFIER, flags] }), 'UnknownTracking')).toEqual([flags])
+    }
     await writeContract(fx.ledger, admin, { ...sm, functionName: 'enableTracking', args: [VERIFIER, 3] })
     await writeContract(fx.ledger, admin, { ...token, functionName: 'mint', args: [owner.address, huge] })
     await writeContract(fx.ledger, owner, { ...token, functionName: 'approve', args: [manager, huge] })
@@ -942,6 +945,7 @@ test('checklist: every error StakeManager declares is raised by a test', () => {
       ReentrancyGuardReentrantCall: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
       SortitionValueTooLarge: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
       RoleInUse: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
+      UnknownTracking: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
       NotTracked: 'stakeAt and poolStakeAt read mined blocks only',
       ShareTooLarge: 'slashShares takes each owner\'s share of active plus unbonding stake, with its own reason, in one transfer',
       SafeCastOverflowedUintDowncast: 'a token that answers false is caught, re-entry from a token is refused, and no position outgrows the sortition tree',
