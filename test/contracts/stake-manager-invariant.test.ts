@@ -5,6 +5,18 @@ import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { roleId } from '../../src/ledger/contracts/roles.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import { compileMock, deployContract } from '../helpers/mock-contracts.js'
+import {
+  createOperatorBook,
+  effectiveOperator,
+  matured,
+  operatorKey,
+  operatorSlot,
+  operatorTakenBy,
+  releaseOperator,
+  releasePendingOperator,
+  settleOperator,
+} from '../helpers/operator-model.js'
+import type { OperatorBook, OperatorSlot } from '../helpers/operator-model.js'
 import { createPrng } from '../helpers/prng.js'
 import type { Prng } from '../helpers/prng.js'
 import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
@@ -45,16 +57,14 @@ const POOLS: readonly Pool[] = [
 ]
 
 type Position = { active: bigint; unbonding: bigint; releaseAt: bigint; lockedUntil: bigint }
-type OperatorSlot = { current: Address | undefined; pending: Address | undefined; effectiveAt: bigint; accepted: boolean }
 type Rotation = { to: Address; readyAt: bigint; disputed: boolean }
 
 /** The contract's rules, restated: what the chain must hold after each step. */
 type Model = {
   now: bigint
   positions: Map<string, Position>
-  slots: Map<string, OperatorSlot>
-  /** pool/key → the owner that key last agreed to work for (StakeManager._claimedBy). */
-  claims: Map<string, Address>
+  /** Operator slots per pool index and owner, and the owner each key agreed to work for. */
+  operators: OperatorBook
   rotations: Map<Address, Rotation>
   rotatedTo: Map<Address, Address>
   rewards: Map<Address, bigint>
@@ -94,61 +104,12 @@ function position(m: Model, owner: Address, pool: number): Position {
   return p
 }
 
-function slot(m: Model, owner: Address, pool: number): OperatorSlot {
-  const k = key(owner, pool)
-  let s = m.slots.get(k)
-  if (s === undefined) {
-    s = { current: undefined, pending: undefined, effectiveAt: 0n, accepted: false }
-    m.slots.set(k, s)
-  }
-  return s
-}
-
-const matured = (s: OperatorSlot, t: bigint): boolean => s.pending !== undefined && s.accepted && t >= s.effectiveAt
-
-/** The key that works for `owner` at time `t` (StakeManager._effectiveOperator). */
-function effectiveOperator(s: OperatorSlot, owner: Address, t: bigint): Address {
-  const op = matured(s, t) ? s.pending : s.current
-  return op ?? owner
-}
-
-/** Whether `owner` has `k` as operator now or as an accepted pending change (StakeManager._holds). */
-function holds(m: Model, owner: Address, pool: number, k: Address, t: bigint): boolean {
-  const s = slot(m, owner, pool)
-  return effectiveOperator(s, owner, t) === k || (s.pending === k && s.accepted)
-}
-
-/** The owner other than `except` that holds `k` as its operator in the pool, if any. */
-function takenBy(m: Model, pool: number, k: Address, except: Address, t: bigint): Address | undefined {
-  const holder = m.claims.get(key(k, pool))
-  return holder !== undefined && holder !== except && holds(m, holder, pool, k, t) ? holder : undefined
-}
-
-function release(m: Model, pool: number, owner: Address, k: Address | undefined): void {
-  if (k !== undefined && m.claims.get(key(k, pool)) === owner) m.claims.delete(key(k, pool))
-}
-
-function releasePending(m: Model, pool: number, owner: Address, s: OperatorSlot): void {
-  const pending = s.pending
-  if (pending === undefined) return
-  s.pending = undefined
-  s.effectiveAt = 0n
-  s.accepted = false
-  if (pending !== s.current) release(m, pool, owner, pending)
-}
-
-/** StakeManager._settle: an accepted change whose delay is over becomes current. */
-function settle(m: Model, pool: number, owner: Address, t: bigint): OperatorSlot {
-  const s = slot(m, owner, pool)
-  if (matured(s, t)) {
-    if (s.current !== s.pending) release(m, pool, owner, s.current)
-    s.current = s.pending
-    s.pending = undefined
-    s.effectiveAt = 0n
-    s.accepted = false
-  }
-  return s
-}
+// The operator book is keyed by pool index; each helper follows StakeManager's private helper of the same name.
+const slot = (m: Model, owner: Address, pool: number): OperatorSlot => operatorSlot(m.operators, String(pool), owner)
+const takenBy = (m: Model, pool: number, k: Address, except: Address, t: bigint): Address | undefined => operatorTakenBy(m.operators, String(pool), k, except, t)
+const release = (m: Model, pool: number, owner: Address, k: Address | undefined): void => releaseOperator(m.operators, String(pool), owner, k)
+const releasePending = (m: Model, pool: number, owner: Address, s: OperatorSlot): void => releasePendingOperator(m.operators, String(pool), owner, s)
+const settle = (m: Model, pool: number, owner: Address, t: bigint): OperatorSlot => settleOperator(m.operators, String(pool), owner, t)
 
 function credit(m: Model, account: Address, amount: bigint): void {
   m.balances.set(account, (m.balances.get(account) ?? 0n) + amount)
@@ -237,8 +198,7 @@ describe('StakeManager money invariant', () => {
     const model: Model = {
       now: await fx.ledger.clock.now(),
       positions: new Map(),
-      slots: new Map(),
-      claims: new Map(),
+      operators: createOperatorBook(),
       rotations: new Map(),
       rotatedTo: new Map(),
       rewards: new Map(),
@@ -268,7 +228,7 @@ describe('StakeManager money invariant', () => {
     async function stepOverDeadlines(): Promise<void> {
       const deadlines = [
         ...[...model.positions.values()].flatMap((p) => [p.releaseAt, p.lockedUntil]),
-        ...[...model.slots.values()].filter((s) => s.pending !== undefined).map((s) => s.effectiveAt),
+        ...[...model.operators.slots.values()].filter((s) => s.pending !== undefined).map((s) => s.effectiveAt),
         ...[...model.rotations.values()].map((r) => r.readyAt),
       ]
       while (deadlines.some((d) => d >= model.now + 1n && d <= model.now + 1n + DEADLINE_MARGIN)) await advance(2n * DEADLINE_MARGIN)
@@ -555,13 +515,13 @@ describe('StakeManager money invariant', () => {
         }
         case 'acceptOperator': {
           // Mostly a proposal still waiting for its key, so that acceptances happen.
-          const waiting = [...model.slots.entries()].filter(([, s]) => s.pending !== undefined && !s.accepted && operators.some((o) => o.address === s.pending))
+          const waiting = [...model.operators.slots.entries()].filter(([, s]) => s.pending !== undefined && !s.accepted && operators.some((o) => o.address === s.pending))
           let who = owner.address
           let at = poolIndex
           let sender = random.pick(operators)
           if (waiting.length > 0 && random.nextFloat() < 0.85) {
             const [k, s] = random.pick(waiting)
-            const [address, index] = k.split('/')
+            const [index, address] = k.split('/')
             who = getAddress(address!)
             at = Number(index)
             sender = operators.find((o) => o.address === s.pending)!
@@ -573,18 +533,18 @@ describe('StakeManager money invariant', () => {
               : position(model, sender.address, at).active > 0n ? 'OperatorTaken' : 'ok'
           await run(op, expected, () => send(sender, 'acceptOperator', [POOLS[at]!.taskId, POOLS[at]!.role, who]), (txTime) => {
             const settled = settle(model, at, who, txTime)
-            model.claims.set(key(sender.address, at), who)
+            model.operators.claims.set(operatorKey(String(at), sender.address), who)
             settled.accepted = true
           })
           break
         }
         case 'cancelOperatorChange': {
           // Mostly owners with a change still pending, so that cancellations happen.
-          const pending = [...model.slots.entries()].filter(([, s]) => s.pending !== undefined && !matured(s, t))
+          const pending = [...model.operators.slots.entries()].filter(([, s]) => s.pending !== undefined && !matured(s, t))
           let who = owner.address
           let at = poolIndex
           if (pending.length > 0 && random.nextFloat() < 0.8) {
-            const [address, index] = random.pick(pending)[0].split('/')
+            const [index, address] = random.pick(pending)[0].split('/')
             who = getAddress(address!)
             at = Number(index)
           }
@@ -607,13 +567,13 @@ describe('StakeManager money invariant', () => {
         }
         case 'resignOperator': {
           // Mostly a key that does work for someone (current or pending).
-          const working = [...model.slots.entries()].filter(([, s]) => operators.some((o) => o.address === s.current || o.address === s.pending))
+          const working = [...model.operators.slots.entries()].filter(([, s]) => operators.some((o) => o.address === s.current || o.address === s.pending))
           let who = owner.address
           let at = poolIndex
           let sender = random.pick(operators)
           if (working.length > 0 && random.nextFloat() < 0.8) {
             const [k, s] = random.pick(working)
-            const [address, index] = k.split('/')
+            const [index, address] = k.split('/')
             who = getAddress(address!)
             at = Number(index)
             const candidates = operators.filter((o) => o.address === s.current || o.address === s.pending)

@@ -9,7 +9,7 @@ import { z } from 'zod'
 import type { Ledger } from '../../src/ledger/ledger.js'
 
 /** Test-only contracts under test/contracts/mocks/, compiled on demand (never shipped), with what they import from contracts/. */
-export type MockName = 'HostileToken' | 'SortitionTreeHarness' | 'StakeBatcher' | 'StakeLens' | 'StakerSwarm'
+export type MockName = 'HostileToken' | 'ProtocolLens' | 'SortitionTreeHarness' | 'StakeBatcher' | 'StakeLens' | 'StakerSwarm'
 
 const problemsSchema = z.object({
   errors: z.array(z.object({ severity: z.string(), formattedMessage: z.string() })).optional(),
