@@ -383,7 +383,7 @@ beforeAll(async () => {
 }, 300_000)
 
 describe('protocol money invariant', () => {
-  test(`${OPERATIONS} seeded operations over staking, tasks, training and governance account for every token and leave no locked stake`, { timeout: 600_000 }, async () => {
+  test(`${OPERATIONS} seeded operations over staking, tasks, training and governance account for every token and leave no locked stake`, { timeout: 900_000 }, async () => {
     const random = createPrng(SEED)
     const model: Model = {
       now: await fx.ledger.clock.now(),
