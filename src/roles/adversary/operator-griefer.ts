@@ -14,7 +14,20 @@ export type PoolKey = { address: Address; role: RoleName; taskId?: bigint }
  * them from their pools or to pass their work off as its own. Naming a key needs that key's
  * consent, so the claims come to nothing.
  */
-export function createOperatorGriefer(init: { protocol: Protocol; key: PrivateKeyAccount }) {
+export interface OperatorGriefer {
+  readonly behaviour: 'operator-griefer'
+  readonly address: Address
+  record(): AdversaryRecord
+  /** Names each victim as this stranger's operator in the victim's pool. */
+  claim(victims: readonly PoolKey[]): Promise<void>
+  /** After the victims staked: each claim failed if the victim works for itself with stake of its own. */
+  check(victims: readonly PoolKey[]): Promise<void>
+}
+
+/**
+ * Creates an operator-griefer (see {@link OperatorGriefer}).
+ */
+export function createOperatorGriefer(init: { protocol: Protocol; key: PrivateKeyAccount }): OperatorGriefer {
   const { protocol } = init
   const record = adversaryRecord()
   return {
@@ -43,5 +56,3 @@ export function createOperatorGriefer(init: { protocol: Protocol; key: PrivateKe
     },
   }
 }
-
-export type OperatorGriefer = ReturnType<typeof createOperatorGriefer>

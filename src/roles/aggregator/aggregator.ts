@@ -31,7 +31,19 @@ export async function expectedModel(training: Training, content: ContentStore, r
  * does, since it posts next); once settled, aggregate the accepted updates with the task's
  * rule, store the result by CID and post it, which opens the next round.
  */
-export function createAggregator(init: { training: Training; content: ContentStore; key: PrivateKeyAccount; aggregation: AggregationSpec; over?: AggregateOver }) {
+export interface Aggregator {
+  /** Settles `round` (the contract holds its commitments and reveals). */
+  settle(round: bigint): Promise<void>
+  /** Aggregates the round's accepted updates and posts the next model. */
+  post(round: bigint): Promise<{ cid: string; weights: Float32Array }>
+}
+
+export type AggregatorInit = { training: Training; content: ContentStore; key: PrivateKeyAccount; aggregation: AggregationSpec; over?: AggregateOver }
+
+/**
+ * Creates an aggregator (see {@link Aggregator}).
+ */
+export function createAggregator(init: AggregatorInit): Aggregator {
   return {
     /** Settles `round` (the contract holds its commitments and reveals). */
     async settle(round: bigint): Promise<void> {
@@ -44,5 +56,3 @@ export function createAggregator(init: { training: Training; content: ContentSto
     },
   }
 }
-
-export type Aggregator = ReturnType<typeof createAggregator>

@@ -43,7 +43,19 @@ export function liveStakeDraw(pool: readonly { owner: Address; stake: bigint }[]
  * the committee under a live-stake draw, applies it, and draws. The protocol draws from stake
  * as it stood before the seed block, so the top-up changes nothing.
  */
-export function createGrinder(init: GrinderInit) {
+export interface Grinder {
+  readonly behaviour: 'grinder'
+  record(): AdversaryRecord
+  /** Stakes each sybil verifier `amount` (before the proposal, so the snapshot includes them). */
+  stakeSybils(amount: bigint): Promise<void>
+  /** Mines to the seed block, grinds, tops up and draws. Returns the committee drawn. */
+  drawCommittee(taskId: bigint): Promise<readonly Address[]>
+}
+
+/**
+ * Creates a grinding proposer's attack (see {@link Grinder}).
+ */
+export function createGrinder(init: GrinderInit): Grinder {
   const { protocol, proposer } = init
   const record = adversaryRecord()
   const sybilSet = new Set(init.sybils.map((s) => s.address.toLowerCase()))
@@ -93,5 +105,3 @@ export function createGrinder(init: GrinderInit) {
     },
   }
 }
-
-export type Grinder = ReturnType<typeof createGrinder>

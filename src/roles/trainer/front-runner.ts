@@ -25,7 +25,20 @@ export type FrontRunnerInit = {
  * the copied reveal cannot match the copied commitment: the front-runner never reveals and is
  * slashed for it.
  */
-export function createFrontRunner(init: FrontRunnerInit) {
+export interface FrontRunner {
+  readonly owner: Address
+  readonly behaviour: 'front-runner'
+  record(): AdversaryRecord
+  /** Hears a trainer's pending transaction (wired as that trainer's `onPending`). */
+  watch(tx: PendingTrainerTx): Promise<void>
+  /** Its own turn in the training phase. */
+  work(round: bigint): Promise<void>
+}
+
+/**
+ * Creates a front-runner (see {@link FrontRunner}).
+ */
+export function createFrontRunner(init: FrontRunnerInit): FrontRunner {
   const { training, key } = init
   const record = adversaryRecord()
   const copied = new Map<bigint, Address>()
@@ -65,8 +78,6 @@ export function createFrontRunner(init: FrontRunnerInit) {
     },
   }
 }
-
-export type FrontRunner = ReturnType<typeof createFrontRunner>
 
 /** The front-runner's own step in the round schedule (its copies happen as it watches others). */
 export function frontRunnerParticipant(frontRunner: FrontRunner, training: Training): RoundParticipant {

@@ -54,7 +54,20 @@ export function updatesTopic(taskId: bigint): string {
  * training phase, reveal it. A copier can only take what is already public when it commits: an
  * update another trainer revealed in an earlier round (in round 1, the global model itself).
  */
-export function createTrainer(init: TrainerInit) {
+export interface Trainer {
+  /** The owner the stake and rewards belong to. */
+  readonly owner: Address
+  readonly behaviour: TrainerInit['conduct']['behaviour']
+  /** Trains (or attacks) and commits to the update. */
+  work(round: bigint): Promise<TrainerWork>
+  /** Reveals the committed update and announces it to peers. */
+  reveal(round: bigint): Promise<TrainerWork>
+}
+
+/**
+ * Creates a trainer (see {@link Trainer}).
+ */
+export function createTrainer(init: TrainerInit): Trainer {
   const { training, content, key } = init
   const pending = new Map<bigint, TrainerWork>()
 
@@ -110,5 +123,3 @@ export function createTrainer(init: TrainerInit) {
     },
   }
 }
-
-export type Trainer = ReturnType<typeof createTrainer>

@@ -8,7 +8,7 @@ import type { Training } from '../../ledger/training.js'
 import type { ImageSet } from '../../ml/datasets/image-set.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
 import { createRandom, deriveSeed } from '../../ml/random.js'
-import type { ValidatorBehaviour } from '../../scenario/scenario-schema.js'
+import type { ValidatorBehaviour } from './validator-behaviours.js'
 import { scoreUpdates } from './score-updates.js'
 
 export type ValidatorInit = {
@@ -33,7 +33,22 @@ export type ValidatorInit = {
  * Lazy and colluding variants deviate as their names say; a sybil-swarm member colludes and
  * also scores every other update 0.
  */
-export function createValidator(init: ValidatorInit) {
+export interface Validator {
+  /** The owner the stake and rewards belong to. */
+  readonly owner: Address
+  readonly behaviour: ValidatorBehaviour
+  /** Scores the round's updates and commits them (or sits the round out without a seat). */
+  commit(round: bigint): Promise<number[]>
+  /** Whether this validator sat the round out. */
+  unseated(round: bigint): boolean
+  /** Reveals what `commit` committed. */
+  reveal(round: bigint): Promise<number[]>
+}
+
+/**
+ * Creates a validator (see {@link Validator}).
+ */
+export function createValidator(init: ValidatorInit): Validator {
   const { training, content, key } = init
   const scored = new Map<bigint, number[]>()
   const unseated = new Set<bigint>()
@@ -104,5 +119,3 @@ export function createValidator(init: ValidatorInit) {
     },
   }
 }
-
-export type Validator = ReturnType<typeof createValidator>
