@@ -169,7 +169,7 @@ export type { ProposeTaskParameters, ProposeTaskReturnType } from './ledger/acti
 export { drawCommittee } from './ledger/actions/draw-committee.js'
 export { commitTaskVote, finalizeTask, revealTaskVote } from './ledger/actions/vote-on-task.js'
 export type { TaskVote } from './ledger/actions/vote-on-task.js'
-export { castTaskVote } from './ledger/actions/cast-task-vote.js'
+export { castTaskVote } from './roles/verifier/cast-task-vote.js'
 export { getTask, listTasks } from './ledger/actions/get-task.js'
 export type { TaskRecord } from './ledger/actions/get-task.js'
 
@@ -246,9 +246,32 @@ export { acceptedUpdates, createAggregator, expectedModel } from './roles/aggreg
 export type { Aggregator } from './roles/aggregator/aggregator.js'
 export { nextGlobalModel } from './roles/aggregator/next-global-model.js'
 export type { AggregationSpec } from './roles/aggregator/next-global-model.js'
+export { createProposer, proposerVoteParticipant } from './roles/proposer/proposer.js'
+export type { Proposer, ProposerContent, ProposerInit, TrainingPlan } from './roles/proposer/proposer.js'
+export { createVerifier, verifierParticipant } from './roles/verifier/verifier.js'
+export type { Verifier, VerifierInit, VerifierVerdict } from './roles/verifier/verifier.js'
+export { createDataProvider } from './roles/data-provider/data-provider.js'
+export type { DataProvider, DataProviderInit, ProvidedShard } from './roles/data-provider/data-provider.js'
+export { createInferenceProvider } from './roles/inference-provider/inference-provider.js'
+export type { InferenceAnswer, InferenceProvider, InferenceProviderInit } from './roles/inference-provider/inference-provider.js'
+export { dueStepOf, playStages } from './roles/stage-table.js'
+export type { DueStageStep, StageClock, StageParticipant, StageResult, StageTable, Step } from './roles/stage-table.js'
+export { TASK_VOTE_STAGES, TASK_VOTE_TABLE } from './roles/task-vote-schedule.js'
+export type { TaskVoteParticipant, TaskVoteRole, TaskVoteStage, TaskVoteStep } from './roles/task-vote-schedule.js'
+export { advanceClockTo, playOnVirtualClock, virtualClock } from './roles/drivers/virtual-clock.js'
+export { getTaskVote } from './ledger/actions/get-task-vote.js'
+export type { TaskVoteRecord } from './ledger/actions/get-task-vote.js'
+export { getPostedModel } from './ledger/actions/training/get-posted-model.js'
+export type { PostedModel } from './ledger/actions/training/get-posted-model.js'
+export { listInferenceRequests } from './ledger/actions/inference/list-inference-requests.js'
+export type { ListInferenceRequestsParameters } from './ledger/actions/inference/list-inference-requests.js'
 
-export { scenarioSchema, TRAINER_BEHAVIOURS, VALIDATOR_BEHAVIOURS } from './scenario/scenario-schema.js'
-export type { Scenario, ScenarioInput, TrainerBehaviour, ValidatorBehaviour } from './scenario/scenario-schema.js'
+export { scenarioSchema } from './scenario/scenario-schema.js'
+export type { Scenario, ScenarioInput } from './scenario/scenario-schema.js'
+export { TRAINER_BEHAVIOURS } from './roles/trainer/trainer-behaviours.js'
+export type { TrainerBehaviour } from './roles/trainer/trainer-behaviours.js'
+export { VALIDATOR_BEHAVIOURS } from './roles/validator/validator-behaviours.js'
+export type { ValidatorBehaviour } from './roles/validator/validator-behaviours.js'
 export { loadScenario, parseScenario } from './scenario/load-scenario.js'
 export { runScenario } from './scenario/run-scenario.js'
 export type { RunScenarioOptions } from './scenario/run-scenario.js'
@@ -357,6 +380,7 @@ export {
   dueStep,
   playRound,
   ROUND_STAGES,
+  ROUND_TABLE,
   STAGE_ROLE,
   stageClosesAt,
   stageOpensAt,
