@@ -20,7 +20,7 @@ export type { PeerErrorCode, PeerMessage, PeerMessageHandler, PeerNetwork, Publi
 export { publishJson, readJsonMessage } from './peers/json-messages.js'
 
 export { AGGREGATION_RULES, aggregate, aggregateWithSelection, selectUpdates } from './mechanisms/aggregation/aggregate.js'
-export type { AggregateOptions, AggregationResult, AggregationRule, SelectionRule } from './mechanisms/aggregation/aggregate.js'
+export type { AggregateOptions, AggregationResult, AggregationRule, AggregationSpec, SelectionRule } from './mechanisms/aggregation/aggregate.js'
 export { clipByNorm, l2Norm } from './mechanisms/aggregation/clip.js'
 export { decentralization } from './mechanisms/metrics/decentralization.js'
 export type { DecentralizationMetrics } from './mechanisms/metrics/decentralization.js'
@@ -171,6 +171,8 @@ export { commitTaskVote, finalizeTask, revealTaskVote } from './ledger/actions/v
 export type { TaskVote } from './ledger/actions/vote-on-task.js'
 export { castTaskVote } from './ledger/actions/cast-task-vote.js'
 export { getTask, listTasks } from './ledger/actions/get-task.js'
+export { getTaskVote } from './ledger/actions/tasks/get-task-vote.js'
+export type { GetTaskVoteParameters, GetTaskVoteReturnType } from './ledger/actions/tasks/get-task-vote.js'
 export type { TaskRecord } from './ledger/actions/get-task.js'
 
 // Governance: DEAI holders' Governor and the timelock that administers the protocol.
@@ -215,8 +217,8 @@ export { main as runCli } from './cli/main.js'
 export { trainingAt } from './ledger/training.js'
 export type { Training } from './ledger/training.js'
 export { createTraining } from './ledger/actions/training/create-training.js'
-export { TRAINING_DEFAULTS, largestValidatorSet, trainingConfig } from './ledger/training-config.js'
-export type { TrainingConfig, TrainingConfigInit } from './ledger/training-config.js'
+export { AGGREGATION_IDS, CONSENSUS_IDS, TRAINING_DEFAULTS, decodeAggregation, encodeAggregation, largestValidatorSet, trainingConfig } from './ledger/training-config.js'
+export type { EncodedAggregation, TrainingConfig, TrainingConfigInit } from './ledger/training-config.js'
 export { getJudgements, getRevealedUpdates, getRound, getSubmissions } from './ledger/actions/training/read-training.js'
 export type { RevealedSubmission, RoundInfo, Submission, UpdateJudgement, ValidatorJudgement } from './ledger/actions/training/read-training.js'
 export {
@@ -245,7 +247,6 @@ export { scoreUpdates } from './roles/validator/score-updates.js'
 export { acceptedUpdates, createAggregator, expectedModel } from './roles/aggregator/aggregator.js'
 export type { Aggregator } from './roles/aggregator/aggregator.js'
 export { nextGlobalModel } from './roles/aggregator/next-global-model.js'
-export type { AggregationSpec } from './roles/aggregator/next-global-model.js'
 
 export { scenarioSchema, TRAINER_BEHAVIOURS, VALIDATOR_BEHAVIOURS } from './scenario/scenario-schema.js'
 export type { Scenario, ScenarioInput, TrainerBehaviour, ValidatorBehaviour } from './scenario/scenario-schema.js'
@@ -321,7 +322,7 @@ export {
   yumaUidToPrune,
 } from './mechanisms/consensus/training/yuma-round.js'
 export type { YumaBondState, YumaRoundInput, YumaRoundResult } from './mechanisms/consensus/training/yuma-round.js'
-export { settleTrainingRound } from './mechanisms/consensus/training/settle-round.js'
+export { CONSENSUS_RULES, settleTrainingRound } from './mechanisms/consensus/training/settle-round.js'
 export type {
   SettleTrainingRoundOptions,
   TrainingConsensusRule,

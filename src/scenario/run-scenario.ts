@@ -31,11 +31,11 @@ import { createEmbeddedLedger } from '../ledger/embedded/create-embedded-ledger.
 import type { ChainJournal } from '../ledger/embedded/create-embedded-ledger.js'
 import { createGasMeter } from '../ledger/gas-meter.js'
 import { connectProtocol } from '../ledger/protocol.js'
-import { TRAINING_DEFAULTS, trainingConfig } from '../ledger/training-config.js'
+import { AGGREGATION_IDS, CONSENSUS_IDS, MAX_UPDATES, TRAINING_DEFAULTS, trainingConfig } from '../ledger/training-config.js'
 import type { Protocol } from '../ledger/protocol.js'
 import type { Training } from '../ledger/training.js'
 import { initMl } from '../ml/backend.js'
-import { initialWeights } from '../ml/models/initial-weights.js'
+import { INITIAL_MODEL_SALT, initialWeights } from '../ml/models/initial-weights.js'
 import { deriveSeed } from '../ml/random.js'
 import { evaluate } from '../ml/train/evaluate.js'
 import { createMemoryPeerHub } from '../peers/memory-peer-hub.js'
@@ -77,9 +77,6 @@ const SCORE_PERIOD = 300n
 const REVEAL_PERIOD = 300n
 const SETTLE_PERIOD = 300n
 const DISPUTE_PERIOD = 300n
-
-const CONSENSUS_IDS = { flock: 0, 'median-score': 1, yuma: 2 } as const
-const AGGREGATION_IDS = { fedavg: 0, median: 1, 'trimmed-mean': 2, krum: 3, 'multi-krum': 4, bulyan: 5 } as const
 
 function deai(value: number | string): bigint {
   return parseEther(String(value))
@@ -229,7 +226,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const consensus = scenario.mechanisms.consensus
   const rounds = scenario.task.rounds
   const emissionPerRound = task.budget / BigInt(rounds)
-  const maxUpdates = Math.min(256, trainerMembers.length)
+  const maxUpdates = Math.min(MAX_UPDATES, trainerMembers.length)
   const config = trainingConfig({
     rounds,
     periods: { train: TRAIN_PERIOD, updateReveal: UPDATE_REVEAL_PERIOD, score: SCORE_PERIOD, reveal: REVEAL_PERIOD, settle: SETTLE_PERIOD, dispute: DISPUTE_PERIOD },
@@ -243,7 +240,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     aggregation: AGGREGATION_IDS[aggregation.rule],
     aggregationParam,
   })
-  const initialCid = await content.putTensor(initialWeights(scenario.task.model, deriveSeed(scenario.seed, 0x1417)))
+  const initialCid = await content.putTensor(initialWeights(scenario.task.model, deriveSeed(scenario.seed, INITIAL_MODEL_SALT)))
   const training: Training = await createTraining(protocol, proposer, taskId, config, initialCid)
   stage('staking')
 

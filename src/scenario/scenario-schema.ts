@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CONSENSUS_RULES } from '../mechanisms/consensus/training/settle-round.js'
 
 /** Trainer behaviours: honest work, and the attacks the protocol must withstand. */
 export const TRAINER_BEHAVIOURS = [
@@ -85,7 +86,7 @@ const aggregation = z.discriminatedUnion('rule', [
 ])
 
 const consensus = z.strictObject({
-  rule: z.enum(['flock', 'median-score', 'yuma']),
+  rule: z.enum(CONSENSUS_RULES),
   /** An update must score at least this (accuracy in bps) to pass. @default 1500 */
   acceptFloorBps: bps.optional(),
   /** ...and at least this share (bps) of the median update's score. @default 8000 */

@@ -3,6 +3,7 @@ import { DeaiError } from '../../errors/base.js'
 import { PROTOCOL_POOL, roleId } from '../contracts/roles.js'
 import type { Protocol } from '../protocol.js'
 import { getTask } from './get-task.js'
+import { getTaskVote } from './tasks/get-task-vote.js'
 import { commitTaskVote, revealTaskVote } from './vote-on-task.js'
 import type { TaskVote } from './vote-on-task.js'
 
@@ -30,8 +31,8 @@ export async function castTaskVote(protocol: Protocol, key: PrivateKeyAccount, v
       details: [`committee: ${task.committee.join(', ')}`],
     })
   }
-  const recorded = await ledger.client.readContract({ ...protocol.taskRegistry, functionName: 'getVote', args: [vote.taskId, member] })
-  const committed = recorded.commitment !== `0x${'0'.repeat(64)}`
+  const recorded = await getTaskVote(protocol, { taskId: vote.taskId, member })
+  const committed = recorded.committed
   const { wait, ...plain } = vote
   let now = await ledger.clock.now()
   let step: CastTaskVoteReturnType['step'] | undefined
@@ -45,7 +46,7 @@ export async function castTaskVote(protocol: Protocol, key: PrivateKeyAccount, v
     await ledger.clock.advance(task.commitDeadline - (await ledger.clock.now()) + 1n)
     now = await ledger.clock.now()
   }
-  if (recorded.revealed !== 0) throw new DeaiError('TASK_ALREADY_REVEALED', `this member has already revealed on task ${vote.taskId}`)
+  if (recorded.revealed) throw new DeaiError('TASK_ALREADY_REVEALED', `this member has already revealed on task ${vote.taskId}`)
   if (now <= task.commitDeadline) {
     throw new DeaiError('TASK_REVEAL_NOT_OPEN', `already committed; the reveal phase opens after ${new Date(Number(task.commitDeadline) * 1000).toISOString()}`, {
       fixes: ['run the same command again then, or add --wait'],
