@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { getTask, listTasks } from '../../ledger/actions/get-task.js'
+import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { getRound } from '../../ledger/actions/training/read-training.js'
 import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'

@@ -7,8 +7,8 @@
  *
  * @packageDocumentation
  */
-import { getTask, listTasks } from '../../ledger/actions/get-task.js'
-import type { TaskRecord } from '../../ledger/actions/get-task.js'
+import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
+import type { TaskRecord } from '../../ledger/actions/tasks/get-task.js'
 import { getTaskVote } from '../../ledger/actions/tasks/get-task-vote.js'
 import { initMl } from '../../ml/backend.js'
 import { verifyAndVote } from '../../roles/verifier/verify-and-vote.js'

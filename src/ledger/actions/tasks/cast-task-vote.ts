@@ -1,9 +1,9 @@
 import type { PrivateKeyAccount } from 'viem'
-import { DeaiError } from '../../errors/base.js'
-import { PROTOCOL_POOL, roleId } from '../contracts/roles.js'
-import type { Protocol } from '../protocol.js'
+import { DeaiError } from '../../../errors/base.js'
+import { PROTOCOL_POOL, roleId } from '../../contracts/roles.js'
+import type { Protocol } from '../../protocol.js'
 import { getTask } from './get-task.js'
-import { getTaskVote } from './tasks/get-task-vote.js'
+import { getTaskVote } from './get-task-vote.js'
 import { commitTaskVote, revealTaskVote } from './vote-on-task.js'
 import type { TaskVote } from './vote-on-task.js'
 
