@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { TaskRecord } from '../ledger/actions/get-task.js'
+import type { TaskRecord } from '../ledger/actions/tasks/get-task.js'
 import type { StageParticipant, StageTable, Step } from './stage-table.js'
 
 /** The stages of a task vote, in order. */

@@ -1,5 +1,5 @@
 import type { Address } from 'viem'
-import { getRewardsAndSlashes } from '../ledger/actions/get-rewards-and-slashes.js'
+import { getRewardsAndSlashes } from '../ledger/actions/staking/get-rewards-and-slashes.js'
 import { taskStatusName } from '../ledger/contracts/contract-errors.js'
 import type { Protocol } from '../ledger/protocol.js'
 import type { RunParticipant } from './run-report.js'

@@ -10,16 +10,16 @@ import { parseEther } from 'viem'
 import type { Address } from 'viem'
 import type { ContentStore } from '../content/content-store.js'
 import { DeaiError } from '../errors/base.js'
-import { claimRewards } from '../ledger/actions/claim-rewards.js'
-import { getTask } from '../ledger/actions/get-task.js'
-import { getUnclaimedRewards } from '../ledger/actions/get-unclaimed-rewards.js'
+import { claimRewards } from '../ledger/actions/staking/claim-rewards.js'
+import { getTask } from '../ledger/actions/tasks/get-task.js'
+import { getUnclaimedRewards } from '../ledger/actions/staking/get-unclaimed-rewards.js'
 import { verifyModelRecord } from '../ledger/actions/market/verify-model-record.js'
-import { stake } from '../ledger/actions/stake.js'
+import { stake } from '../ledger/actions/staking/stake.js'
 import { getJudgements, getRound } from '../ledger/actions/training/read-training.js'
 import type { LedgerClock } from '../ledger/ledger.js'
 import type { Protocol } from '../ledger/protocol.js'
 import type { Training } from '../ledger/training.js'
-import { TRAINING_DEFAULTS } from '../ledger/training-config.js'
+import { CONSENSUS_IDS, encodeAggregation, MAX_UPDATES, TRAINING_DEFAULTS } from '../ledger/training-config.js'
 import { decodeImageSet } from '../ml/datasets/image-set-bytes.js'
 import { selectExamples } from '../ml/datasets/image-set.js'
 import { deriveSeed } from '../ml/random.js'
@@ -56,9 +56,6 @@ import { serveInference } from './serve-inference.js'
 
 /** Seconds of each phase of a scenario's rounds, and of a posted model's dispute window. */
 export const SCENARIO_PERIODS = { train: 600n, updateReveal: 300n, score: 300n, reveal: 300n, settle: 300n, dispute: 300n } as const
-
-const CONSENSUS_IDS = { flock: 0, 'median-score': 1, yuma: 2 } as const
-const AGGREGATION_IDS = { fedavg: 0, median: 1, 'trimmed-mean': 2, krum: 3, 'multi-krum': 4, bulyan: 5 } as const
 
 /** A sybil swarm's members commit at the minimum validator stake. */
 const SYBIL_VALIDATOR_STAKE = 100
@@ -104,7 +101,6 @@ export type ScenarioOutcome = {
 
 /** The training a scenario's proposer creates. */
 export function scenarioTrainingPlan(scenario: Scenario, trainers: number): TrainingPlan {
-  const { param } = aggregationSpec(scenario)
   const consensus = scenario.mechanisms.consensus
   return {
     rounds: scenario.task.rounds,
@@ -112,11 +108,10 @@ export function scenarioTrainingPlan(scenario: Scenario, trainers: number): Trai
     acceptFloorBps: consensus.acceptFloorBps ?? TRAINING_DEFAULTS.acceptFloorBps,
     acceptRelativeBps: consensus.acceptRelativeBps ?? TRAINING_DEFAULTS.acceptRelativeBps,
     deviationBoundBps: consensus.deviationBoundBps ?? TRAINING_DEFAULTS.deviationBoundBps,
-    maxUpdates: Math.min(256, trainers),
+    maxUpdates: Math.min(MAX_UPDATES, trainers),
     maxValidators: scenario.mechanisms.maxValidators,
     consensus: CONSENSUS_IDS[consensus.rule],
-    aggregation: AGGREGATION_IDS[scenario.mechanisms.aggregation.rule],
-    aggregationParam: param,
+    ...encodeAggregation(aggregationSpec(scenario).spec),
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CONSENSUS_RULES } from '../mechanisms/consensus/training/settle-round.js'
 import { PROPOSER_BEHAVIOURS } from '../roles/proposer/proposer-behaviours.js'
 import { STRANGER_BEHAVIOURS } from '../roles/adversary/stranger-behaviours.js'
 import { TRAINER_BEHAVIOURS } from '../roles/trainer/trainer-behaviours.js'
@@ -57,7 +58,7 @@ const aggregation = z.discriminatedUnion('rule', [
 ])
 
 const consensus = z.strictObject({
-  rule: z.enum(['flock', 'median-score', 'yuma']),
+  rule: z.enum(CONSENSUS_RULES),
   /** An update must score at least this (accuracy in bps) to pass. @default 1500 */
   acceptFloorBps: bps.optional(),
   /** ...and at least this share (bps) of the median update's score. @default 8000 */

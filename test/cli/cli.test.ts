@@ -14,7 +14,7 @@ import type { EmbeddedLedger } from '../../src/ledger/embedded/create-embedded-l
 import { serveJsonRpc } from '../../src/ledger/server/serve-json-rpc.js'
 import type { JsonRpcServer } from '../../src/ledger/server/serve-json-rpc.js'
 import { buildTaskSpec } from '../../src/tasks/build-task.js'
-import { stake } from '../../src/ledger/actions/stake.js'
+import { stake } from '../../src/ledger/actions/staking/stake.js'
 import { createTraining } from '../../src/ledger/actions/training/create-training.js'
 import { commitScores, commitUpdate, revealScores, revealUpdate, settleRound } from '../../src/ledger/actions/training/write-training.js'
 import { trainingConfig } from '../../src/ledger/training-config.js'

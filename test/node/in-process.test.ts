@@ -5,7 +5,7 @@
  * multi-process.test.ts.
  */
 import { describe, expect, test } from 'vitest'
-import { getTask } from '../../src/ledger/actions/get-task.js'
+import { getTask } from '../../src/ledger/actions/tasks/get-task.js'
 import { getJudgements } from '../../src/ledger/actions/training/read-training.js'
 import { runInProcessNetwork, SMALL_NETWORK } from '../../bench/node-rounds.js'
 

@@ -5,6 +5,9 @@ import { parseEther } from 'viem'
 import { z } from 'zod'
 import { DeaiError } from '../../errors/base.js'
 import { DEFAULT_DEPLOYMENT_FILE } from '../../ledger/deploy/deployment.js'
+import { MAX_UPDATES } from '../../ledger/training-config.js'
+import { AGGREGATION_RULES } from '../../mechanisms/aggregation/aggregate.js'
+import { CONSENSUS_RULES } from '../../mechanisms/consensus/training/settle-round.js'
 import { NODE_ROLES } from '../../node/node-context.js'
 import type { NodeRole } from '../../node/node-context.js'
 import { createNodeLog } from '../../node/node-log.js'
@@ -80,6 +83,9 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 }
 
+/** The consensus rules a proposer node offers (its training roles do not run Yuma yet). */
+const NODE_CONSENSUS_RULES = CONSENSUS_RULES.filter((rule) => rule !== 'yuma')
+
 const proposalSchema = z.strictObject({
   name: z.string().min(1).max(80).optional(),
   model: z.enum(['mlp', 'cnn']).optional(),
@@ -87,11 +93,11 @@ const proposalSchema = z.strictObject({
   localEpochs: z.number().int().min(1).max(100).optional(),
   batchSize: z.number().int().min(1).max(4096).optional(),
   learningRate: z.number().positive().max(10).optional(),
-  aggregation: z.strictObject({ rule: z.enum(['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan']), beta: z.number().min(0).max(0.5).optional(), f: z.number().int().min(0).optional(), k: z.number().int().min(1).optional() }).optional(),
-  consensus: z.enum(['flock', 'median-score']).optional(),
+  aggregation: z.strictObject({ rule: z.enum(AGGREGATION_RULES), beta: z.number().min(0).max(0.5).optional(), f: z.number().int().min(0).optional(), k: z.number().int().min(1).optional() }).optional(),
+  consensus: z.enum(NODE_CONSENSUS_RULES).optional(),
   budget: z.union([z.string(), z.number()]).transform((v) => parseAmount(String(v))).optional(),
   periods: z.strictObject({ train: duration.optional(), updateReveal: duration.optional(), score: duration.optional(), reveal: duration.optional(), settle: duration.optional(), dispute: duration.optional() }).optional(),
-  maxUpdates: z.number().int().min(1).max(256).optional(),
+  maxUpdates: z.number().int().min(1).max(MAX_UPDATES).optional(),
   seed: z.number().int().min(0).optional(),
 })
 
@@ -206,8 +212,8 @@ export function registerNodeCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--local-epochs <n>', '(proposer) epochs per round').default(1).argParser(parseCount))
     .addOption(new Option('--batch-size <n>', '(proposer) batch size').default(32).argParser(parseCount))
     .addOption(new Option('--learning-rate <x>', '(proposer) learning rate').default(0.05).argParser(parseNumber))
-    .addOption(new Option('--aggregation <rule>', '(proposer) aggregation rule').choices(['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan']).default('fedavg'))
-    .addOption(new Option('--consensus <rule>', '(proposer) consensus rule').choices(['flock', 'median-score']).default('median-score'))
+    .addOption(new Option('--aggregation <rule>', '(proposer) aggregation rule').choices(AGGREGATION_RULES).default('fedavg'))
+    .addOption(new Option('--consensus <rule>', '(proposer) consensus rule').choices(NODE_CONSENSUS_RULES).default('median-score'))
     .addOption(new Option('--budget <deai>', '(proposer) budget to escrow').default(parseEther('1000'), '1000').argParser(parseAmount))
     .addOption(new Option('--train-period <duration>', '(proposer) training phase of each round').default(600n, '10m').argParser(parseDuration))
     .addOption(new Option('--update-reveal-period <duration>', '(proposer) trainers reveal their updates (default: the reveal period)').argParser(parseDuration))

@@ -10,26 +10,25 @@
  * @packageDocumentation
  */
 import { DeaiError } from '../../errors/base.js'
-import { drawCommittee } from '../../ledger/actions/draw-committee.js'
-import { getTask, listTasks } from '../../ledger/actions/get-task.js'
-import { listStakers } from '../../ledger/actions/list-stakers.js'
-import { proposeTask } from '../../ledger/actions/propose-task.js'
+import { drawCommittee } from '../../ledger/actions/tasks/draw-committee.js'
+import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
+import { listStakers } from '../../ledger/actions/staking/list-stakers.js'
+import { proposeTask } from '../../ledger/actions/tasks/propose-task.js'
 import { createTraining } from '../../ledger/actions/training/create-training.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'
 import { finishTraining } from '../../ledger/actions/training/write-training.js'
-import { finalizeTask } from '../../ledger/actions/vote-on-task.js'
-import { trainingConfig } from '../../ledger/training-config.js'
+import { finalizeTask } from '../../ledger/actions/tasks/vote-on-task.js'
+import { CONSENSUS_IDS, encodeAggregation, trainingConfig } from '../../ledger/training-config.js'
 import type { TrainingConfig } from '../../ledger/training-config.js'
 import { initMl } from '../../ml/backend.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
-import { initialWeights } from '../../ml/models/initial-weights.js'
+import { INITIAL_MODEL_SALT, initialWeights } from '../../ml/models/initial-weights.js'
 import { deriveSeed } from '../../ml/random.js'
 import type { AggregationSpec } from '../../roles/aggregator/next-global-model.js'
 import { buildTaskSpec } from '../../tasks/build-task.js'
 import type { TaskSpec } from '../../tasks/task-spec.js'
 import type { NodeContext, RoleDriver } from '../node-context.js'
-import { AGGREGATION_IDS, CONSENSUS_IDS } from './task-training.js'
 
 export type ProposerRoleInit = {
   /** Resume this task instead of finding or proposing one. */
@@ -51,8 +50,6 @@ export type ProposerRoleInit = {
 
 /** The training config the proposer creates (the runner's defaults, with the given periods). */
 export function proposerTrainingConfig(init: ProposerRoleInit, budgetLeft: bigint): TrainingConfig {
-  const a = init.aggregation
-  const param = a.rule === 'trimmed-mean' ? Math.round((a.beta ?? 0.2) * 10_000) : a.rule === 'krum' || a.rule === 'bulyan' ? (a.f ?? 0) : a.rule === 'multi-krum' ? (a.k ?? 0) : 0
   return trainingConfig({
     rounds: init.training.rounds,
     periods: {
@@ -66,8 +63,7 @@ export function proposerTrainingConfig(init: ProposerRoleInit, budgetLeft: bigin
     emissionPerRound: budgetLeft / BigInt(init.training.rounds),
     maxUpdates: init.maxUpdates ?? 32,
     consensus: CONSENSUS_IDS[init.consensus],
-    aggregation: AGGREGATION_IDS[a.rule],
-    aggregationParam: param,
+    ...encodeAggregation(init.aggregation),
   })
 }
 
@@ -85,7 +81,7 @@ export function proposerRole(ctx: NodeContext, init: ProposerRoleInit): RoleDriv
       training: init.training,
       mechanisms: { aggregation: init.aggregation.rule, consensus: init.consensus },
     })
-    const initialCid = await ctx.content.putTensor(initialWeights(init.model, deriveSeed(init.seed ?? 1, 0x1417)))
+    const initialCid = await ctx.content.putTensor(initialWeights(init.model, deriveSeed(init.seed ?? 1, INITIAL_MODEL_SALT)))
     return { specCid, initialCid }
   }
 

@@ -7,11 +7,12 @@
  *
  * @packageDocumentation
  */
-import { getTask, listTasks } from '../../ledger/actions/get-task.js'
+import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { getRound } from '../../ledger/actions/training/read-training.js'
 import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'
 import type { Training } from '../../ledger/training.js'
+import { decodeAggregation } from '../../ledger/training-config.js'
 import { initMl } from '../../ml/backend.js'
 import { createAggregator } from '../../roles/aggregator/aggregator.js'
 import { aggregatorParticipant, dueStep, trainerParticipant, validatorParticipant } from '../../roles/round-schedule.js'
@@ -23,7 +24,7 @@ import { loadDataPart } from '../node-data.js'
 import type { DataPartInit } from '../node-data.js'
 import { ensureStaked } from '../node-context.js'
 import type { NodeContext, RoleDriver } from '../node-context.js'
-import { aggregationFromConfig, modelKindOf, readTaskSpec, readTrainingConfig } from './task-training.js'
+import { modelKindOf, readTaskSpec, readTrainingConfig } from './task-training.js'
 
 export type TrainingRoleInit = {
   role: 'trainer' | 'validator' | 'aggregator'
@@ -60,7 +61,7 @@ export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriv
     if (init.role === 'aggregator') {
       return async (training) => {
         const { config, rounds } = await withConfig(training)
-        const aggregator = createAggregator({ training, content: ctx.content, key: ctx.key, aggregation: aggregationFromConfig(config.aggregation, config.aggregationParam) })
+        const aggregator = createAggregator({ training, content: ctx.content, key: ctx.key, aggregation: decodeAggregation(config.aggregation, config.aggregationParam) })
         return { training, participant: aggregatorParticipant(aggregator, training), rounds }
       }
     }

@@ -7,8 +7,9 @@
  *
  * @packageDocumentation
  */
-import { getTask, listTasks } from '../../ledger/actions/get-task.js'
-import type { TaskRecord } from '../../ledger/actions/get-task.js'
+import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
+import type { TaskRecord } from '../../ledger/actions/tasks/get-task.js'
+import { getTaskVote } from '../../ledger/actions/tasks/get-task-vote.js'
 import { initMl } from '../../ml/backend.js'
 import { verifyAndVote } from '../../roles/verifier/verify-and-vote.js'
 import { ensureStaked } from '../node-context.js'
@@ -20,8 +21,6 @@ export type VerifierRoleInit = {
   /** Stake to put in the verifier pool if the key has none (wei). */
   stake: bigint
 }
-
-const ZERO = `0x${'0'.repeat(64)}`
 
 /** Creates the driver of a verifier node. */
 export function verifierRole(ctx: NodeContext, init: VerifierRoleInit): RoleDriver {
@@ -44,9 +43,9 @@ export function verifierRole(ctx: NodeContext, init: VerifierRoleInit): RoleDriv
       const now = await ctx.protocol.ledger.clock.now()
       for (const task of mine) {
         ctx.status.task = task.id.toString()
-        const vote = await ctx.protocol.ledger.client.readContract({ ...ctx.protocol.taskRegistry, functionName: 'getVote', args: [task.id, ctx.key.address] })
-        const committed = vote.commitment !== ZERO
-        const due = !committed ? now <= task.commitDeadline : vote.revealed === 0 && now > task.commitDeadline && now <= task.revealDeadline
+        const vote = await getTaskVote(ctx.protocol, { taskId: task.id, member: ctx.key.address })
+        const committed = vote.committed
+        const due = !committed ? now <= task.commitDeadline : !vote.revealed && now > task.commitDeadline && now <= task.revealDeadline
         if (!due) {
           ctx.status.activity = `task ${task.id}: waiting for the ${committed ? 'reveal' : 'next'} phase`
           continue

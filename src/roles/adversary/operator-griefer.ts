@@ -1,5 +1,5 @@
 import type { Address, PrivateKeyAccount } from 'viem'
-import { setOperator } from '../../ledger/actions/set-operator.js'
+import { setOperator } from '../../ledger/actions/staking/set-operator.js'
 import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
 import type { RoleName } from '../../ledger/contracts/roles.js'
 import type { Protocol } from '../../ledger/protocol.js'

@@ -1,30 +1,27 @@
 import type { Address, PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
-import { drawCommittee } from '../../ledger/actions/draw-committee.js'
-import { getTask } from '../../ledger/actions/get-task.js'
-import type { TaskRecord } from '../../ledger/actions/get-task.js'
+import { drawCommittee } from '../../ledger/actions/tasks/draw-committee.js'
+import { getTask } from '../../ledger/actions/tasks/get-task.js'
+import type { TaskRecord } from '../../ledger/actions/tasks/get-task.js'
 import { buildLineage } from '../../ledger/actions/market/build-lineage.js'
 import type { Lineage } from '../../ledger/contracts/lineage.js'
 import { publishModel } from '../../ledger/actions/market/publish-model.js'
 import type { PublishModelReturnType } from '../../ledger/actions/market/publish-model.js'
-import { proposeTask } from '../../ledger/actions/propose-task.js'
-import type { ProposeTaskReturnType } from '../../ledger/actions/propose-task.js'
+import { proposeTask } from '../../ledger/actions/tasks/propose-task.js'
+import type { ProposeTaskReturnType } from '../../ledger/actions/tasks/propose-task.js'
 import { createTraining } from '../../ledger/actions/training/create-training.js'
 import { getPostedModel } from '../../ledger/actions/training/get-posted-model.js'
 import { finishTraining } from '../../ledger/actions/training/write-training.js'
-import { finalizeTask } from '../../ledger/actions/vote-on-task.js'
+import { finalizeTask } from '../../ledger/actions/tasks/vote-on-task.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import { trainingConfig } from '../../ledger/training-config.js'
 import type { TrainingConfigInit } from '../../ledger/training-config.js'
 import type { Training } from '../../ledger/training.js'
-import { initialWeights } from '../../ml/models/initial-weights.js'
+import { INITIAL_MODEL_SALT, initialWeights } from '../../ml/models/initial-weights.js'
 import { deriveSeed } from '../../ml/random.js'
 import { buildTaskSpec } from '../../tasks/build-task.js'
 import type { BuildTaskSpecInit } from '../../tasks/build-task.js'
 import type { TaskVoteParticipant } from '../task-vote-schedule.js'
-
-/** Salt of the initial model's seed, so it differs from every other seed drawn from the task's. */
-const INITIAL_MODEL_SALT = 0x1417
 
 /** The training a proposer creates once its task is open: everything but the emission, which the budget left sets. */
 export type TrainingPlan = Omit<TrainingConfigInit, 'emissionPerRound'>

@@ -1,14 +1,14 @@
 import type { PrivateKeyAccount } from 'viem'
 import { DeaiError } from '../../errors/base.js'
-import { getTask } from '../../ledger/actions/get-task.js'
-import { getTaskVote } from '../../ledger/actions/get-task-vote.js'
-import { commitTaskVote, revealTaskVote } from '../../ledger/actions/vote-on-task.js'
-import type { TaskVote } from '../../ledger/actions/vote-on-task.js'
+import { getTask } from '../../ledger/actions/tasks/get-task.js'
+import { commitTaskVote, revealTaskVote } from '../../ledger/actions/tasks/vote-on-task.js'
+import type { TaskVote } from '../../ledger/actions/tasks/vote-on-task.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import { advanceClockTo } from '../drivers/virtual-clock.js'
 import { dueStepOf } from '../stage-table.js'
 import { TASK_VOTE_TABLE } from '../task-vote-schedule.js'
 import type { TaskVoteParticipant } from '../task-vote-schedule.js'
+import { memberVote } from './verifier.js'
 
 export type CastTaskVoteReturnType = TaskVote & { step: 'committed' | 'revealed' | 'committed and revealed' }
 
@@ -28,7 +28,7 @@ export async function castTaskVote(protocol: Protocol, key: PrivateKeyAccount, v
       fixes: task.status === 'proposed' ? ['the proposer must draw the committee first (deai task draw)'] : [],
     })
   }
-  const { member } = await getTaskVote(protocol, vote.taskId, key.address)
+  const { member } = await memberVote(protocol, vote.taskId, key.address)
   if (!task.committee.some((m) => m.toLowerCase() === member.toLowerCase())) {
     throw new DeaiError('TASK_NOT_MEMBER', `${key.address} does not work for a member of task ${vote.taskId}'s committee`, {
       details: [`committee: ${task.committee.join(', ')}`],
@@ -37,11 +37,11 @@ export async function castTaskVote(protocol: Protocol, key: PrivateKeyAccount, v
   const voter: TaskVoteParticipant = {
     role: 'verifier',
     steps: {
-      'commit-vote': { run: () => commitTaskVote(protocol, key, plain), done: async () => (await getTaskVote(protocol, vote.taskId, key.address)).committed },
+      'commit-vote': { run: () => commitTaskVote(protocol, key, plain), done: async () => (await memberVote(protocol, vote.taskId, key.address)).committed },
       'reveal-vote': {
         run: () => revealTaskVote(protocol, key, plain),
         done: async () => {
-          const recorded = await getTaskVote(protocol, vote.taskId, key.address)
+          const recorded = await memberVote(protocol, vote.taskId, key.address)
           return !recorded.committed || recorded.revealed
         },
       },
@@ -62,7 +62,7 @@ export async function castTaskVote(protocol: Protocol, key: PrivateKeyAccount, v
       await advanceClockTo(protocol.ledger.clock, TASK_VOTE_TABLE.opensAt(task, 'reveal-vote'))
       continue
     }
-    const recorded = await getTaskVote(protocol, vote.taskId, key.address)
+    const recorded = await memberVote(protocol, vote.taskId, key.address)
     if (!recorded.committed) throw new DeaiError('TASK_COMMIT_CLOSED', `the commit phase of task ${vote.taskId} has ended`)
     if (recorded.revealed) throw new DeaiError('TASK_ALREADY_REVEALED', `this member has already revealed on task ${vote.taskId}`)
     if (due.waitingFor === 'stage') {

@@ -1,9 +1,11 @@
 import type { Address, PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
-import { getTask } from '../../ledger/actions/get-task.js'
-import { getTaskVote } from '../../ledger/actions/get-task-vote.js'
-import { commitTaskVote, revealTaskVote } from '../../ledger/actions/vote-on-task.js'
-import type { TaskVote } from '../../ledger/actions/vote-on-task.js'
+import { getTask } from '../../ledger/actions/tasks/get-task.js'
+import { getOperatorOwner } from '../../ledger/actions/staking/get-operator-owner.js'
+import { getTaskVote } from '../../ledger/actions/tasks/get-task-vote.js'
+import type { GetTaskVoteReturnType } from '../../ledger/actions/tasks/get-task-vote.js'
+import { commitTaskVote, revealTaskVote } from '../../ledger/actions/tasks/vote-on-task.js'
+import type { TaskVote } from '../../ledger/actions/tasks/vote-on-task.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import type { TaskVoteParticipant } from '../task-vote-schedule.js'
 import { checkTask } from './check-task.js'
@@ -67,17 +69,23 @@ export function createVerifier(init: VerifierInit): Verifier {
   }
 }
 
+/** The vote of the committee member an operator key works for, with that member's address. */
+export async function memberVote(protocol: Protocol, taskId: bigint, operator: Address): Promise<GetTaskVoteReturnType & { member: Address }> {
+  const member = await getOperatorOwner(protocol, operator, { role: 'verifier' })
+  return { ...(await getTaskVote(protocol, { taskId, member })), member }
+}
+
 /** The verifier's steps in a task vote: commit, then reveal; done as the registry records them. */
 export function verifierParticipant(verifier: Verifier, protocol: Protocol): TaskVoteParticipant {
   return {
     role: 'verifier',
     steps: {
-      'commit-vote': { run: (taskId) => verifier.commit(taskId), done: async (taskId) => (await getTaskVote(protocol, taskId, verifier.address)).committed },
+      'commit-vote': { run: (taskId) => verifier.commit(taskId), done: async (taskId) => (await memberVote(protocol, taskId, verifier.address)).committed },
       'reveal-vote': {
         run: (taskId) => verifier.reveal(taskId),
         // Nothing committed means nothing to reveal.
         done: async (taskId) => {
-          const vote = await getTaskVote(protocol, taskId, verifier.address)
+          const vote = await memberVote(protocol, taskId, verifier.address)
           return !vote.committed || vote.revealed
         },
       },

@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem'
 import { DeaiError } from '../../../errors/base.js'
+import { CONTRACT_ENUMS } from '../../contracts/generated/protocol-constants.js'
 import { fromOnChainDigest } from '../../contracts/on-chain-digest.js'
 import type { Training } from '../../training.js'
 
@@ -51,7 +52,7 @@ function fromBlock(training: Training): bigint {
  */
 export async function getRound(training: Training, round: bigint): Promise<RoundInfo> {
   const info = await training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'roundInfo', args: [round] })
-  if (info.status === 0) {
+  if (info.status === CONTRACT_ENUMS.ITrainingRounds.RoundStatus.None) {
     throw new DeaiError('TRAINING_ROUND_NOT_OPEN', `round ${round} of task ${training.taskId} has not opened`, {
       fixes: ['wait for the previous round to settle and its model to be posted'],
     })

@@ -1,10 +1,10 @@
 import { parseEventLogs } from 'viem'
 import type { PrivateKeyAccount } from 'viem'
-import { DeaiError } from '../../errors/base.js'
-import type { Protocol } from '../protocol.js'
-import { writeContract } from '../write-contract.js'
-import { ensureAllowance } from './ensure-allowance.js'
-import { committeeSeedSecret, seedCommitment } from './task-secrets.js'
+import { DeaiError } from '../../../errors/base.js'
+import type { Protocol } from '../../protocol.js'
+import { writeContract } from '../../write-contract.js'
+import { ensureAllowance } from '../../internal/ensure-allowance.js'
+import { committeeSeedSecret, seedCommitment } from '../../internal/task-secrets.js'
 
 export type ProposeTaskParameters = {
   /** CID of the task spec in the content store. */

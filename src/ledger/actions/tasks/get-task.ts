@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
-import { taskStatusName } from '../contracts/contract-errors.js'
-import type { TaskStatusName } from '../contracts/contract-errors.js'
-import type { Protocol } from '../protocol.js'
+import { taskStatusName } from '../../contracts/contract-errors.js'
+import type { TaskStatusName } from '../../contracts/contract-errors.js'
+import type { Protocol } from '../../protocol.js'
 
 /** A task as the registry holds it. */
 export type TaskRecord = {

@@ -1,5 +1,5 @@
 import type { Address } from 'viem'
-import type { Protocol } from '../protocol.js'
+import type { Protocol } from '../../protocol.js'
 
 /** What StakeManager credited and slashed, per owner (lower-case address keys), since deployment. */
 export type RewardsAndSlashes = { rewards: ReadonlyMap<string, bigint>; slashed: ReadonlyMap<string, bigint> }

@@ -1,5 +1,5 @@
 import type { Address } from 'viem'
-import type { Protocol } from '../protocol.js'
+import type { Protocol } from '../../protocol.js'
 
 /** Rewards credited to `owner` and not yet claimed (wei). */
 export async function getUnclaimedRewards(protocol: Protocol, owner: Address): Promise<bigint> {

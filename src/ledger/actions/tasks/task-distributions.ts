@@ -1,10 +1,10 @@
 import { getAddress, keccak256, stringToBytes, zeroAddress } from 'viem'
 import type { Address, Hash, Hex } from 'viem'
-import { toContractError } from '../contracts/contract-errors.js'
-import { ROLE_NAMES, roleId } from '../contracts/roles.js'
-import type { RoleName } from '../contracts/roles.js'
-import type { Protocol } from '../protocol.js'
-import { listStakers } from './list-stakers.js'
+import { toContractError } from '../../contracts/contract-errors.js'
+import { ROLE_NAMES, roleId } from '../../contracts/roles.js'
+import type { RoleName } from '../../contracts/roles.js'
+import type { Protocol } from '../../protocol.js'
+import { listStakers } from '../staking/list-stakers.js'
 
 /** Who holds how much of one thing (stake, rewards, validation power), read from the chain. */
 export type TaskDistribution = {

@@ -1,9 +1,9 @@
 import type { PrivateKeyAccount, TransactionReceipt } from 'viem'
-import { PROTOCOL_POOL, roleId } from '../contracts/roles.js'
-import type { RoleName } from '../contracts/roles.js'
-import type { Protocol } from '../protocol.js'
-import { writeContract } from '../write-contract.js'
-import { ensureAllowance } from './ensure-allowance.js'
+import { PROTOCOL_POOL, roleId } from '../../contracts/roles.js'
+import type { RoleName } from '../../contracts/roles.js'
+import type { Protocol } from '../../protocol.js'
+import { writeContract } from '../../write-contract.js'
+import { ensureAllowance } from '../../internal/ensure-allowance.js'
 
 export type StakeParameters = {
   role: RoleName

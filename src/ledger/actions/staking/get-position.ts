@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
-import { PROTOCOL_POOL, roleId } from '../contracts/roles.js'
-import type { RoleName } from '../contracts/roles.js'
-import type { Protocol } from '../protocol.js'
+import { PROTOCOL_POOL, roleId } from '../../contracts/roles.js'
+import type { RoleName } from '../../contracts/roles.js'
+import type { Protocol } from '../../protocol.js'
 
 export type Position = {
   active: bigint

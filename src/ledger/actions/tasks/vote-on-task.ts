@@ -1,9 +1,9 @@
 import type { Address, PrivateKeyAccount, TransactionReceipt } from 'viem'
-import { DeaiError } from '../../errors/base.js'
-import { PROTOCOL_POOL, roleId } from '../contracts/roles.js'
-import type { Protocol } from '../protocol.js'
-import { writeContract } from '../write-contract.js'
-import { voteCommitment, voteSalt } from './task-secrets.js'
+import { DeaiError } from '../../../errors/base.js'
+import { PROTOCOL_POOL, roleId } from '../../contracts/roles.js'
+import type { Protocol } from '../../protocol.js'
+import { writeContract } from '../../write-contract.js'
+import { voteCommitment, voteSalt } from '../../internal/task-secrets.js'
 
 export type TaskVote = {
   taskId: bigint

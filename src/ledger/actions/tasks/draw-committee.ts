@@ -1,8 +1,8 @@
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
-import { DeaiError } from '../../errors/base.js'
-import type { Protocol } from '../protocol.js'
-import { writeContract } from '../write-contract.js'
-import { committeeSeedSecret } from './task-secrets.js'
+import { DeaiError } from '../../../errors/base.js'
+import type { Protocol } from '../../protocol.js'
+import { writeContract } from '../../write-contract.js'
+import { committeeSeedSecret } from '../../internal/task-secrets.js'
 
 /**
  * The seed secret the proposer committed to when it proposed task `taskId`: derived from its

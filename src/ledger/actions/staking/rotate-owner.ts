@@ -1,9 +1,9 @@
 import { zeroAddress } from 'viem'
 import type { Address, PrivateKeyAccount, TransactionReceipt } from 'viem'
-import { PROTOCOL_POOL, roleId } from '../contracts/roles.js'
-import type { RoleName } from '../contracts/roles.js'
-import type { Protocol } from '../protocol.js'
-import { writeContract } from '../write-contract.js'
+import { PROTOCOL_POOL, roleId } from '../../contracts/roles.js'
+import type { RoleName } from '../../contracts/roles.js'
+import type { Protocol } from '../../protocol.js'
+import { writeContract } from '../../write-contract.js'
 
 /**
  * The owner `account` starts moving everything it owns to the key `to`. After the rotation

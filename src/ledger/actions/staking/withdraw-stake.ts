@@ -1,8 +1,8 @@
 import type { PrivateKeyAccount, TransactionReceipt } from 'viem'
-import { PROTOCOL_POOL, roleId } from '../contracts/roles.js'
-import type { RoleName } from '../contracts/roles.js'
-import type { Protocol } from '../protocol.js'
-import { writeContract } from '../write-contract.js'
+import { PROTOCOL_POOL, roleId } from '../../contracts/roles.js'
+import type { RoleName } from '../../contracts/roles.js'
+import type { Protocol } from '../../protocol.js'
+import { writeContract } from '../../write-contract.js'
 
 export type WithdrawStakeParameters = { role: RoleName; taskId?: bigint }
 

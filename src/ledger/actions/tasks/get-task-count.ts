@@ -1,4 +1,4 @@
-import type { Protocol } from '../protocol.js'
+import type { Protocol } from '../../protocol.js'
 
 /** How many tasks have been proposed (ids run from 1 to the count). */
 export async function getTaskCount(protocol: Protocol): Promise<bigint> {
