@@ -265,6 +265,8 @@ export type { DueStageStep, StageClock, StageParticipant, StageResult, StageTabl
 export { TASK_VOTE_STAGES, TASK_VOTE_TABLE } from './roles/task-vote-schedule.js'
 export type { TaskVoteParticipant, TaskVoteRole, TaskVoteStage, TaskVoteStep } from './roles/task-vote-schedule.js'
 export { advanceClockTo, playOnVirtualClock, virtualClock } from './roles/drivers/virtual-clock.js'
+export { startPolling } from './roles/drivers/polling.js'
+export type { PolledParticipant, Polling, PollingInit } from './roles/drivers/polling.js'
 export { getPostedModel } from './ledger/actions/training/get-posted-model.js'
 export type { PostedModel } from './ledger/actions/training/get-posted-model.js'
 export { listInferenceRequests } from './ledger/actions/inference/list-inference-requests.js'

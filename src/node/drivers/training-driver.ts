@@ -1,5 +1,5 @@
 /**
- * The trainer, validator and aggregator as long-running roles: wait for the task to be open
+ * The trainer, validator and aggregator nodes: their role steps on the polling driver. They wait for the task to be open
  * and its training created, stake if not staked, then follow the rounds by the shared round
  * schedule, taking this node's step whenever its stage is open and the chain shows it not yet
  * done. Everything is read back from the chain on each tick, so a restarted node resumes in the
@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
+import { getTaskCount } from '../../ledger/actions/tasks/get-task-count.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { getRound } from '../../ledger/actions/training/read-training.js'
 import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'
@@ -24,7 +25,13 @@ import { loadDataPart } from '../node-data.js'
 import type { DataPartInit } from '../node-data.js'
 import { ensureStaked } from '../node-context.js'
 import type { NodeContext, RoleDriver } from '../node-context.js'
-import { modelKindOf, readTaskSpec, readTrainingConfig } from './task-training.js'
+import { modelKindOf, readTaskSpec } from './task-training.js'
+import { getTrainingConfig } from '../../ledger/actions/training/get-training-config.js'
+import { getGrantedShards } from '../../ledger/actions/data/get-granted-shards.js'
+import { listShards } from '../../ledger/actions/data/list-shards.js'
+import { DeaiError } from '../../errors/base.js'
+import { decodeImageSet } from '../../ml/datasets/image-set-bytes.js'
+import type { ImageSet } from '../../ml/datasets/image-set.js'
 
 export type TrainingRoleInit = {
   role: 'trainer' | 'validator' | 'aggregator'
@@ -32,16 +39,24 @@ export type TrainingRoleInit = {
   taskId?: bigint
   /** Stake to put in the task's pool if the key has none (wei). */
   stake: bigint
-  /** The node's examples (trainers: training split; validators: a private test-split shard). */
-  data?: Omit<DataPartInit, 'split'>
+  /**
+   * The node's examples: a part of a split read from disk (trainers: the training split;
+   * validators: a private part of the test split), examples held in memory, or (trainers) the
+   * shard a data provider granted it on chain, read back by CID.
+   * @default part 0 of 1 of the split
+   */
+  data?: Omit<DataPartInit, 'split'> | HeldExamples | 'granted'
   /** Seeds the trainer's shuffles. @default 1 */
   seed?: number
 }
 
+/** Examples held in memory, and which of them are the node's. */
+export type HeldExamples = { imageSet: ImageSet; indices: readonly number[] }
+
 type Working = { training: Training; participant: RoundParticipant; rounds: bigint }
 
 /** Creates the driver of a trainer, validator or aggregator node. */
-export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriver {
+export function trainingDriver(ctx: NodeContext, init: TrainingRoleInit): RoleDriver {
   let taskId = init.taskId
   let staked = false
   let working: Working | undefined
@@ -55,7 +70,7 @@ export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriv
   const prepare = async (specCid: string): Promise<(training: Training) => Promise<Working>> => {
     const owner = ctx.key.address
     const withConfig = async (training: Training) => {
-      const config = await readTrainingConfig(training)
+      const config = await getTrainingConfig(training)
       return { config, rounds: BigInt(config.rounds) }
     }
     if (init.role === 'aggregator') {
@@ -68,25 +83,44 @@ export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriv
     const spec = await readTaskSpec(ctx.content, specCid)
     await initMl()
     const kind = await modelKindOf(ctx.content, spec)
-    const data = init.data ?? { part: 0, parts: 1, seed: 1 }
+    const own = async (split: 'train' | 'test'): Promise<HeldExamples | undefined> => {
+      const data = init.data ?? { part: 0, parts: 1, seed: 1 }
+      if (data === 'granted') return undefined
+      if ('imageSet' in data) return data
+      const part = await loadDataPart({ ...data, split })
+      ctx.log.info(split === 'train' ? 'loaded data' : 'loaded validation shard', { examples: part.data.count, part: data.part, parts: data.parts })
+      return { imageSet: part.data, indices: part.indices }
+    }
     if (init.role === 'trainer') {
-      const part = await loadDataPart({ ...data, split: 'train' })
-      ctx.log.info('loaded data', { examples: part.data.count, part: data.part, parts: data.parts })
+      const held = await own('train')
       return async (training) => {
+        const mine = held ?? (await grantedExamples(training.taskId))
         const trainer = createTrainer({
-          training, content: ctx.content, peers: ctx.peers, key: ctx.key, owner, kind, data: part.data, indices: part.indices,
+          training, content: ctx.content, peers: ctx.peers, key: ctx.key, owner, kind, data: mine.imageSet, indices: mine.indices,
           epochs: spec.training.localEpochs, batchSize: spec.training.batchSize, learningRate: spec.training.learningRate,
           seed: init.seed ?? 1, conduct: { behaviour: 'honest' },
         })
         return { training, participant: trainerParticipant(trainer, training), rounds: (await withConfig(training)).rounds }
       }
     }
-    const part = await loadDataPart({ ...data, split: 'test' })
-    ctx.log.info('loaded validation shard', { examples: part.data.count, part: data.part, parts: data.parts })
+    const held = await own('test')
+    if (held === undefined) throw new DeaiError('NODE_NO_VALIDATION_DATA', 'A validator holds its own validation examples; none are granted on chain.', { fixes: ['Give the validator --partition I/N of the test split.'] })
     return async (training) => {
-      const validator = createValidator({ training, content: ctx.content, key: ctx.key, owner, kind, data: part.data, indices: part.indices, behaviour: 'honest', seed: init.seed ?? 1 })
+      const validator = createValidator({ training, content: ctx.content, key: ctx.key, owner, kind, data: held.imageSet, indices: held.indices, behaviour: 'honest', seed: init.seed ?? 1 })
       return { training, participant: validatorParticipant(validator, training), rounds: (await withConfig(training)).rounds }
     }
+  }
+
+  /** The shard a data provider granted this trainer, read back by the CID registered on chain. */
+  const grantedExamples = async (taskId: bigint): Promise<HeldExamples> => {
+    const granted = await getGrantedShards(ctx.protocol, taskId, ctx.key.address)
+    const shard = (await listShards(ctx.protocol, taskId)).find((s) => s.id === granted[0])
+    if (shard === undefined) {
+      throw new DeaiError('NODE_NO_GRANTED_SHARD', `No data provider has granted this trainer a shard of task ${taskId} yet.`, { fixes: ['Wait for a data provider, or give the trainer --partition I/N of the training split.'] })
+    }
+    const examples = decodeImageSet(await ctx.content.getBytes(shard.cid), `shard ${shard.id}`)
+    ctx.log.info('read its granted shard', { shard: shard.id, cid: shard.cid, examples: examples.count })
+    return { imageSet: examples, indices: Array.from({ length: examples.count }, (_, i) => i) }
   }
 
   /** Fetches announced updates at once, so they stay available if their trainer goes away. */
@@ -116,7 +150,7 @@ export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriv
       }
       ctx.status.task = taskId.toString()
       prefetchAnnouncedUpdates(taskId)
-      if (begin === undefined && (await ctx.protocol.ledger.client.readContract({ ...ctx.protocol.taskRegistry, functionName: 'taskCount' })) < taskId) {
+      if (begin === undefined && (await getTaskCount(ctx.protocol)) < taskId) {
         ctx.status.activity = `waiting for task ${taskId} to be proposed`
         return
       }
