@@ -394,8 +394,8 @@ export {
   validatorParticipant,
 } from './roles/round-schedule.js'
 export type { DueStep, RoundParticipant, RoundRole, RoundStage, RoundStep, StepResult } from './roles/round-schedule.js'
-export { startNode } from './node/start-node.js'
-export type { NodeInit, NodeRoleInit, RunningNode } from './node/start-node.js'
+export { createNodeDriver, startNode } from './node/start-node.js'
+export type { NodeDriver, NodeInit, NodeRoleInit, RunningNode } from './node/start-node.js'
 export { NODE_ROLES } from './node/node-context.js'
 export type { NodeRole, NodeStatus } from './node/node-context.js'
 export { openNetworkNode } from './node/open-network-node.js'

@@ -63,19 +63,19 @@ export type RunningNode = {
   stop(): Promise<void>
 }
 
+/** A node's role on no loop of its own: `tick` takes the step due now; the caller decides when. */
+export type NodeDriver = RoleDriver & {
+  /** A snapshot of the node's status. */
+  status(): NodeStatus
+  /** Records a failed tick: shown on the status endpoint and logged with the retry delay. */
+  failed(error: unknown, retryInMs: number): void
+}
+
 /**
- * Starts a node's loop.
- *
- * @param init - see {@link NodeInit}
- * @returns the running node
- * @example
- * ```ts
- * const node = startNode({ protocol, key, content, peers, role: { role: 'validator', taskId: 1n, stake: parseEther('1000'), data: { part: 0, parts: 2, seed: 1 } } })
- * // … later
- * await node.stop()
- * ```
+ * Wires a node's role onto its ledger, content and peers, without starting a loop: what
+ * {@link startNode} polls, and what a test can tick in an order of its choosing.
  */
-export function startNode(init: NodeInit): RunningNode {
+export function createNodeDriver(init: Omit<NodeInit, 'pollMs'>): NodeDriver {
   const log = init.log ?? SILENT_LOG
   const status: NodeStatus = {
     role: init.role.role,
@@ -102,17 +102,38 @@ export function startNode(init: NodeInit): RunningNode {
     },
   }
   const driver = createDriver(ctx, init.role)
-  const polling = startPolling(driver, {
-    pollMs: init.pollMs,
-    onError(error, retryInMs) {
+  return {
+    tick: () => driver.tick(),
+    close: async () => {
+      await driver.close?.()
+    },
+    status: () => ({ ...status, peers: init.connections?.() ?? [] }),
+    failed(error, retryInMs) {
       const code = isDeaiError(error) ? error.code : 'UNEXPECTED'
       const message = error instanceof Error ? (isDeaiError(error) ? error.shortMessage : error.message) : String(error)
       status.lastError = { time: new Date().toISOString(), code, message }
       log.warn('step failed; retrying', { code, error: message, retryInMs })
     },
-  })
+  }
+}
+
+/**
+ * Starts a node's loop.
+ *
+ * @param init - see {@link NodeInit}
+ * @returns the running node
+ * @example
+ * ```ts
+ * const node = startNode({ protocol, key, content, peers, role: { role: 'validator', taskId: 1n, stake: parseEther('1000'), data: { part: 0, parts: 2, seed: 1 } } })
+ * // … later
+ * await node.stop()
+ * ```
+ */
+export function startNode(init: NodeInit): RunningNode {
+  const node = createNodeDriver(init)
+  const polling = startPolling(node, { pollMs: init.pollMs, onError: (error, retryInMs) => node.failed(error, retryInMs) })
   return {
-    status: () => ({ ...status, peers: init.connections?.() ?? [] }),
+    status: () => node.status(),
     stop: () => polling.stop(),
   }
 }

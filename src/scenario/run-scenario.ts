@@ -39,7 +39,7 @@ export type RunScenarioOptions = {
  * Unbonding takes a minute here, less than any phase of a round, so that only the locks on
  * stake behind pending work keep a slash-escaper's stake in (the default is a week).
  */
-const UNBONDING_DELAY = 60n
+export const SCENARIO_UNBONDING_DELAY = 60n
 
 /**
  * Plays a scenario on one embedded chain, content store and peer hub: a task proposed and
@@ -71,7 +71,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const cast = castScenario(scenario, ledger.accounts)
     const gasMeter = createGasMeter()
     log('deploying the protocol on the embedded chain')
-    const deployment = await deployProtocol(ledger, { deployer: cast.deployer, fund: cast.members.map((m) => m.account.address), params: { unbondingDelay: UNBONDING_DELAY } })
+    const deployment = await deployProtocol(ledger, { deployer: cast.deployer, fund: cast.members.map((m) => m.account.address), params: { unbondingDelay: SCENARIO_UNBONDING_DELAY } })
     const protocol = await connectProtocol(ledger, deployment, { gasMeter })
     const content = await open.content(options.contentDir === undefined ? { kind: 'memory' } : { kind: 'fs', path: options.contentDir })
     opened.push(() => content.close())
