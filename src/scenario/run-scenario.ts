@@ -3,6 +3,9 @@ import type { Address, PrivateKeyAccount } from 'viem'
 import { createContentStore } from '../content/create-content-store.js'
 import { DeaiError } from '../errors/base.js'
 import { claimRewards } from '../ledger/actions/staking/claim-rewards.js'
+import { getPosition } from '../ledger/actions/staking/get-position.js'
+import { getRewardsAndSlashes } from '../ledger/actions/staking/get-rewards-and-slashes.js'
+import { getUnclaimedRewards } from '../ledger/actions/staking/get-unclaimed-rewards.js'
 import { grantShard } from '../ledger/actions/data/grant-shard.js'
 import { registerShard } from '../ledger/actions/data/register-shard.js'
 import { postInferenceResult } from '../ledger/actions/inference/post-inference-result.js'
@@ -21,10 +24,10 @@ import { getTask } from '../ledger/actions/tasks/get-task.js'
 import { proposeTask } from '../ledger/actions/tasks/propose-task.js'
 import { stake } from '../ledger/actions/staking/stake.js'
 import { createTraining } from '../ledger/actions/training/create-training.js'
-import { getJudgements, getRound } from '../ledger/actions/training/read-training.js'
-import { finishTraining } from '../ledger/actions/training/write-training.js'
-import { finalizeTask } from '../ledger/actions/tasks/vote-on-task.js'
-import { roleId } from '../ledger/contracts/roles.js'
+import { getJudgements } from '../ledger/actions/training/get-judgements.js'
+import { getRound } from '../ledger/actions/training/get-round.js'
+import { finishTraining } from '../ledger/actions/training/finish-training.js'
+import { finalizeTask } from '../ledger/actions/tasks/finalize-task.js'
 import { deployProtocol } from '../ledger/deploy/deploy-protocol.js'
 import { decentralization } from '../mechanisms/metrics/decentralization.js'
 import { createEmbeddedLedger } from '../ledger/embedded/create-embedded-ledger.js'
@@ -288,7 +291,6 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const initial = await measure(initialCid)
   const roundRecords: RoundRecord[] = []
   let gasSeen = gasMeter.records.length
-  const earned = new Map<string, bigint>()
   const roundSeconds: number[] = []
   const roundCpuSeconds: number[] = []
   const phases: Record<string, number>[] = []
@@ -331,12 +333,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const stakes: Record<string, bigint> = {}
     for (const [list, role] of [[trainerMembers, 'trainer'], [validatorMembers, 'validator'], [aggregatorMembers, 'aggregator']] as const) {
       for (const m of list) {
-        const position = await ledger.client.readContract({ ...protocol.stakeManager, functionName: 'positionOf', args: [taskId, roleId(role), m.account.address] })
+        const position = await getPosition(protocol, m.account.address, { role, taskId })
         stakes[m.id] = position.active
       }
     }
-    for (const u of judged.updates) earned.set(idOf(u.trainer), (earned.get(idOf(u.trainer)) ?? 0n) + u.reward)
-    for (const v of judged.validators) earned.set(idOf(v.validator), (earned.get(idOf(v.validator)) ?? 0n) + v.reward)
+    const { rewards: earned } = await getRewardsAndSlashes(protocol)
     const revealed = new Set(judged.validators.filter((v) => v.revealed).map((v) => idOf(v.validator)))
     const workers = [...trainerMembers, ...validatorMembers]
     roundRecords.push({
@@ -352,7 +353,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       stake: stakes,
       metrics: {
         stake: decentralization(workers.map((m) => stakes[m.id] ?? 0n)),
-        rewards: decentralization(workers.map((m) => earned.get(m.id) ?? 0n)),
+        rewards: decentralization(workers.map((m) => earned.get(m.account.address.toLowerCase()) ?? 0n)),
         validationPower: decentralization(validatorMembers.map((m) => (revealed.has(m.id) ? stakes[m.id] ?? 0n : 0n))),
       },
     })
@@ -392,7 +393,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   for (const g of griefers) keep('operator-griefer', g.record())
   if (grinder !== undefined) keep('grinder', grinder.record())
   for (const m of members) {
-    const unclaimed = await ledger.client.readContract({ ...protocol.stakeManager, functionName: 'rewardsOf', args: [m.account.address] })
+    const unclaimed = await getUnclaimedRewards(protocol, { owner: m.account.address })
     if (unclaimed > 0n) await claimRewards(protocol, m.account)
   }
   stage('settlement')

@@ -13,12 +13,14 @@ import { DeaiError } from '../../errors/base.js'
 import { drawCommittee } from '../../ledger/actions/tasks/draw-committee.js'
 import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
 import { listStakers } from '../../ledger/actions/staking/list-stakers.js'
+import { getTaskRules } from '../../ledger/actions/tasks/get-task-rules.js'
+import { getModelInfo } from '../../ledger/actions/training/get-model-info.js'
 import { proposeTask } from '../../ledger/actions/tasks/propose-task.js'
 import { createTraining } from '../../ledger/actions/training/create-training.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'
-import { finishTraining } from '../../ledger/actions/training/write-training.js'
-import { finalizeTask } from '../../ledger/actions/tasks/vote-on-task.js'
+import { finishTraining } from '../../ledger/actions/training/finish-training.js'
+import { finalizeTask } from '../../ledger/actions/tasks/finalize-task.js'
 import { CONSENSUS_IDS, encodeAggregation, trainingConfig } from '../../ledger/training-config.js'
 import type { TrainingConfig } from '../../ledger/training-config.js'
 import { initMl } from '../../ml/backend.js'
@@ -96,7 +98,7 @@ export function proposerRole(ctx: NodeContext, init: ProposerRoleInit): RoleDriv
         taskId = mine.at(-1)?.id
         if (taskId === undefined) {
           // A committee drawn from too small a pool fails the task: wait for the verifiers.
-          const rules = await ctx.protocol.ledger.client.readContract({ ...ctx.protocol.taskRegistry, functionName: 'params' })
+          const rules = await getTaskRules(ctx.protocol)
           const verifiers = await listStakers(ctx.protocol, { role: 'verifier' })
           if (verifiers.length < rules.committeeSize) {
             ctx.status.activity = `waiting for ${rules.committeeSize} staked verifiers (${verifiers.length} so far) before proposing`
@@ -142,7 +144,7 @@ export function proposerRole(ctx: NodeContext, init: ProposerRoleInit): RoleDriv
             ctx.status.activity = `training: round ${progress.currentRound}`
             return
           }
-          const model = await ctx.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'modelInfo', args: [last] })
+          const model = await getModelInfo(training, last)
           const now = await ctx.protocol.ledger.clock.now()
           if (now <= BigInt(model.postedAt) + init.periods.dispute) {
             ctx.status.activity = 'waiting for the last model\'s dispute window'

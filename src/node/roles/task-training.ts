@@ -1,7 +1,6 @@
 import { CID } from 'multiformats/cid'
 import type { ContentStore } from '../../content/content-store.js'
 import { DeaiError } from '../../errors/base.js'
-import type { Training } from '../../ledger/training.js'
 import { ARCHITECTURES } from '../../ml/models/architecture.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
 import { modelBundle } from '../../tasks/build-task.js'
@@ -27,9 +26,4 @@ export async function modelKindOf(content: ContentStore, spec: TaskSpec): Promis
   throw new DeaiError('NODE_UNKNOWN_MODEL', `The task's model bundle ${spec.model.bundle} is not one of the built-in models (${Object.keys(ARCHITECTURES).join(', ')}).`, {
     fixes: ['This node trains the built-in architectures only.'],
   })
-}
-
-/** The training contract's config (aggregation rule, rounds). */
-export async function readTrainingConfig(training: Training) {
-  return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'config' })
 }

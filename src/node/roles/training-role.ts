@@ -9,7 +9,9 @@
  */
 import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
-import { getRound } from '../../ledger/actions/training/read-training.js'
+import { getTaskCount } from '../../ledger/actions/tasks/get-task-count.js'
+import { getTrainingConfig } from '../../ledger/actions/training/get-training-config.js'
+import { getRound } from '../../ledger/actions/training/get-round.js'
 import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'
 import type { Training } from '../../ledger/training.js'
 import { decodeAggregation } from '../../ledger/training-config.js'
@@ -24,7 +26,7 @@ import { loadDataPart } from '../node-data.js'
 import type { DataPartInit } from '../node-data.js'
 import { ensureStaked } from '../node-context.js'
 import type { NodeContext, RoleDriver } from '../node-context.js'
-import { modelKindOf, readTaskSpec, readTrainingConfig } from './task-training.js'
+import { modelKindOf, readTaskSpec } from './task-training.js'
 
 export type TrainingRoleInit = {
   role: 'trainer' | 'validator' | 'aggregator'
@@ -55,7 +57,7 @@ export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriv
   const prepare = async (specCid: string): Promise<(training: Training) => Promise<Working>> => {
     const owner = ctx.key.address
     const withConfig = async (training: Training) => {
-      const config = await readTrainingConfig(training)
+      const config = await getTrainingConfig(training)
       return { config, rounds: BigInt(config.rounds) }
     }
     if (init.role === 'aggregator') {
@@ -116,7 +118,7 @@ export function trainingRole(ctx: NodeContext, init: TrainingRoleInit): RoleDriv
       }
       ctx.status.task = taskId.toString()
       prefetchAnnouncedUpdates(taskId)
-      if (begin === undefined && (await ctx.protocol.ledger.client.readContract({ ...ctx.protocol.taskRegistry, functionName: 'taskCount' })) < taskId) {
+      if (begin === undefined && (await getTaskCount(ctx.protocol)) < taskId) {
         ctx.status.activity = `waiting for task ${taskId} to be proposed`
         return
       }

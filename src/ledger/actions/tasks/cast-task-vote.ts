@@ -1,11 +1,12 @@
 import type { PrivateKeyAccount } from 'viem'
 import { DeaiError } from '../../../errors/base.js'
-import { PROTOCOL_POOL, roleId } from '../../contracts/roles.js'
 import type { Protocol } from '../../protocol.js'
+import { getOperatorOwner } from '../staking/get-operator-owner.js'
 import { getTask } from './get-task.js'
 import { getTaskVote } from './get-task-vote.js'
-import { commitTaskVote, revealTaskVote } from './vote-on-task.js'
-import type { TaskVote } from './vote-on-task.js'
+import { commitTaskVote } from './commit-task-vote.js'
+import type { TaskVote } from './commit-task-vote.js'
+import { revealTaskVote } from './reveal-task-vote.js'
 
 export type CastTaskVoteReturnType = TaskVote & { step: 'committed' | 'revealed' | 'committed and revealed' }
 
@@ -21,11 +22,7 @@ export async function castTaskVote(protocol: Protocol, key: PrivateKeyAccount, v
       fixes: task.status === 'proposed' ? ['the proposer must draw the committee first (deai task draw)'] : [],
     })
   }
-  const member = await ledger.client.readContract({
-    ...protocol.stakeManager,
-    functionName: 'ownerOfOperator',
-    args: [PROTOCOL_POOL, roleId('verifier'), key.address],
-  })
+  const member = await getOperatorOwner(protocol, { role: 'verifier', operator: key.address })
   if (!task.committee.some((m) => m.toLowerCase() === member.toLowerCase())) {
     throw new DeaiError('TASK_NOT_MEMBER', `${key.address} does not work for a member of task ${vote.taskId}'s committee`, {
       details: [`committee: ${task.committee.join(', ')}`],
