@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 import type { Address } from 'viem'
-import type { RoundInfo } from '../ledger/actions/training/read-training.js'
+import type { RoundInfo } from '../ledger/actions/training/get-round.js'
 import { getRoundProgress, hasCommitted, hasRevealed, hasRevealedUpdate, hasSubmitted } from '../ledger/actions/training/round-progress.js'
 import type { Training } from '../ledger/training.js'
 import type { Aggregator } from './aggregator/aggregator.js'

@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
 import type { ContentStore } from '../content/content-store.js'
 import { getPosition } from '../ledger/actions/staking/get-position.js'
-import type { UpdateJudgement, ValidatorJudgement } from '../ledger/actions/training/read-training.js'
+import type { UpdateJudgement, ValidatorJudgement } from '../ledger/actions/training/get-judgements.js'
 import type { GasMeter } from '../ledger/gas-meter.js'
 import type { Protocol } from '../ledger/protocol.js'
 import { decentralization } from '../mechanisms/metrics/decentralization.js'

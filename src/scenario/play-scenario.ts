@@ -15,7 +15,8 @@ import { getTask } from '../ledger/actions/tasks/get-task.js'
 import { getUnclaimedRewards } from '../ledger/actions/staking/get-unclaimed-rewards.js'
 import { verifyModelRecord } from '../ledger/actions/market/verify-model-record.js'
 import { stake } from '../ledger/actions/staking/stake.js'
-import { getJudgements, getRound } from '../ledger/actions/training/read-training.js'
+import { getJudgements } from '../ledger/actions/training/get-judgements.js'
+import { getRound } from '../ledger/actions/training/get-round.js'
 import type { LedgerClock } from '../ledger/ledger.js'
 import type { Protocol } from '../ledger/protocol.js'
 import type { Training } from '../ledger/training.js'
@@ -198,7 +199,7 @@ export async function playScenario(world: ScenarioWorld): Promise<ScenarioOutcom
   for (const g of griefers) keep('operator-griefer', g.record())
   if (grinder !== undefined) keep('grinder', grinder.record())
   for (const m of cast.members) {
-    if ((await getUnclaimedRewards(protocol, m.account.address)) > 0n) await claimRewards(protocol, m.account)
+    if ((await getUnclaimedRewards(protocol, { owner: m.account.address })) > 0n) await claimRewards(protocol, m.account)
   }
   stage('settlement')
 

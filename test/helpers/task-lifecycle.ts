@@ -5,7 +5,9 @@ import { drawCommittee } from '../../src/ledger/actions/tasks/draw-committee.js'
 import { getTask } from '../../src/ledger/actions/tasks/get-task.js'
 import { proposeTask } from '../../src/ledger/actions/tasks/propose-task.js'
 import { stake } from '../../src/ledger/actions/staking/stake.js'
-import { commitTaskVote, finalizeTask, revealTaskVote } from '../../src/ledger/actions/tasks/vote-on-task.js'
+import { commitTaskVote } from '../../src/ledger/actions/tasks/commit-task-vote.js'
+import { finalizeTask } from '../../src/ledger/actions/tasks/finalize-task.js'
+import { revealTaskVote } from '../../src/ledger/actions/tasks/reveal-task-vote.js'
 import type { Protocol } from '../../src/ledger/protocol.js'
 
 /**

@@ -10,9 +10,10 @@ import type { Address } from 'viem'
 import { describe, expect, test } from 'vitest'
 import { createContentStore } from '../../src/content/create-content-store.js'
 import { findTraining } from '../../src/ledger/actions/training/find-training.js'
-import { getPostedModel } from '../../src/ledger/actions/training/get-posted-model.js'
+import { getRoundModel } from '../../src/ledger/actions/training/get-round-model.js'
 import { isTrainingFinished } from '../../src/ledger/actions/training/is-training-finished.js'
-import { getJudgements, getRound } from '../../src/ledger/actions/training/read-training.js'
+import { getJudgements } from '../../src/ledger/actions/training/get-judgements.js'
+import { getRound } from '../../src/ledger/actions/training/get-round.js'
 import { getRoundProgress } from '../../src/ledger/actions/training/round-progress.js'
 import { getTask } from '../../src/ledger/actions/tasks/get-task.js'
 import { getTaskCount } from '../../src/ledger/actions/tasks/get-task-count.js'
@@ -86,7 +87,7 @@ async function nextOpening(protocol: Protocol, now: bigint): Promise<bigint | un
     const { currentRound } = await getRoundProgress(training, 0n)
     const info = await getRound(training, currentRound)
     times.push(...ROUND_TABLE.stages.map((s) => ROUND_TABLE.opensAt(info, s)))
-    const last = await getPostedModel(training, BigInt(scenario.task.rounds))
+    const last = await getRoundModel(training, BigInt(scenario.task.rounds))
     if (last !== undefined) times.push(last.postedAt + SCENARIO_PERIODS.dispute + 1n)
   }
   const later = times.filter((t) => t > now)
@@ -133,7 +134,7 @@ describe('one task, two drivers', () => {
       const books = await participantBooks(protocol, 1n, cast.members.map((m) => ({ id: m.id, role: m.role, behaviour: m.behaviour, address: m.account.address })))
       expect(books.map(({ id, rewards, slashed }) => ({ id, rewards, slashed }))).toEqual(report.participants.map(({ id, rewards, slashed }) => ({ id, rewards, slashed })))
       expect(report.participants.filter((p) => p.rewards > 0n).length).toBeGreaterThan(5)
-      expect((await getPostedModel(training, BigInt(scenario.task.rounds)))?.cid).toBe(report.final.modelCid)
+      expect((await getRoundModel(training, BigInt(scenario.task.rounds)))?.cid).toBe(report.final.modelCid)
     } finally {
       await hub.close()
       await content.close()

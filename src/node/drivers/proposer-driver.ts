@@ -11,7 +11,7 @@
 import { DeaiError } from '../../errors/base.js'
 import { getModelRecord } from '../../ledger/actions/market/get-model-record.js'
 import { listStakers } from '../../ledger/actions/staking/list-stakers.js'
-import { getCommitteeSize } from '../../ledger/actions/tasks/get-committee-size.js'
+import { getTaskRules } from '../../ledger/actions/tasks/get-task-rules.js'
 import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { isTrainingFinished } from '../../ledger/actions/training/is-training-finished.js'
@@ -82,7 +82,7 @@ export function proposerDriver(ctx: NodeContext, init: ProposerRoleInit): RoleDr
     const found = mine.at(-1)?.id
     if (found !== undefined) return found
     // A committee drawn from too small a pool fails the task: wait for the verifiers.
-    const committeeSize = await getCommitteeSize(ctx.protocol)
+    const { committeeSize } = await getTaskRules(ctx.protocol)
     const verifiers = await listStakers(ctx.protocol, { role: 'verifier' })
     if (verifiers.length < committeeSize) {
       ctx.status.activity = `waiting for ${committeeSize} staked verifiers (${verifiers.length} so far) before proposing`

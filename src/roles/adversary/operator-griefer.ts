@@ -1,6 +1,7 @@
 import type { Address, PrivateKeyAccount } from 'viem'
 import { setOperator } from '../../ledger/actions/staking/set-operator.js'
-import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
+import { getActiveStake } from '../../ledger/actions/staking/get-active-stake.js'
+import { getOperatorOwner } from '../../ledger/actions/staking/get-operator-owner.js'
 import type { RoleName } from '../../ledger/contracts/roles.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import { adversaryRecord } from './adversary-record.js'
@@ -43,12 +44,10 @@ export function createOperatorGriefer(init: { protocol: Protocol; key: PrivateKe
     },
     /** After the victims staked: each claim failed if the victim works for itself with stake of its own. */
     async check(victims: readonly PoolKey[]): Promise<void> {
-      const client = protocol.ledger.client
       for (const v of victims) {
-        const args = [v.taskId ?? PROTOCOL_POOL, roleId(v.role), v.address] as const
         const [owner, active] = await Promise.all([
-          client.readContract({ ...protocol.stakeManager, functionName: 'ownerOfOperator', args }),
-          client.readContract({ ...protocol.stakeManager, functionName: 'activeStake', args }),
+          getOperatorOwner(protocol, { role: v.role, operator: v.address, taskId: v.taskId }),
+          getActiveStake(protocol, { role: v.role, owner: v.address, taskId: v.taskId }),
         ])
         if (owner.toLowerCase() === v.address.toLowerCase() && active > 0n) record.defeated += 1
         else record.notes.push(`${v.address} in the ${v.role} pool: works for ${owner}, stake ${active}`)

@@ -10,9 +10,9 @@ import type { PublishModelReturnType } from '../../ledger/actions/market/publish
 import { proposeTask } from '../../ledger/actions/tasks/propose-task.js'
 import type { ProposeTaskReturnType } from '../../ledger/actions/tasks/propose-task.js'
 import { createTraining } from '../../ledger/actions/training/create-training.js'
-import { getPostedModel } from '../../ledger/actions/training/get-posted-model.js'
-import { finishTraining } from '../../ledger/actions/training/write-training.js'
-import { finalizeTask } from '../../ledger/actions/tasks/vote-on-task.js'
+import { getRoundModel } from '../../ledger/actions/training/get-round-model.js'
+import { finishTraining } from '../../ledger/actions/training/finish-training.js'
+import { finalizeTask } from '../../ledger/actions/tasks/finalize-task.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import { trainingConfig } from '../../ledger/training-config.js'
 import type { TrainingConfigInit } from '../../ledger/training-config.js'
@@ -115,7 +115,7 @@ export function createProposer(init: ProposerInit): Proposer {
       return createTraining(protocol, key, taskId, config, initialCid)
     },
     async finishOpensAt(training) {
-      const last = await getPostedModel(training, BigInt(init.training.rounds))
+      const last = await getRoundModel(training, BigInt(init.training.rounds))
       return last === undefined ? undefined : last.postedAt + init.training.periods.dispute + 1n
     },
     async finish(training) {

@@ -2,7 +2,8 @@ import { keccak256, toHex } from 'viem'
 import type { Address, PrivateKeyAccount } from 'viem'
 import { revertName } from '../../ledger/contracts/contract-errors.js'
 import { hasSubmitted } from '../../ledger/actions/training/round-progress.js'
-import { sendUpdateCommitment, sendUpdateReveal } from '../../ledger/actions/training/write-training.js'
+import { commitUpdate } from '../../ledger/actions/training/commit-update.js'
+import { revealUpdate } from '../../ledger/actions/training/reveal-update.js'
 import type { Training } from '../../ledger/training.js'
 import { adversaryRecord } from '../adversary/adversary-record.js'
 import type { AdversaryRecord } from '../adversary/adversary-record.js'
@@ -52,14 +53,14 @@ export function createFrontRunner(init: FrontRunnerInit): FrontRunner {
       if (tx.trainer === init.owner) return
       if (tx.kind === 'commitUpdate') {
         if (copied.has(tx.round) || (await hasSubmitted(training, tx.round, init.owner))) return
-        await sendUpdateCommitment(training, key, tx.round, tx.commitment)
+        await commitUpdate(training, key, { round: tx.round, commitment: tx.commitment })
         copied.set(tx.round, tx.trainer)
         return
       }
       if (copied.get(tx.round) !== tx.trainer) return
       record.attempted += 1
       try {
-        await sendUpdateReveal(training, key, tx.update, tx.salt)
+        await revealUpdate(training, key, { ...tx.update, salt: tx.salt })
         record.notes.push(`round ${tx.round}: the copied reveal was accepted`)
       } catch (error) {
         const name = revertName(error)
@@ -74,7 +75,7 @@ export function createFrontRunner(init: FrontRunnerInit): FrontRunner {
      */
     async work(round: bigint): Promise<void> {
       if (await hasSubmitted(training, round, init.owner)) return
-      await sendUpdateCommitment(training, key, round, keccak256(toHex(`front-runner placeholder ${training.address} ${round}`)))
+      await commitUpdate(training, key, { round, commitment: keccak256(toHex(`front-runner placeholder ${training.address} ${round}`)) })
     },
   }
 }

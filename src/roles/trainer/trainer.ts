@@ -1,8 +1,11 @@
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
-import { getRevealedUpdates, getRound } from '../../ledger/actions/training/read-training.js'
-import { prepareUpdateCommitment, sendUpdateCommitment, sendUpdateReveal, updateSalt } from '../../ledger/actions/training/write-training.js'
-import type { UpdateReveal } from '../../ledger/actions/training/write-training.js'
+import { getRevealedUpdates } from '../../ledger/actions/training/get-revealed-updates.js'
+import { getRound } from '../../ledger/actions/training/get-round.js'
+import { prepareUpdateCommitment, updateSalt } from '../../ledger/internal/training-secrets.js'
+import { commitUpdate } from '../../ledger/actions/training/commit-update.js'
+import { revealUpdate } from '../../ledger/actions/training/reveal-update.js'
+import type { UpdateReveal } from '../../ledger/internal/training-secrets.js'
 import type { Training } from '../../ledger/training.js'
 import type { ImageSet } from '../../ml/datasets/image-set.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
@@ -103,7 +106,7 @@ export function createTrainer(init: TrainerInit): Trainer {
       const update = { round, updateCid: work.cid, examples: work.examples }
       const commitment = await prepareUpdateCommitment(training, key, init.owner, update)
       await init.onPending?.({ kind: 'commitUpdate', round, trainer: init.owner, commitment })
-      await sendUpdateCommitment(training, key, round, commitment)
+      await commitUpdate(training, key, { round, commitment })
       pending.set(round, work)
       return work
     },
@@ -116,7 +119,7 @@ export function createTrainer(init: TrainerInit): Trainer {
       const update = { round, updateCid: work.cid, examples: work.examples }
       const salt = await updateSalt(training, key, round)
       await init.onPending?.({ kind: 'revealUpdate', round, trainer: init.owner, update, salt })
-      await sendUpdateReveal(training, key, update, salt)
+      await revealUpdate(training, key, { ...update, salt })
       pending.delete(round)
       if (init.peers !== undefined) await publishJson(init.peers, updatesTopic(training.taskId), { round: round.toString(), trainer: init.owner, cid: work.cid })
       return work

@@ -1,9 +1,12 @@
 import type { Address, PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
 import { revertName } from '../../ledger/contracts/contract-errors.js'
-import { getRevealedUpdates, getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
+import { getRevealedUpdates } from '../../ledger/actions/training/get-revealed-updates.js'
+import { getRound } from '../../ledger/actions/training/get-round.js'
+import { getSubmissions } from '../../ledger/actions/training/get-submissions.js'
 import { hasCommitted } from '../../ledger/actions/training/round-progress.js'
-import { commitScores, revealScores } from '../../ledger/actions/training/write-training.js'
+import { commitScores } from '../../ledger/actions/training/commit-scores.js'
+import { revealScores } from '../../ledger/actions/training/reveal-scores.js'
 import type { Training } from '../../ledger/training.js'
 import type { ImageSet } from '../../ml/datasets/image-set.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
@@ -89,7 +92,7 @@ export function createValidator(init: ValidatorInit): Validator {
     async commit(round: bigint): Promise<number[]> {
       const scores = await computeScores(round)
       try {
-        await commitScores(training, key, init.owner, round, scores)
+        await commitScores(training, key, { round, owner: init.owner, scores })
       } catch (error) {
         const reason = revertName(error)
         if (reason !== 'ValidatorSetFull' && reason !== 'NotStaked') throw error
@@ -113,7 +116,7 @@ export function createValidator(init: ValidatorInit): Validator {
         return []
       }
       const scores = scored.get(round) ?? (await computeScores(round))
-      await revealScores(training, key, round, scores)
+      await revealScores(training, key, { round, scores })
       scored.delete(round)
       return scores
     },

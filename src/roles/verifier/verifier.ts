@@ -4,8 +4,9 @@ import { getTask } from '../../ledger/actions/tasks/get-task.js'
 import { getOperatorOwner } from '../../ledger/actions/staking/get-operator-owner.js'
 import { getTaskVote } from '../../ledger/actions/tasks/get-task-vote.js'
 import type { GetTaskVoteReturnType } from '../../ledger/actions/tasks/get-task-vote.js'
-import { commitTaskVote, revealTaskVote } from '../../ledger/actions/tasks/vote-on-task.js'
-import type { TaskVote } from '../../ledger/actions/tasks/vote-on-task.js'
+import { commitTaskVote } from '../../ledger/actions/tasks/commit-task-vote.js'
+import { revealTaskVote } from '../../ledger/actions/tasks/reveal-task-vote.js'
+import type { TaskVote } from '../../ledger/actions/tasks/commit-task-vote.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import type { TaskVoteParticipant } from '../task-vote-schedule.js'
 import { checkTask } from './check-task.js'
@@ -71,7 +72,7 @@ export function createVerifier(init: VerifierInit): Verifier {
 
 /** The vote of the committee member an operator key works for, with that member's address. */
 export async function memberVote(protocol: Protocol, taskId: bigint, operator: Address): Promise<GetTaskVoteReturnType & { member: Address }> {
-  const member = await getOperatorOwner(protocol, operator, { role: 'verifier' })
+  const member = await getOperatorOwner(protocol, { role: 'verifier', operator })
   return { ...(await getTaskVote(protocol, { taskId, member })), member }
 }
 

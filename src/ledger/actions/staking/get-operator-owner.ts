@@ -5,24 +5,26 @@ import type { Protocol } from '../../protocol.js'
 
 export type GetOperatorOwnerParameters = {
   role: RoleName
-  /** The task's pool; absent for the protocol-wide pools (verifiers). */
+  /** The operator key. */
+  operator: Address
+  /** The task's pool. @default the protocol-wide pool */
   taskId?: bigint | undefined
 }
 
 /**
- * The owner an operator key works for in a pool (the key itself when it works for itself; the
- * zero address when it works for nobody).
+ * The owner an operator key works for in a pool: itself once it stakes, the owner that named it
+ * once it accepted, else the zero address.
  *
  * @example
  * ```ts
  * import { getOperatorOwner } from 'deai'
- * const member = await getOperatorOwner(protocol, key.address, { role: 'verifier' })
+ * const owner = await getOperatorOwner(protocol, { role: 'verifier', operator: account.address })
  * ```
  */
-export async function getOperatorOwner(protocol: Protocol, operator: Address, parameters: GetOperatorOwnerParameters): Promise<Address> {
+export async function getOperatorOwner(protocol: Protocol, { role, operator, taskId }: GetOperatorOwnerParameters): Promise<Address> {
   return protocol.ledger.client.readContract({
     ...protocol.stakeManager,
     functionName: 'ownerOfOperator',
-    args: [parameters.taskId ?? PROTOCOL_POOL, roleId(parameters.role), operator],
+    args: [taskId ?? PROTOCOL_POOL, roleId(role), operator],
   })
 }

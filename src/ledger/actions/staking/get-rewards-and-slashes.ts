@@ -4,8 +4,14 @@ import type { Protocol } from '../../protocol.js'
 /** What StakeManager credited and slashed, per owner (lower-case address keys), since deployment. */
 export type RewardsAndSlashes = { rewards: ReadonlyMap<string, bigint>; slashed: ReadonlyMap<string, bigint> }
 
+export type GetRewardsAndSlashesParameters = {
+  /** Count what was credited and slashed up to this block. @default the latest block */
+  toBlock?: bigint | undefined
+}
+
 /**
- * Sums StakeManager's RewardCredited and Slashed events per owner over the whole deployment.
+ * Sums StakeManager's RewardCredited and Slashed events per owner over the whole deployment
+ * (or up to a block).
  *
  * @example
  * ```ts
@@ -14,12 +20,12 @@ export type RewardsAndSlashes = { rewards: ReadonlyMap<string, bigint>; slashed:
  * console.log(rewards.get(owner.toLowerCase()) ?? 0n)
  * ```
  */
-export async function getRewardsAndSlashes(protocol: Protocol): Promise<RewardsAndSlashes> {
+export async function getRewardsAndSlashes(protocol: Protocol, { toBlock }: GetRewardsAndSlashesParameters = {}): Promise<RewardsAndSlashes> {
   const client = protocol.ledger.client
-  const fromBlock = BigInt(protocol.deployment.blockNumber)
+  const range = { fromBlock: BigInt(protocol.deployment.blockNumber), ...(toBlock === undefined ? {} : { toBlock }) }
   const [credited, slashedEvents] = await Promise.all([
-    client.getContractEvents({ ...protocol.stakeManager, eventName: 'RewardCredited', fromBlock, strict: true }),
-    client.getContractEvents({ ...protocol.stakeManager, eventName: 'Slashed', fromBlock, strict: true }),
+    client.getContractEvents({ ...protocol.stakeManager, eventName: 'RewardCredited', ...range, strict: true }),
+    client.getContractEvents({ ...protocol.stakeManager, eventName: 'Slashed', ...range, strict: true }),
   ])
   const add = (map: Map<string, bigint>, owner: Address, amount: bigint) => map.set(owner.toLowerCase(), (map.get(owner.toLowerCase()) ?? 0n) + amount)
   const rewards = new Map<string, bigint>()
