@@ -31,9 +31,10 @@ export function verifierDriver(ctx: NodeContext, init: VerifierRoleInit): RoleDr
   return {
     async tick() {
       if (!staked) {
-        await ensureStaked(ctx, 'verifier', init.stake)
-        // Load the ML backend now: the check builds the task's model, and the commit phase is short.
+        // Load the ML backend before staking: once this verifier counts in the pool a task may be
+        // proposed and drawn at once, the check builds the task's model, and the commit phase is short.
         await initMl()
+        await ensureStaked(ctx, 'verifier', init.stake)
         staked = true
       }
       const tasks: TaskRecord[] = init.taskId === undefined ? await listTasks(ctx.protocol) : [await getTask(ctx.protocol, init.taskId)]
