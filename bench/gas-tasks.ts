@@ -10,10 +10,11 @@ import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseEther } from 'viem'
 import type { PrivateKeyAccount } from 'viem'
-import { drawCommittee } from '../src/ledger/actions/draw-committee.js'
-import { proposeTask } from '../src/ledger/actions/propose-task.js'
-import { stake } from '../src/ledger/actions/stake.js'
-import { commitTaskVote, revealTaskVote } from '../src/ledger/actions/vote-on-task.js'
+import { drawCommittee } from '../src/ledger/actions/tasks/draw-committee.js'
+import { proposeTask } from '../src/ledger/actions/tasks/propose-task.js'
+import { stake } from '../src/ledger/actions/staking/stake.js'
+import { commitTaskVote } from '../src/ledger/actions/tasks/commit-task-vote.js'
+import { revealTaskVote } from '../src/ledger/actions/tasks/reveal-task-vote.js'
 import { deployProtocol } from '../src/ledger/deploy/deploy-protocol.js'
 import { createEmbeddedLedger } from '../src/ledger/embedded/create-embedded-ledger.js'
 import { createGasMeter } from '../src/ledger/gas-meter.js'
@@ -99,7 +100,7 @@ async function runTask(protocol: Protocol, proposer: PrivateKeyAccount, verifier
   await ledger.clock.advance(rules.commitPeriod + 1n)
   for (const { key, vote } of votes) await revealTaskVote(protocol, key, vote)
   await ledger.clock.advance(rules.revealPeriod + 1n)
-  await writeContract(ledger, proposer, { ...protocol.taskRegistry, functionName: 'finalize', args: [taskId], label: task.label }, { gasMeter: protocol.gasMeter })
+  await writeContract(ledger, proposer, { ...protocol.taskRegistry, functionName: 'finalize', args: [taskId] }, { gasMeter: protocol.gasMeter, label: task.label })
 }
 
 function summarise(operation: string, gas: readonly bigint[]): GasRow {

@@ -11,11 +11,13 @@ import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { encodeAbiParameters, keccak256, maxUint256, parseEther, parseEventLogs, toHex } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
-import { drawCommittee } from '../src/ledger/actions/draw-committee.js'
-import { proposeTask } from '../src/ledger/actions/propose-task.js'
-import { stake } from '../src/ledger/actions/stake.js'
-import { commitTaskVote, finalizeTask, revealTaskVote } from '../src/ledger/actions/vote-on-task.js'
-import { scoresCommitment } from '../src/ledger/actions/training/write-training.js'
+import { drawCommittee } from '../src/ledger/actions/tasks/draw-committee.js'
+import { proposeTask } from '../src/ledger/actions/tasks/propose-task.js'
+import { stake } from '../src/ledger/actions/staking/stake.js'
+import { commitTaskVote } from '../src/ledger/actions/tasks/commit-task-vote.js'
+import { finalizeTask } from '../src/ledger/actions/tasks/finalize-task.js'
+import { revealTaskVote } from '../src/ledger/actions/tasks/reveal-task-vote.js'
+import { scoresCommitment } from '../src/ledger/internal/training-secrets.js'
 import { trainingRoundsAbi } from '../src/ledger/contracts/generated/TrainingRounds.js'
 import { deployProtocol } from '../src/ledger/deploy/deploy-protocol.js'
 import { createEmbeddedLedger } from '../src/ledger/embedded/create-embedded-ledger.js'
@@ -159,17 +161,17 @@ async function playRound(b: Bench, round: bigint, scoreOf: ScoreOf | undefined, 
   const info = await ledger.client.readContract({ ...training, functionName: 'roundInfo', args: [round] })
   if (scoreOf === undefined) {
     await passDeadline(ledger, info.revealDeadline)
-    await writeContract(ledger, b.proposer, { ...training, functionName: 'settle', args: [round], label: `settle${suffix}` }, { gasMeter: meter })
+    await writeContract(ledger, b.proposer, { ...training, functionName: 'settle', args: [round] }, { gasMeter: meter, label: `settle${suffix}` })
     return
   }
   const updates = b.trainers.map((t, i) => ({ t, digest: digestOf(`${round} ${i}`), salt: keccak256(toHex(`update salt ${round} ${i}`)) }))
   for (const u of updates) {
     const commitment = updateCommitment(training.address, round, info.attempt, u.t.address, u.digest, 100, u.salt)
-    await writeContract(ledger, u.t, { ...training, functionName: 'commitUpdate', args: [round, commitment], label: `commitUpdate${suffix}` }, { gasMeter: meter })
+    await writeContract(ledger, u.t, { ...training, functionName: 'commitUpdate', args: [round, commitment] }, { gasMeter: meter, label: `commitUpdate${suffix}` })
   }
   await passDeadline(ledger, info.trainDeadline)
   for (const u of updates) {
-    await writeContract(ledger, u.t, { ...training, functionName: 'revealUpdate', args: [round, u.digest, 0, 100, u.salt], label: `revealUpdate${suffix}` }, { gasMeter: meter })
+    await writeContract(ledger, u.t, { ...training, functionName: 'revealUpdate', args: [round, u.digest, 0, 100, u.salt] }, { gasMeter: meter, label: `revealUpdate${suffix}` })
   }
   await passDeadline(ledger, info.updateRevealDeadline)
   const plans = b.validators.map((v, vi) => {
@@ -177,11 +179,11 @@ async function playRound(b: Bench, round: bigint, scoreOf: ScoreOf | undefined, 
     const salt = keccak256(toHex(`salt ${round} ${vi}`))
     return { v, scores, salt, commitment: scoresCommitment(training.address, round, info.attempt, v.address, scores, salt) }
   })
-  for (const p of plans) await writeContract(ledger, p.v, { ...training, functionName: 'commitScores', args: [round, p.commitment], label: `commitScores${suffix}` }, { gasMeter: meter })
+  for (const p of plans) await writeContract(ledger, p.v, { ...training, functionName: 'commitScores', args: [round, p.commitment] }, { gasMeter: meter, label: `commitScores${suffix}` })
   await passDeadline(ledger, info.scoreDeadline)
-  for (const p of plans) await writeContract(ledger, p.v, { ...training, functionName: 'revealScores', args: [round, p.scores, p.salt], label: `revealScores${suffix}` }, { gasMeter: meter })
+  for (const p of plans) await writeContract(ledger, p.v, { ...training, functionName: 'revealScores', args: [round, p.scores, p.salt] }, { gasMeter: meter, label: `revealScores${suffix}` })
   await passDeadline(ledger, info.revealDeadline)
-  await writeContract(ledger, b.proposer, { ...training, functionName: 'settle', args: [round], label: `settle${suffix}` }, { gasMeter: meter })
+  await writeContract(ledger, b.proposer, { ...training, functionName: 'settle', args: [round] }, { gasMeter: meter, label: `settle${suffix}` })
 }
 
 /** Honest validators that agree: every update scores 8000 plus a little, the last one is bad. */
@@ -212,7 +214,7 @@ export async function benchTrainingGas(init: BenchTrainingGasInit = {}): Promise
   for (let round = 1n; round <= BigInt(rounds); round++) {
     const suffix = round === 1n ? ' (round 1)' : ' (later rounds)'
     await playRound(b, round, scoreOf, suffix)
-    await writeContract(b.ledger, b.aggregator, { ...b.training, functionName: 'postModel', args: [round, digestOf(`model ${round}`), 0], label: 'postModel' }, { gasMeter: b.meter })
+    await writeContract(b.ledger, b.aggregator, { ...b.training, functionName: 'postModel', args: [round, digestOf(`model ${round}`), 0] }, { gasMeter: b.meter, label: 'postModel' })
   }
   await b.ledger.close()
 

@@ -319,8 +319,10 @@ export async function startProcessNetwork(plan: NodeNetworkPlan = SMALL_NETWORK,
           '--budget', '1000', '--train-period', String(role.periods.train), '--score-period', String(role.periods.score), '--reveal-period', String(role.periods.reveal),
           '--dispute-period', String(role.periods.dispute), '--seed', String(role.seed ?? 1), '--name', role.name]
       case 'trainer':
-      case 'validator':
-        return [...common, '--task', '1', '--partition', `${role.data!.part}/${role.data!.parts}`, '--seed', String(role.data!.seed), '--examples', String(role.data!.examples)]
+      case 'validator': {
+        const data = typeof role.data === 'object' && 'part' in role.data ? role.data : { part: 0, parts: 1, seed: 1, examples: undefined }
+        return [...common, '--task', '1', '--partition', `${data.part}/${data.parts}`, '--seed', String(data.seed), '--examples', String(data.examples)]
+      }
       case 'aggregator':
         return [...common, '--task', '1']
       default:

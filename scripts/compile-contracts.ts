@@ -2,11 +2,15 @@
  * Compiles every contract under contracts/ with solc-js (offline, pinned version) and writes
  *  - artifacts/<Contract>.json: abi, bytecode, deployed bytecode, source name;
  *  - src/ledger/contracts/generated/<Contract>.ts: the ABI `as const` and the bytecode, so
- *    viem infers argument and return types from them.
- * Nothing here is edited by hand. A content hash of the inputs skips work when nothing changed.
+ *    viem infers argument and return types from them;
+ *  - src/ledger/contracts/generated/protocol-constants.ts: every enum the contracts declare or
+ *    inherit, and their integer constants, read from solc's syntax trees, so TypeScript never
+ *    restates a number the contracts define.
+ * Nothing here is edited by hand. A content hash of the inputs and of this script skips work
+ * when nothing changed.
  */
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
@@ -17,6 +21,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const contractsDir = join(root, 'contracts')
 const artifactsDir = join(root, 'artifacts')
 const generatedDir = join(root, 'src', 'ledger', 'contracts', 'generated')
+const constantsFile = join(generatedDir, 'protocol-constants.ts')
 const require = createRequire(import.meta.url)
 
 const settings = {
@@ -25,7 +30,7 @@ const settings = {
   evmVersion: 'cancun',
   viaIR: true,
   outputSelection: {
-    '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'] },
+    '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'], '': ['ast'] },
   },
 }
 
@@ -35,7 +40,47 @@ type SolcOutput = {
     abi: unknown[]
     evm: { bytecode: { object: string }; deployedBytecode: { object: string } }
   }>>
+  sources?: Record<string, { ast: AstNode }>
 }
+
+/** The few fields of solc's syntax tree nodes that the constants module reads. */
+type AstNode = {
+  nodeType: string
+  id: number
+  name?: string
+  nodes?: AstNode[]
+  members?: { name: string }[]
+  constant?: boolean
+  linearizedBaseContracts?: number[]
+  value?: AstExpression
+}
+
+type AstExpression = {
+  nodeType: string
+  typeDescriptions?: { typeString?: string | null }
+  memberName?: string
+  expression?: AstExpression & { name?: string }
+  arguments?: { typeName?: { name?: string } }[]
+}
+
+/** The value of an integer constant: folded by solc (`int_const 4096`), or `type(uintN).max`/`.min`. */
+function integerValue(value: AstExpression | undefined): bigint | undefined {
+  // solc elides long folded integers with "...": those are skipped.
+  const folded = /^int_const (-?\d+)$/.exec(value?.typeDescriptions?.typeString ?? '')?.[1]
+  if (folded !== undefined) return BigInt(folded)
+  const call = value?.expression
+  const typeName = call?.arguments?.[0]?.typeName?.name
+  if (value?.nodeType !== 'MemberAccess' || call?.nodeType !== 'FunctionCall' || call.expression?.name !== 'type' || typeName === undefined) return undefined
+  const bits = /^(u?)int(\d+)$/.exec(typeName)
+  if (bits === null) return undefined
+  const width = BigInt(bits[2]!)
+  const unsigned = bits[1] === 'u'
+  if (value.memberName === 'max') return unsigned ? (1n << width) - 1n : (1n << (width - 1n)) - 1n
+  if (value.memberName === 'min') return unsigned ? 0n : -(1n << (width - 1n))
+  return undefined
+}
+
+type ContractNode = { name: string; sourceName: string; node: AstNode }
 
 async function listSolidity(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true })
@@ -62,6 +107,76 @@ function resolveImport(importPath: string): { contents: string } | { error: stri
 }
 
 
+/**
+ * The TypeScript module of enums and integer constants. Enums are those declared in contracts/
+ * or inherited by a contract there (e.g. OpenZeppelin's `IGovernor.ProposalState`), keyed by the
+ * contract that declares them; constants are the integer `constant`s declared in contracts/
+ * whose value solc folds to a literal, or that are a `type(uintN).max` or `.min`.
+ */
+function constantsModule(sources: Record<string, { ast: AstNode }>): string {
+  const contracts: ContractNode[] = []
+  for (const [sourceName, { ast }] of Object.entries(sources)) {
+    for (const node of ast.nodes ?? []) {
+      if (node.nodeType === 'ContractDefinition' && node.name !== undefined) contracts.push({ name: node.name, sourceName, node })
+    }
+  }
+  const byId = new Map(contracts.map((c) => [c.node.id, c]))
+  const own = contracts.filter((c) => c.sourceName.startsWith('contracts/'))
+  const withEnums = new Set<ContractNode>()
+  for (const contract of own) {
+    for (const id of contract.node.linearizedBaseContracts ?? []) {
+      const base = byId.get(id)
+      if (base?.node.nodes?.some((n) => n.nodeType === 'EnumDefinition')) withEnums.add(base)
+    }
+  }
+  const ordered = [...withEnums].sort((a, b) => a.name.localeCompare(b.name))
+  const enumLines: string[] = []
+  const memberLines: string[] = []
+  for (const contract of ordered) {
+    enumLines.push(`  /** ${contract.sourceName} */`, `  ${contract.name}: {`)
+    memberLines.push(`  ${contract.name}: {`)
+    for (const e of contract.node.nodes ?? []) {
+      if (e.nodeType !== 'EnumDefinition') continue
+      const names = (e.members ?? []).map((m) => m.name)
+      enumLines.push(`    ${e.name}: { ${names.map((n, i) => `${n}: ${i}`).join(', ')} },`)
+      memberLines.push(`    ${e.name}: [${names.map((n) => `'${n}'`).join(', ')}],`)
+    }
+    enumLines.push('  },')
+    memberLines.push('  },')
+  }
+  const constantLines: string[] = []
+  for (const contract of [...own].sort((a, b) => a.name.localeCompare(b.name))) {
+    const values: string[] = []
+    for (const v of contract.node.nodes ?? []) {
+      if (v.nodeType !== 'VariableDeclaration' || v.constant !== true) continue
+      const value = integerValue(v.value)
+      if (value === undefined) continue
+      const safe = value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      values.push(`    ${v.name}: ${safe ? String(value) : `${value}n`},`)
+    }
+    if (values.length > 0) constantLines.push(`  /** ${contract.sourceName} */`, `  ${contract.name}: {`, ...values, '  },')
+  }
+  return [
+    '// Generated by scripts/compile-contracts.ts from the contracts\' syntax trees. Do not edit.',
+    '',
+    '/** Enums the contracts declare or inherit, by declaring contract then enum: member name → value. */',
+    'export const CONTRACT_ENUMS = {',
+    ...enumLines,
+    '} as const',
+    '',
+    '/** The same enums\' member names in declaration order: a member\'s value is its index. */',
+    'export const CONTRACT_ENUM_MEMBERS = {',
+    ...memberLines,
+    '} as const',
+    '',
+    '/** Integer constants the contracts declare, by contract (numbers when they are safe integers, else bigints). */',
+    'export const CONTRACT_CONSTANTS = {',
+    ...constantLines,
+    '} as const',
+    '',
+  ].join('\n')
+}
+
 function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1)
 }
@@ -76,10 +191,12 @@ async function main(): Promise<void> {
   const inputJson = JSON.stringify(input)
 
   const ozVersion = (require('@openzeppelin/contracts/package.json') as { version: string }).version
-  const hash = createHash('sha256').update(solc.version()).update(ozVersion).update(inputJson).digest('hex')
+  // This script is part of the input: a change to what it writes must rebuild the outputs.
+  const generator = await readFile(fileURLToPath(import.meta.url), 'utf8')
+  const hash = createHash('sha256').update(solc.version()).update(ozVersion).update(generator).update(inputJson).digest('hex')
   const stamp = join(artifactsDir, '.inputs-hash')
   const previous = await readFile(stamp, 'utf8').catch(() => '')
-  if (previous === hash) {
+  if (previous === hash && existsSync(constantsFile)) {
     process.stderr.write(`contracts: up to date (${files.length} files)\n`)
     return
   }
@@ -130,6 +247,7 @@ async function main(): Promise<void> {
       await writeFile(join(generatedDir, `${contractName}.ts`), ts)
     }
   }
+  await writeFile(constantsFile, constantsModule(output.sources ?? {}))
   await writeFile(stamp, hash)
   process.stderr.write(`contracts: ${seen.size} contracts in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
 }

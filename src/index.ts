@@ -20,7 +20,7 @@ export type { PeerErrorCode, PeerMessage, PeerMessageHandler, PeerNetwork, Publi
 export { publishJson, readJsonMessage } from './peers/json-messages.js'
 
 export { AGGREGATION_RULES, aggregate, aggregateWithSelection, selectUpdates } from './mechanisms/aggregation/aggregate.js'
-export type { AggregateOptions, AggregationResult, AggregationRule, SelectionRule } from './mechanisms/aggregation/aggregate.js'
+export type { AggregateOptions, AggregationResult, AggregationRule, AggregationSpec, SelectionRule } from './mechanisms/aggregation/aggregate.js'
 export { clipByNorm, l2Norm } from './mechanisms/aggregation/clip.js'
 export { decentralization } from './mechanisms/metrics/decentralization.js'
 export type { DecentralizationMetrics } from './mechanisms/metrics/decentralization.js'
@@ -41,13 +41,7 @@ export { parseIdx } from './ml/datasets/idx.js'
 export type { IdxArray } from './ml/datasets/idx.js'
 export { sampleExamples, selectExamples, takeExamples } from './ml/datasets/image-set.js'
 export type { ImageSet } from './ml/datasets/image-set.js'
-export {
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_DEFAULT_DIR,
-  FASHION_MNIST_DIR_ENV,
-  fashionMnistDir,
-  loadFashionMnist,
-} from './ml/datasets/fashion-mnist.js'
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_DIR_ENV, fashionMnistDir, loadFashionMnist } from './ml/datasets/fashion-mnist.js'
 export type { FashionMnistSplit, LoadFashionMnistErrorCode, LoadFashionMnistParameters } from './ml/datasets/fashion-mnist.js'
 export { partitionIid } from './ml/partition/iid.js'
 export type { PartitionIidParameters } from './ml/partition/iid.js'
@@ -81,23 +75,9 @@ export { YUMA_DEFAULT_PARAMS, resolveYumaParams } from './mechanisms/consensus/y
 export type { YumaParams, YumaParamsInit } from './mechanisms/consensus/yuma/params.js'
 export { EMPTY_YUMA_ROW, yumaRowFromPairs, yumaRowToPairs } from './mechanisms/consensus/yuma/yuma-row.js'
 export type { YumaSparseRow } from './mechanisms/consensus/yuma/yuma-row.js'
-export {
-  createYumaSubnetState,
-  yumaAppendUid,
-  yumaRegister,
-  yumaReplaceUid,
-  yumaResetBonds,
-  yumaRunEpoch,
-  yumaSetWeights,
-} from './mechanisms/consensus/yuma/subnet-state.js'
+export { createYumaSubnetState, yumaAppendUid, yumaRegister, yumaReplaceUid, yumaResetBonds, yumaRunEpoch, yumaSetWeights } from './mechanisms/consensus/yuma/subnet-state.js'
 export type { YumaRegistration, YumaSubnetState } from './mechanisms/consensus/yuma/subnet-state.js'
-export {
-  YUMA_DEFAULT_REGISTRATION_PARAMS,
-  resolveYumaRegistrationParams,
-  yumaImmuneOwnerUids,
-  yumaIsImmune,
-  yumaNeuronToPrune,
-} from './mechanisms/consensus/yuma/registration.js'
+export { YUMA_DEFAULT_REGISTRATION_PARAMS, resolveYumaRegistrationParams, yumaImmuneOwnerUids, yumaIsImmune, yumaNeuronToPrune } from './mechanisms/consensus/yuma/registration.js'
 export type {
   YumaOwnerImmunityInit,
   YumaPruneInput,
@@ -131,47 +111,57 @@ export { ContractRevertedError, revertName } from './ledger/contracts/contract-e
 export type { TaskStatusName } from './ledger/contracts/contract-errors.js'
 export { deployProtocol } from './ledger/deploy/deploy-protocol.js'
 export type { DeployProtocolInit } from './ledger/deploy/deploy-protocol.js'
-export {
-  assertProtocolParams,
-  DEFAULT_PROTOCOL_PARAMS,
-  DEV_CHAIN_PARAMS,
-  mergeProtocolParams,
-  parseProtocolParams,
-} from './ledger/deploy/protocol-params.js'
+export { assertProtocolParams, DEFAULT_PROTOCOL_PARAMS, DEV_CHAIN_PARAMS, mergeProtocolParams, parseProtocolParams } from './ledger/deploy/protocol-params.js'
 export type { GovernanceParams, ProtocolParams, ProtocolParamsOverrides, TaskRules } from './ledger/deploy/protocol-params.js'
 export { DEFAULT_DEPLOYMENT_FILE, DEPLOYMENT_VERSION, parseDeployment, readDeployment, writeDeployment } from './ledger/deploy/deployment.js'
 export type { Deployment } from './ledger/deploy/deployment.js'
 export { connectProtocol } from './ledger/protocol.js'
 export type { ConnectProtocolOptions, Protocol } from './ledger/protocol.js'
 export { writeContract } from './ledger/write-contract.js'
-export { stake } from './ledger/actions/stake.js'
-export type { StakeParameters } from './ledger/actions/stake.js'
-export { requestUnstake } from './ledger/actions/request-unstake.js'
-export { withdrawStake } from './ledger/actions/withdraw-stake.js'
-export { claimRewards } from './ledger/actions/claim-rewards.js'
-export { setOperator } from './ledger/actions/set-operator.js'
-export { acceptOperator } from './ledger/actions/accept-operator.js'
-export type { AcceptOperatorParameters } from './ledger/actions/accept-operator.js'
-export { revokeOperator } from './ledger/actions/revoke-operator.js'
-export type { RevokeOperatorParameters } from './ledger/actions/revoke-operator.js'
-export { resignOperator } from './ledger/actions/resign-operator.js'
-export type { ResignOperatorParameters } from './ledger/actions/resign-operator.js'
-export { completeRotation, declineRotation, getRotation, migratePosition, requestRotation } from './ledger/actions/rotate-owner.js'
-export type { MigratePositionParameters, Rotation } from './ledger/actions/rotate-owner.js'
-export { listStakers } from './ledger/actions/list-stakers.js'
-export type { ListStakersParameters } from './ledger/actions/list-stakers.js'
-export { getRewardsAndSlashes } from './ledger/actions/get-rewards-and-slashes.js'
-export type { RewardsAndSlashes } from './ledger/actions/get-rewards-and-slashes.js'
-export { getPosition } from './ledger/actions/get-position.js'
-export type { Position } from './ledger/actions/get-position.js'
-export { proposeTask } from './ledger/actions/propose-task.js'
-export type { ProposeTaskParameters, ProposeTaskReturnType } from './ledger/actions/propose-task.js'
-export { drawCommittee } from './ledger/actions/draw-committee.js'
-export { commitTaskVote, finalizeTask, revealTaskVote } from './ledger/actions/vote-on-task.js'
-export type { TaskVote } from './ledger/actions/vote-on-task.js'
-export { castTaskVote } from './ledger/actions/cast-task-vote.js'
-export { getTask, listTasks } from './ledger/actions/get-task.js'
-export type { TaskRecord } from './ledger/actions/get-task.js'
+export { stake } from './ledger/actions/staking/stake.js'
+export type { StakeParameters } from './ledger/actions/staking/stake.js'
+export { requestUnstake } from './ledger/actions/staking/request-unstake.js'
+export { withdrawStake } from './ledger/actions/staking/withdraw-stake.js'
+export { claimRewards } from './ledger/actions/staking/claim-rewards.js'
+export { setOperator } from './ledger/actions/staking/set-operator.js'
+export { acceptOperator } from './ledger/actions/staking/accept-operator.js'
+export type { AcceptOperatorParameters } from './ledger/actions/staking/accept-operator.js'
+export { revokeOperator } from './ledger/actions/staking/revoke-operator.js'
+export type { RevokeOperatorParameters } from './ledger/actions/staking/revoke-operator.js'
+export { resignOperator } from './ledger/actions/staking/resign-operator.js'
+export type { ResignOperatorParameters } from './ledger/actions/staking/resign-operator.js'
+export { completeRotation, declineRotation, getRotation, migratePosition, requestRotation } from './ledger/actions/staking/rotate-owner.js'
+export type { MigratePositionParameters, Rotation } from './ledger/actions/staking/rotate-owner.js'
+export { listStakers } from './ledger/actions/staking/list-stakers.js'
+export type { ListStakersParameters } from './ledger/actions/staking/list-stakers.js'
+export { getRewardsAndSlashes } from './ledger/actions/staking/get-rewards-and-slashes.js'
+export type { GetRewardsAndSlashesParameters, RewardsAndSlashes } from './ledger/actions/staking/get-rewards-and-slashes.js'
+export { getPosition } from './ledger/actions/staking/get-position.js'
+export type { GetPositionParameters, Position } from './ledger/actions/staking/get-position.js'
+export { getOperatorOwner } from './ledger/actions/staking/get-operator-owner.js'
+export type { GetOperatorOwnerParameters } from './ledger/actions/staking/get-operator-owner.js'
+export { getActiveStake } from './ledger/actions/staking/get-active-stake.js'
+export type { GetActiveStakeParameters } from './ledger/actions/staking/get-active-stake.js'
+export { getUnclaimedRewards } from './ledger/actions/staking/get-unclaimed-rewards.js'
+export type { GetUnclaimedRewardsParameters } from './ledger/actions/staking/get-unclaimed-rewards.js'
+export { proposeTask } from './ledger/actions/tasks/propose-task.js'
+export type { ProposeTaskParameters, ProposeTaskReturnType } from './ledger/actions/tasks/propose-task.js'
+export { drawCommittee } from './ledger/actions/tasks/draw-committee.js'
+export { commitTaskVote } from './ledger/actions/tasks/commit-task-vote.js'
+export { finalizeTask } from './ledger/actions/tasks/finalize-task.js'
+export { revealTaskVote } from './ledger/actions/tasks/reveal-task-vote.js'
+export type { TaskVote } from './ledger/actions/tasks/commit-task-vote.js'
+export { castTaskVote } from './roles/verifier/cast-task-vote.js'
+export type { CastTaskVoteReturnType } from './roles/verifier/cast-task-vote.js'
+export { getTaskCount } from './ledger/actions/tasks/get-task-count.js'
+export { getTask, listTasks } from './ledger/actions/tasks/get-task.js'
+export { getTaskVote } from './ledger/actions/tasks/get-task-vote.js'
+export type { GetTaskVoteParameters, GetTaskVoteReturnType } from './ledger/actions/tasks/get-task-vote.js'
+export type { TaskRecord } from './ledger/actions/tasks/get-task.js'
+export { getTaskRules } from './ledger/actions/tasks/get-task-rules.js'
+export type { GetTaskRulesParameters } from './ledger/actions/tasks/get-task-rules.js'
+export { previewCommitteeDraw } from './ledger/actions/tasks/preview-committee-draw.js'
+export type { PreviewCommitteeDrawParameters } from './ledger/actions/tasks/preview-committee-draw.js'
 
 // Governance: DEAI holders' Governor and the timelock that administers the protocol.
 export { PROPOSAL_STATES, proposalStateName, VOTE_SUPPORT } from './ledger/contracts/proposal-state.js'
@@ -215,25 +205,41 @@ export { main as runCli } from './cli/main.js'
 export { trainingAt } from './ledger/training.js'
 export type { Training } from './ledger/training.js'
 export { createTraining } from './ledger/actions/training/create-training.js'
-export { TRAINING_DEFAULTS, largestValidatorSet, trainingConfig } from './ledger/training-config.js'
-export type { TrainingConfig, TrainingConfigInit } from './ledger/training-config.js'
-export { getJudgements, getRevealedUpdates, getRound, getSubmissions } from './ledger/actions/training/read-training.js'
-export type { RevealedSubmission, RoundInfo, Submission, UpdateJudgement, ValidatorJudgement } from './ledger/actions/training/read-training.js'
-export {
-  commitScores,
-  commitUpdate,
-  disputeModel,
-  finishTraining,
-  postModel,
-  resolveDispute,
-  revealScores,
-  revealUpdate,
-  scoresCommitment,
-  settleRound,
-  updateCommitment,
-  voteDispute,
-} from './ledger/actions/training/write-training.js'
-export type { UpdateReveal } from './ledger/actions/training/write-training.js'
+export { AGGREGATION_IDS, CONSENSUS_IDS, TRAINING_DEFAULTS, decodeAggregation, encodeAggregation, largestValidatorSet, trainingConfig } from './ledger/training-config.js'
+export type { EncodedAggregation, TrainingConfig, TrainingConfigInit } from './ledger/training-config.js'
+export { getJudgements } from './ledger/actions/training/get-judgements.js'
+export { getRevealedUpdates } from './ledger/actions/training/get-revealed-updates.js'
+export { getRound } from './ledger/actions/training/get-round.js'
+export { getSubmissions } from './ledger/actions/training/get-submissions.js'
+export type { RevealedSubmission, Submission } from './ledger/actions/training/get-submissions.js'
+export type { RoundInfo } from './ledger/actions/training/get-round.js'
+export type { UpdateJudgement, ValidatorJudgement } from './ledger/actions/training/get-judgements.js'
+export { commitScores } from './ledger/actions/training/commit-scores.js'
+export { commitUpdate } from './ledger/actions/training/commit-update.js'
+export { disputeModel } from './ledger/actions/training/dispute-model.js'
+export { finishTraining } from './ledger/actions/training/finish-training.js'
+export { postModel } from './ledger/actions/training/post-model.js'
+export { resolveDispute } from './ledger/actions/training/resolve-dispute.js'
+export { revealScores } from './ledger/actions/training/reveal-scores.js'
+export { revealUpdate } from './ledger/actions/training/reveal-update.js'
+export { scoresCommitment, updateCommitment } from './ledger/internal/training-secrets.js'
+export { settleRound } from './ledger/actions/training/settle-round.js'
+export { voteDispute } from './ledger/actions/training/vote-dispute.js'
+export type { UpdateReveal } from './ledger/internal/training-secrets.js'
+export type { CommitScoresParameters } from './ledger/actions/training/commit-scores.js'
+export type { CommitUpdateParameters } from './ledger/actions/training/commit-update.js'
+export type { DisputeModelParameters } from './ledger/actions/training/dispute-model.js'
+export type { PostModelParameters } from './ledger/actions/training/post-model.js'
+export type { ResolveDisputeParameters } from './ledger/actions/training/resolve-dispute.js'
+export type { RevealScoresParameters } from './ledger/actions/training/reveal-scores.js'
+export type { RevealUpdateParameters } from './ledger/actions/training/reveal-update.js'
+export type { SettleRoundParameters } from './ledger/actions/training/settle-round.js'
+export type { VoteDisputeParameters } from './ledger/actions/training/vote-dispute.js'
+export { getTrainingConfig } from './ledger/actions/training/get-training-config.js'
+export { getModelInfo } from './ledger/actions/training/get-model-info.js'
+export type { ModelInfo } from './ledger/actions/training/get-model-info.js'
+export { getPostedModels } from './ledger/actions/training/get-posted-models.js'
+export type { PostedModel } from './ledger/actions/training/get-posted-models.js'
 export { fromOnChainDigest, toOnChainDigest } from './ledger/contracts/on-chain-digest.js'
 export { createTrainer } from './roles/trainer/trainer.js'
 export type { Trainer, TrainerInit, TrainerWork } from './roles/trainer/trainer.js'
@@ -245,10 +251,32 @@ export { scoreUpdates } from './roles/validator/score-updates.js'
 export { acceptedUpdates, createAggregator, expectedModel } from './roles/aggregator/aggregator.js'
 export type { Aggregator } from './roles/aggregator/aggregator.js'
 export { nextGlobalModel } from './roles/aggregator/next-global-model.js'
-export type { AggregationSpec } from './roles/aggregator/next-global-model.js'
+export { createProposer, proposerVoteParticipant } from './roles/proposer/proposer.js'
+export type { Proposer, ProposerContent, ProposerInit, TrainingPlan } from './roles/proposer/proposer.js'
+export { createVerifier, verifierParticipant } from './roles/verifier/verifier.js'
+export type { Verifier, VerifierInit, VerifierVerdict } from './roles/verifier/verifier.js'
+export { createDataProvider } from './roles/data-provider/data-provider.js'
+export type { DataProvider, DataProviderInit, ProvidedShard } from './roles/data-provider/data-provider.js'
+export { createInferenceProvider } from './roles/inference-provider/inference-provider.js'
+export type { InferenceAnswer, InferenceProvider, InferenceProviderInit } from './roles/inference-provider/inference-provider.js'
+export { dueStepOf, playStages } from './roles/stage-table.js'
+export type { DueStageStep, StageClock, StageParticipant, StageResult, StageTable, Step } from './roles/stage-table.js'
+export { TASK_VOTE_STAGES, TASK_VOTE_TABLE } from './roles/task-vote-schedule.js'
+export type { TaskVoteParticipant, TaskVoteRole, TaskVoteStage, TaskVoteStep } from './roles/task-vote-schedule.js'
+export { advanceClockTo, playOnVirtualClock, virtualClock } from './roles/drivers/virtual-clock.js'
+export { startPolling } from './roles/drivers/polling.js'
+export type { PolledParticipant, Polling, PollingInit } from './roles/drivers/polling.js'
+export { getRoundModel } from './ledger/actions/training/get-round-model.js'
+export type { RoundModel } from './ledger/actions/training/get-round-model.js'
+export { listInferenceRequests } from './ledger/actions/inference/list-inference-requests.js'
+export type { ListInferenceRequestsParameters } from './ledger/actions/inference/list-inference-requests.js'
 
-export { scenarioSchema, TRAINER_BEHAVIOURS, VALIDATOR_BEHAVIOURS } from './scenario/scenario-schema.js'
-export type { Scenario, ScenarioInput, TrainerBehaviour, ValidatorBehaviour } from './scenario/scenario-schema.js'
+export { scenarioSchema } from './scenario/scenario-schema.js'
+export type { Scenario, ScenarioInput } from './scenario/scenario-schema.js'
+export { TRAINER_BEHAVIOURS } from './roles/trainer/trainer-behaviours.js'
+export type { TrainerBehaviour } from './roles/trainer/trainer-behaviours.js'
+export { VALIDATOR_BEHAVIOURS } from './roles/validator/validator-behaviours.js'
+export type { ValidatorBehaviour } from './roles/validator/validator-behaviours.js'
 export { loadScenario, parseScenario } from './scenario/load-scenario.js'
 export { runScenario } from './scenario/run-scenario.js'
 export type { RunScenarioOptions } from './scenario/run-scenario.js'
@@ -287,15 +315,7 @@ export { getModelRecord } from './ledger/actions/market/get-model-record.js'
 export type { ModelRecord } from './ledger/actions/market/get-model-record.js'
 export { verifyModelRecord } from './ledger/actions/market/verify-model-record.js'
 export type { ModelRecordMismatch, VerifyModelRecordReturnType } from './ledger/actions/market/verify-model-record.js'
-export {
-  contributionProof,
-  encodeLineage,
-  lineageCid,
-  lineageContributions,
-  lineageRoot,
-  parseLineage,
-  shardsHash,
-} from './ledger/contracts/lineage.js'
+export { contributionProof, encodeLineage, lineageCid, lineageContributions, lineageRoot, parseLineage, shardsHash } from './ledger/contracts/lineage.js'
 export type { Contribution, Lineage, LineageRound, LineageShard, LineageUpdate } from './ledger/contracts/lineage.js'
 export { requestInference } from './ledger/actions/inference/request-inference.js'
 export type { RequestInferenceParameters, RequestInferenceReturnType } from './ledger/actions/inference/request-inference.js'
@@ -305,23 +325,15 @@ export { refundInference } from './ledger/actions/inference/refund-inference.js'
 export { getInferenceRequest } from './ledger/actions/inference/get-inference-request.js'
 export type { InferenceRequest, InferenceStatus } from './ledger/actions/inference/get-inference-request.js'
 
-export { getTaskDistributions } from './ledger/actions/task-distributions.js'
-export type { TaskDistribution, TaskDistributions } from './ledger/actions/task-distributions.js'
+export { getTaskDistributions } from './ledger/actions/tasks/task-distributions.js'
+export type { TaskDistribution, TaskDistributions } from './ledger/actions/tasks/task-distributions.js'
 export { acceptanceBar, lowerMedian, stakeWeightedMedian } from './mechanisms/consensus/training/acceptance.js'
 export type { RoundJudgement, RoundScores } from './mechanisms/consensus/training/judgement.js'
 export { flockJudgement } from './mechanisms/consensus/training/flock.js'
 export { medianScoreJudgement } from './mechanisms/consensus/training/median-score.js'
-export {
-  EMPTY_YUMA_BOND_STATE,
-  MAX_YUMA_TRAINERS,
-  TRAINING_YUMA_PARAMS,
-  YUMA_IMMUNITY_ROUNDS,
-  registerTrainerUids,
-  yumaJudgement,
-  yumaUidToPrune,
-} from './mechanisms/consensus/training/yuma-round.js'
+export { EMPTY_YUMA_BOND_STATE, MAX_YUMA_TRAINERS, TRAINING_YUMA_PARAMS, YUMA_IMMUNITY_ROUNDS, registerTrainerUids, yumaJudgement, yumaUidToPrune } from './mechanisms/consensus/training/yuma-round.js'
 export type { YumaBondState, YumaRoundInput, YumaRoundResult } from './mechanisms/consensus/training/yuma-round.js'
-export { settleTrainingRound } from './mechanisms/consensus/training/settle-round.js'
+export { CONSENSUS_RULES, settleTrainingRound } from './mechanisms/consensus/training/settle-round.js'
 export type {
   SettleTrainingRoundOptions,
   TrainingConsensusRule,
@@ -339,33 +351,15 @@ export { BLOCK_PROTOCOL } from './peers/libp2p/block-exchange.js'
 export { loadOrCreatePeerKey } from './peers/libp2p/peer-key.js'
 export { fetchingBlockstore } from './content/fetching-blockstore.js'
 export type { BlockSource } from './content/fetching-blockstore.js'
-export {
-  DEFAULT_KEYSTORE_DIR,
-  decryptKeystore,
-  encryptKeystore,
-  KEYSTORE_PASSWORD_ENV,
-  listKeystores,
-  readKeystoreFile,
-  writeKeystoreFile,
-} from './keys/keystore.js'
+export { DEFAULT_KEYSTORE_DIR, decryptKeystore, encryptKeystore, KEYSTORE_PASSWORD_ENV, listKeystores, readKeystoreFile, writeKeystoreFile } from './keys/keystore.js'
 export type { KdfStrength, KeystoreEntry } from './keys/keystore.js'
 export { findTraining } from './ledger/actions/training/find-training.js'
 export { getRoundProgress, hasCommitted, hasRevealed, hasSubmitted } from './ledger/actions/training/round-progress.js'
 export type { RoundProgress } from './ledger/actions/training/round-progress.js'
-export {
-  aggregatorParticipant,
-  dueStep,
-  playRound,
-  ROUND_STAGES,
-  STAGE_ROLE,
-  stageClosesAt,
-  stageOpensAt,
-  trainerParticipant,
-  validatorParticipant,
-} from './roles/round-schedule.js'
+export { aggregatorParticipant, dueStep, playRound, ROUND_STAGES, ROUND_TABLE, STAGE_ROLE, stageClosesAt, stageOpensAt, trainerParticipant, validatorParticipant } from './roles/round-schedule.js'
 export type { DueStep, RoundParticipant, RoundRole, RoundStage, RoundStep, StepResult } from './roles/round-schedule.js'
-export { startNode } from './node/start-node.js'
-export type { NodeInit, NodeRoleInit, RunningNode } from './node/start-node.js'
+export { createNodeDriver, startNode } from './node/start-node.js'
+export type { NodeDriver, NodeInit, NodeRoleInit, RunningNode } from './node/start-node.js'
 export { NODE_ROLES } from './node/node-context.js'
 export type { NodeRole, NodeStatus } from './node/node-context.js'
 export { openNetworkNode } from './node/open-network-node.js'

@@ -81,10 +81,11 @@ export async function decryptKeystore(json: string, password: string, source = '
  * @throws DeaiError `KEYSTORE_INVALID`, `KEYSTORE_WRONG_PASSWORD`
  */
 export async function decryptKeystoreKey(json: string, password: string, source = 'keystore'): Promise<Hex> {
-  const parsed = parseKeystore(json, source)
+  // Checked here for a clear error; the library then reads the same text.
+  parseKeystore(json, source)
   let wallet: Wallet
   try {
-    wallet = await Wallet.fromV3(parsed as never, password, true)
+    wallet = await Wallet.fromV3(json, password)
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause)
     if (/pass|mac/i.test(message)) {

@@ -53,8 +53,8 @@ export function createLedger(init: CreateLedgerInit): Ledger {
       const delta = BigInt(seconds)
       if (delta <= 0n) return
       try {
-        await request({ method: 'evm_increaseTime', params: [`0x${delta.toString(16)}`] } as never)
-        await request({ method: 'evm_mine', params: [] } as never)
+        await request({ method: 'evm_increaseTime', params: [`0x${delta.toString(16)}`] })
+        await request({ method: 'evm_mine', params: [] })
       } catch (error) {
         if (!isMethodMissing(error)) throw error
         // A real chain: wait until a block carries a timestamp past the target.
@@ -64,7 +64,7 @@ export function createLedger(init: CreateLedgerInit): Ledger {
     },
     async mine(blocks = 1) {
       try {
-        for (let i = 0; i < blocks; i++) await request({ method: 'evm_mine', params: [] } as never)
+        for (let i = 0; i < blocks; i++) await request({ method: 'evm_mine', params: [] })
       } catch (error) {
         if (!isMethodMissing(error)) throw error
         const target = (await client.getBlockNumber({ cacheTime: 0 })) + BigInt(blocks)

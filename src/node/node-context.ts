@@ -1,14 +1,15 @@
 import type { PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../content/content-store.js'
-import { getPosition } from '../ledger/actions/get-position.js'
-import { stake } from '../ledger/actions/stake.js'
+import { getPosition } from '../ledger/actions/staking/get-position.js'
+import { stake } from '../ledger/actions/staking/stake.js'
 import type { RoleName } from '../ledger/contracts/roles.js'
 import type { Protocol } from '../ledger/protocol.js'
 import type { PeerNetwork } from '../peers/peer-network.js'
+import type { PolledParticipant } from '../roles/drivers/polling.js'
 import type { NodeLog } from './node-log.js'
 
 /** The roles `deai node` can play. */
-export const NODE_ROLES = ['trainer', 'validator', 'aggregator', 'verifier', 'data-provider', 'proposer'] as const
+export const NODE_ROLES = ['trainer', 'validator', 'aggregator', 'verifier', 'data-provider', 'proposer', 'inference-provider'] as const
 export type NodeRole = (typeof NODE_ROLES)[number]
 
 /** What a node reports on its status endpoint. */
@@ -41,11 +42,8 @@ export type NodeContext = {
   stepTaken(step: string, fields?: Record<string, unknown>): void
 }
 
-/** A role as a node runs it: `tick` does whatever is due now; it is called again and again. */
-export type RoleDriver = {
-  tick(): Promise<void>
-  close?(): Promise<void>
-}
+/** A role as a node runs it on the polling driver: `tick` does whatever is due now. */
+export type RoleDriver = PolledParticipant
 
 /**
  * Stakes `amount` in the pool (task, role) unless the node's key already has an active stake

@@ -1,13 +1,12 @@
 /**
- * One participant as a long-running node: a role driver over a ledger, a content store and a
- * peer network, polled against the chain. `deai node` wires it to a JSON-RPC chain, libp2p and
+ * One participant as a long-running node: its role's steps over a ledger, a content store and
+ * a peer network, run by the polling driver (src/roles/drivers/polling.ts). `deai node` wires it to a JSON-RPC chain, libp2p and
  * a filesystem store; tests wire several to one embedded chain, one hub and one store. Same
  * role code, both ways.
  *
- * The loop: every `pollMs`, the driver's `tick` does whatever is due; an error is logged,
- * shown on the status endpoint and retried with back-off (doubling up to 30 s), because most
- * are passing (the chain restarting, a peer gone, a transaction that lost a race). `stop()`
- * lets the tick in flight finish (a transaction is never cut in half), then returns.
+ * Every `pollMs`, the role's `tick` does whatever is due; an error is logged, shown on the
+ * status endpoint and retried with back-off. `stop()` lets the tick in flight finish (a
+ * transaction is never cut in half), then returns.
  *
  * @packageDocumentation
  */
@@ -16,17 +15,20 @@ import type { ContentStore } from '../content/content-store.js'
 import { isDeaiError } from '../errors/base.js'
 import type { Protocol } from '../ledger/protocol.js'
 import type { PeerNetwork } from '../peers/peer-network.js'
+import { startPolling } from '../roles/drivers/polling.js'
 import { SILENT_LOG } from './node-log.js'
 import type { NodeLog } from './node-log.js'
 import type { NodeContext, NodeStatus, RoleDriver } from './node-context.js'
-import { dataProviderRole } from './roles/data-provider-role.js'
-import type { DataProviderRoleInit } from './roles/data-provider-role.js'
-import { proposerRole } from './roles/proposer-role.js'
-import type { ProposerRoleInit } from './roles/proposer-role.js'
-import { trainingRole } from './roles/training-role.js'
-import type { TrainingRoleInit } from './roles/training-role.js'
-import { verifierRole } from './roles/verifier-role.js'
-import type { VerifierRoleInit } from './roles/verifier-role.js'
+import { dataProviderDriver } from './drivers/data-provider-driver.js'
+import type { DataProviderRoleInit } from './drivers/data-provider-driver.js'
+import { inferenceProviderDriver } from './drivers/inference-provider-driver.js'
+import type { InferenceProviderRoleInit } from './drivers/inference-provider-driver.js'
+import { proposerDriver } from './drivers/proposer-driver.js'
+import type { ProposerRoleInit } from './drivers/proposer-driver.js'
+import { trainingDriver } from './drivers/training-driver.js'
+import type { TrainingRoleInit } from './drivers/training-driver.js'
+import { verifierDriver } from './drivers/verifier-driver.js'
+import type { VerifierRoleInit } from './drivers/verifier-driver.js'
 
 /** The role a node plays, with that role's settings. */
 export type NodeRoleInit =
@@ -34,6 +36,7 @@ export type NodeRoleInit =
   | ({ role: 'verifier' } & VerifierRoleInit)
   | ({ role: 'proposer' } & ProposerRoleInit)
   | ({ role: 'data-provider' } & DataProviderRoleInit)
+  | ({ role: 'inference-provider' } & InferenceProviderRoleInit)
 
 export type NodeInit = {
   protocol: Protocol
@@ -46,7 +49,7 @@ export type NodeInit = {
    * Milliseconds between ticks.
    * @default 1000
    */
-  pollMs?: number
+  pollMs?: number | undefined
   log?: NodeLog
   /** Connected peer ids, for the status (a libp2p peer's `connections`). */
   connections?: () => string[]
@@ -60,19 +63,19 @@ export type RunningNode = {
   stop(): Promise<void>
 }
 
+/** A node's role on no loop of its own: `tick` takes the step due now; the caller decides when. */
+export type NodeDriver = RoleDriver & {
+  /** A snapshot of the node's status. */
+  status(): NodeStatus
+  /** Records a failed tick: shown on the status endpoint and logged with the retry delay. */
+  failed(error: unknown, retryInMs: number): void
+}
+
 /**
- * Starts a node's loop.
- *
- * @param init - see {@link NodeInit}
- * @returns the running node
- * @example
- * ```ts
- * const node = startNode({ protocol, key, content, peers, role: { role: 'validator', taskId: 1n, stake: parseEther('1000'), data: { part: 0, parts: 2, seed: 1 } } })
- * // … later
- * await node.stop()
- * ```
+ * Wires a node's role onto its ledger, content and peers, without starting a loop: what
+ * {@link startNode} polls, and what a test can tick in an order of its choosing.
  */
-export function startNode(init: NodeInit): RunningNode {
+export function createNodeDriver(init: Omit<NodeInit, 'pollMs'>): NodeDriver {
   const log = init.log ?? SILENT_LOG
   const status: NodeStatus = {
     role: init.role.role,
@@ -99,47 +102,40 @@ export function startNode(init: NodeInit): RunningNode {
     },
   }
   const driver = createDriver(ctx, init.role)
-  const pollMs = init.pollMs ?? 1000
-  let stopping = false
-  let wake: (() => void) | undefined
-  let failures = 0
-
-  const loop = (async () => {
-    while (!stopping) {
-      try {
-        await driver.tick()
-        failures = 0
-      } catch (error) {
-        failures++
-        const code = isDeaiError(error) ? error.code : 'UNEXPECTED'
-        const message = error instanceof Error ? (isDeaiError(error) ? error.shortMessage : error.message) : String(error)
-        status.lastError = { time: new Date().toISOString(), code, message }
-        log.warn('step failed; retrying', { code, error: message, retryInMs: backoff(pollMs, failures) })
-      }
-      if (stopping) break
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, failures === 0 ? pollMs : backoff(pollMs, failures))
-        wake = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-    }
-  })()
-
   return {
-    status: () => ({ ...status, peers: init.connections?.() ?? [] }),
-    async stop() {
-      stopping = true
-      wake?.()
-      await loop
+    tick: () => driver.tick(),
+    close: async () => {
       await driver.close?.()
+    },
+    status: () => ({ ...status, peers: init.connections?.() ?? [] }),
+    failed(error, retryInMs) {
+      const code = isDeaiError(error) ? error.code : 'UNEXPECTED'
+      const message = error instanceof Error ? (isDeaiError(error) ? error.shortMessage : error.message) : String(error)
+      status.lastError = { time: new Date().toISOString(), code, message }
+      log.warn('step failed; retrying', { code, error: message, retryInMs })
     },
   }
 }
 
-function backoff(pollMs: number, failures: number): number {
-  return Math.min(pollMs * 2 ** Math.min(failures, 10), 30_000)
+/**
+ * Starts a node's loop.
+ *
+ * @param init - see {@link NodeInit}
+ * @returns the running node
+ * @example
+ * ```ts
+ * const node = startNode({ protocol, key, content, peers, role: { role: 'validator', taskId: 1n, stake: parseEther('1000'), data: { part: 0, parts: 2, seed: 1 } } })
+ * // … later
+ * await node.stop()
+ * ```
+ */
+export function startNode(init: NodeInit): RunningNode {
+  const node = createNodeDriver(init)
+  const polling = startPolling(node, { pollMs: init.pollMs, onError: (error, retryInMs) => node.failed(error, retryInMs) })
+  return {
+    status: () => node.status(),
+    stop: () => polling.stop(),
+  }
 }
 
 function createDriver(ctx: NodeContext, init: NodeRoleInit): RoleDriver {
@@ -147,13 +143,15 @@ function createDriver(ctx: NodeContext, init: NodeRoleInit): RoleDriver {
     case 'trainer':
     case 'validator':
     case 'aggregator':
-      return trainingRole(ctx, init)
+      return trainingDriver(ctx, init)
     case 'verifier':
-      return verifierRole(ctx, init)
+      return verifierDriver(ctx, init)
     case 'proposer':
-      return proposerRole(ctx, init)
+      return proposerDriver(ctx, init)
     case 'data-provider':
-      return dataProviderRole(ctx, init)
+      return dataProviderDriver(ctx, init)
+    case 'inference-provider':
+      return inferenceProviderDriver(ctx, init)
   }
 }
 

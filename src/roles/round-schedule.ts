@@ -14,12 +14,14 @@
  * @packageDocumentation
  */
 import type { Address } from 'viem'
-import type { RoundInfo } from '../ledger/actions/training/read-training.js'
+import type { RoundInfo } from '../ledger/actions/training/get-round.js'
 import { getRoundProgress, hasCommitted, hasRevealed, hasRevealedUpdate, hasSubmitted } from '../ledger/actions/training/round-progress.js'
 import type { Training } from '../ledger/training.js'
 import type { Aggregator } from './aggregator/aggregator.js'
 import type { Trainer } from './trainer/trainer.js'
 import type { Validator } from './validator/validator.js'
+import { dueStepOf, playStages } from './stage-table.js'
+import type { DueStageStep, StageClock, StageParticipant, StageResult, StageTable, Step } from './stage-table.js'
 
 /** The stages of a round, in order. */
 export const ROUND_STAGES = ['train', 'reveal-update', 'commit', 'reveal', 'settle', 'post'] as const
@@ -73,15 +75,14 @@ export function stageClosesAt(info: Deadlines, stage: RoundStage): bigint | unde
   }
 }
 
-/** One step of a participant: running it, and telling from the chain whether it is done. */
-export type RoundStep = {
-  run(round: bigint): Promise<unknown>
-  /** Read from the chain, so a restarted node neither repeats nor skips the step. */
-  done(round: bigint): Promise<boolean>
-}
+/** One step of a participant in a round. */
+export type RoundStep = Step<bigint>
 
 /** A participant's part in rounds: its role and a step for each stage it acts in. */
-export type RoundParticipant = { role: RoundRole; steps: Partial<Record<RoundStage, RoundStep>> }
+export type RoundParticipant = StageParticipant<RoundStage, bigint, RoundRole>
+
+/** The round's stage table: windows from the round's deadlines, steps keyed by round. */
+export const ROUND_TABLE: StageTable<RoundStage, Deadlines> = { stages: ROUND_STAGES, opensAt: stageOpensAt, closesAt: stageClosesAt }
 
 /** The trainer's steps: train and commit to an update, then reveal it; once per round. */
 export function trainerParticipant(trainer: Trainer, training: Training): RoundParticipant {
@@ -131,7 +132,7 @@ export function aggregatorParticipant(aggregator: Aggregator, training: Training
 }
 
 /** What a step returned, for the runner's report. */
-export type StepResult = { stage: RoundStage; participant: RoundParticipant; value: unknown }
+export type StepResult = StageResult<RoundStage, RoundParticipant>
 
 /**
  * Plays one round in process: for each stage in order, moves the clock to the stage's opening
@@ -142,35 +143,17 @@ export type StepResult = { stage: RoundStage; participant: RoundParticipant; val
  * @param clock - moves chain time forward to at least the given time, and hears when a stage is done
  * @returns what each step returned, in the order run
  */
-export async function playRound(participants: readonly RoundParticipant[], info: RoundInfo, clock: { advanceTo(time: bigint): Promise<void>; stageDone?(stage: RoundStage): void }): Promise<StepResult[]> {
-  const results: StepResult[] = []
-  for (const stage of ROUND_STAGES) {
-    await clock.advanceTo(stageOpensAt(info, stage))
-    for (const participant of participants) {
-      const step = participant.steps[stage]
-      if (step !== undefined) results.push({ stage, participant, value: await step.run(info.round) })
-    }
-    clock.stageDone?.(stage)
-  }
-  return results
+export async function playRound(participants: readonly RoundParticipant[], info: RoundInfo, clock: StageClock<RoundStage>): Promise<StepResult[]> {
+  return playStages(ROUND_TABLE, participants, info, info.round, clock)
 }
 
 /** The stage a participant's next step belongs to at chain time `now`, or why there is none. */
-export type DueStep = { stage: RoundStage; step: RoundStep } | { stage: undefined; waitingFor: 'stage' | 'nothing' }
+export type DueStep = DueStageStep<RoundStage, bigint>
 
 /**
  * Finds the participant's step that is open at `now` and not yet done on chain. Steps whose
  * stage has closed are skipped (the round goes on without them).
  */
 export async function dueStep(participant: RoundParticipant, info: RoundInfo, now: bigint): Promise<DueStep> {
-  for (const stage of ROUND_STAGES) {
-    const step = participant.steps[stage]
-    if (step === undefined) continue
-    if (now < stageOpensAt(info, stage)) return { stage: undefined, waitingFor: 'stage' }
-    const closes = stageClosesAt(info, stage)
-    if (closes !== undefined && now > closes) continue
-    if (await step.done(info.round)) continue
-    return { stage, step }
-  }
-  return { stage: undefined, waitingFor: 'nothing' }
+  return dueStepOf(ROUND_TABLE, participant, info, info.round, now)
 }

@@ -4,9 +4,11 @@ import type { ContentStore } from '../content/content-store.js'
 import { DeaiError } from '../errors/base.js'
 import { getInferenceRequest } from '../ledger/actions/inference/get-inference-request.js'
 import { verifyModelRecord } from '../ledger/actions/market/verify-model-record.js'
-import { getJudgements } from '../ledger/actions/training/read-training.js'
-import { roleId } from '../ledger/contracts/roles.js'
-import { fromOnChainDigest } from '../ledger/contracts/on-chain-digest.js'
+import { getPosition } from '../ledger/actions/staking/get-position.js'
+import { getRewardsAndSlashes } from '../ledger/actions/staking/get-rewards-and-slashes.js'
+import { findTraining } from '../ledger/actions/training/find-training.js'
+import { getJudgements } from '../ledger/actions/training/get-judgements.js'
+import { getPostedModels } from '../ledger/actions/training/get-posted-models.js'
 import { parseDeployment } from '../ledger/deploy/deployment.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { connectProtocol } from '../ledger/protocol.js'
@@ -82,20 +84,18 @@ export async function auditRun(init: AuditRunInit): Promise<AuditResult> {
   const protocol = await connectProtocol(init.ledger, deployment)
   const taskId = BigInt(report.task.id)
   const training = trainingAt(protocol, taskId, report.task.trainingContract)
-  const client = init.ledger.client
   const checks: AuditCheck[] = []
   const check = (name: string, recomputed: unknown, reported: unknown) => {
     const ok = same(recomputed, reported)
     checks.push(ok ? { check: name, ok } : { check: name, ok, detail: firstDifference(recomputed, reported) })
   }
 
-  const created = await client.getContractEvents({ ...protocol.trainingFactory, eventName: 'TrainingCreated', args: { taskId }, fromBlock: BigInt(deployment.blockNumber) })
-  checks.push({ check: 'training contract of the task', ok: created[0]?.args.training?.toLowerCase() === training.address.toLowerCase() })
+  const created = await findTraining(protocol, taskId)
+  checks.push({ check: 'training contract of the task', ok: created?.address.toLowerCase() === training.address.toLowerCase() })
 
   const idOf = new Map(report.participants.map((p) => [p.address.toLowerCase(), p.id]))
   const name = (address: Address) => idOf.get(address.toLowerCase()) ?? address
-  const posted = await client.getContractEvents({ address: training.address, abi: training.abi, eventName: 'ModelPosted', fromBlock: BigInt(deployment.blockNumber) })
-  const earned = new Map<string, bigint>()
+  const posted = await getPostedModels(training)
   const workers = report.participants.filter((p) => p.role === 'trainer' || p.role === 'validator')
   const staked = report.participants.filter((p) => p.role === 'trainer' || p.role === 'validator' || p.role === 'aggregator')
   const data = init.content === undefined ? undefined : await prepareData(scenario, report.participants.filter((p) => p.role === 'trainer').length, report.participants.filter((p) => p.role === 'validator').length)
@@ -110,23 +110,22 @@ export async function auditRun(init: AuditRunInit): Promise<AuditResult> {
     check(`round ${reported.round}: judgements of the validators`, validators, reported.validators)
     check(`round ${reported.round}: accepted and rejected`, { accepted: updates.filter((u) => u.accepted).length, rejected: updates.filter((u) => !u.accepted).length }, { accepted: reported.accepted, rejected: reported.rejected })
 
-    const post = posted.filter((e) => e.args.round === round).at(-1)
-    const modelCid = post === undefined ? '(none)' : fromOnChainDigest(post.args.digest!, post.args.codec!)
+    const post = posted.filter((p) => p.round === round).at(-1)
+    const modelCid = post?.cid ?? '(none)'
     check(`round ${reported.round}: model posted on chain`, modelCid, reported.modelCid)
 
     // Stake and decentralization as they stood when the round's model was posted.
     const stake: Record<string, bigint> = {}
     for (const p of staked) {
-      const position = await client.readContract({ ...protocol.stakeManager, functionName: 'positionOf', args: [taskId, roleId(p.role as 'trainer'), p.address], ...(post === undefined ? {} : { blockNumber: post.blockNumber }) })
+      const position = await getPosition(protocol, p.address, { role: p.role as 'trainer', taskId, blockNumber: post?.blockNumber })
       stake[p.id] = position.active
     }
     check(`round ${reported.round}: stake per participant`, stake, reported.stake)
-    for (const u of updates) earned.set(u.trainer, (earned.get(u.trainer) ?? 0n) + u.reward)
-    for (const v of validators) earned.set(v.validator, (earned.get(v.validator) ?? 0n) + v.reward)
+    const { rewards: earned } = await getRewardsAndSlashes(protocol, { toBlock: post?.blockNumber })
     const revealed = new Set(validators.filter((v) => v.revealed).map((v) => v.validator))
     check(`round ${reported.round}: decentralization of stake, rewards and validation power`, {
       stake: decentralization(workers.map((p) => stake[p.id] ?? 0n)),
-      rewards: decentralization(workers.map((p) => earned.get(p.id) ?? 0n)),
+      rewards: decentralization(workers.map((p) => earned.get(p.address.toLowerCase()) ?? 0n)),
       validationPower: decentralization(workers.filter((p) => p.role === 'validator').map((p) => (revealed.has(p.id) ? stake[p.id] ?? 0n : 0n))),
     }, reported.metrics)
 

@@ -2,13 +2,11 @@ import { readFile } from 'node:fs/promises'
 import { parse as parseYaml } from 'yaml'
 import type { ZodError } from 'zod'
 import { DeaiError } from '../errors/base.js'
+import { MAX_YUMA_SCORES, MAX_YUMA_TRAINERS } from '../ledger/training-config.js'
 import { scenarioSchema } from './scenario-schema.js'
 import type { Scenario } from './scenario-schema.js'
 
 const TRAINING_EXAMPLES = 60_000
-/** TrainingStorage's MAX_YUMA_TRAINERS and MAX_YUMA_SCORES. */
-const MAX_YUMA_TRAINERS = 64
-const MAX_YUMA_SCORES = 1024
 
 function describeIssues(error: ZodError, source: string): DeaiError {
   const lines = error.issues.slice(0, 10).map((issue) => {

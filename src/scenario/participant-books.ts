@@ -1,6 +1,7 @@
 import type { Address } from 'viem'
-import { getRewardsAndSlashes } from '../ledger/actions/get-rewards-and-slashes.js'
-import { taskStatusName } from '../ledger/contracts/contract-errors.js'
+import { getRewardsAndSlashes } from '../ledger/actions/staking/get-rewards-and-slashes.js'
+import { getTask } from '../ledger/actions/tasks/get-task.js'
+import { getTaskRules } from '../ledger/actions/tasks/get-task-rules.js'
 import type { Protocol } from '../ledger/protocol.js'
 import type { RunParticipant } from './run-report.js'
 
@@ -13,12 +14,11 @@ export type ParticipantName = { id: string; role: string; behaviour: string; add
  * runner writes the report's figures with it and `deai audit` recomputes them with it.
  */
 export async function participantBooks(protocol: Protocol, taskId: bigint, members: readonly ParticipantName[]): Promise<RunParticipant[]> {
-  const client = protocol.ledger.client
   const { rewards, slashed } = await getRewardsAndSlashes(protocol)
-  const task = await client.readContract({ ...protocol.taskRegistry, functionName: 'getTask', args: [taskId] })
-  const { fee } = await client.readContract({ ...protocol.taskRegistry, functionName: 'paramsAt', args: [task.paramsId] })
+  const task = await getTask(protocol, taskId)
+  const { fee } = await getTaskRules(protocol, { taskId })
   // A task the committee decided on (approved, then maybe closed, or rejected) paid the fee.
-  const feePaid = ['open', 'rejected', 'closed'].includes(taskStatusName(task.status)) ? fee : 0n
+  const feePaid = ['open', 'rejected', 'closed'].includes(task.status) ? fee : 0n
   return members.map((m) => {
     const key = m.address.toLowerCase()
     const r = rewards.get(key) ?? 0n

@@ -1,36 +1,9 @@
 import { z } from 'zod'
-
-/** Trainer behaviours: honest work, and the attacks the protocol must withstand. */
-export const TRAINER_BEHAVIOURS = [
-  'honest',
-  'label-flip', // trains on labels mapped l → 9 − l
-  'sign-flip', // sends global − scale·(local − global): a scaled, sign-flipped update
-  'gaussian-noise', // sends the global model plus N(0, sigma²) noise
-  'backdoor', // trains on a share of examples stamped with a pixel trigger and relabelled to a target class
-  'free-rider', // re-submits the global model without training
-  'copier', // submits another trainer's update as its own (under commit–reveal only an earlier round's is visible in time)
-  'front-runner', // copies another trainer's commitment and reveal from the mempool and tries to land first
-  'slash-escaper', // submits a poisoned update, then unstakes and tries to withdraw before settlement
-] as const
-
-/** Proposer behaviours. */
-export const PROPOSER_BEHAVIOURS = [
-  'honest',
-  'grinder', // stakes sybil verifiers and changes stake between the seed block and the draw to capture its committee
-] as const
-
-/** Behaviours of strangers: accounts with no role in the task. */
-export const STRANGER_BEHAVIOURS = [
-  'operator-griefer', // names honest keys as its operators before they stake, to bar them or pass their work off
-] as const
-
-/** Validator behaviours. */
-export const VALIDATOR_BEHAVIOURS = [
-  'honest',
-  'lazy', // scores at random without evaluating
-  'colluding', // scores the colluding trainers' updates at the top and everyone else's at the bottom
-  'sybil-swarm', // one owner's stake split over many minimum-stake validators that commit first and score in its favour
-] as const
+import { CONSENSUS_RULES } from '../mechanisms/consensus/training/settle-round.js'
+import { PROPOSER_BEHAVIOURS } from '../roles/proposer/proposer-behaviours.js'
+import { STRANGER_BEHAVIOURS } from '../roles/adversary/stranger-behaviours.js'
+import { TRAINER_BEHAVIOURS } from '../roles/trainer/trainer-behaviours.js'
+import { VALIDATOR_BEHAVIOURS } from '../roles/validator/validator-behaviours.js'
 
 const positive = z.number().int().positive()
 const bps = z.number().int().min(0).max(10_000)
@@ -85,7 +58,7 @@ const aggregation = z.discriminatedUnion('rule', [
 ])
 
 const consensus = z.strictObject({
-  rule: z.enum(['flock', 'median-score', 'yuma']),
+  rule: z.enum(CONSENSUS_RULES),
   /** An update must score at least this (accuracy in bps) to pass. @default 1500 */
   acceptFloorBps: bps.optional(),
   /** ...and at least this share (bps) of the median update's score. @default 8000 */
@@ -173,7 +146,3 @@ export const scenarioSchema = z.strictObject({
 export type ScenarioInput = z.input<typeof scenarioSchema>
 /** A validated scenario with every default filled in. */
 export type Scenario = z.output<typeof scenarioSchema>
-export type TrainerBehaviour = (typeof TRAINER_BEHAVIOURS)[number]
-export type ValidatorBehaviour = (typeof VALIDATOR_BEHAVIOURS)[number]
-export type ProposerBehaviour = (typeof PROPOSER_BEHAVIOURS)[number]
-export type StrangerBehaviour = (typeof STRANGER_BEHAVIOURS)[number]

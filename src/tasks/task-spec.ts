@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { AGGREGATION_RULES } from '../mechanisms/aggregation/aggregate.js'
+import { CONSENSUS_RULES } from '../mechanisms/consensus/training/settle-round.js'
 
 /** Datasets the protocol can train on today. */
 export const DATASETS = ['fashion-mnist'] as const
@@ -33,8 +35,8 @@ export const taskSpecSchema = z.strictObject({
     learningRate: z.number().positive().max(10),
   }),
   mechanisms: z.strictObject({
-    aggregation: z.enum(['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan']),
-    consensus: z.enum(['flock', 'median-score', 'yuma']),
+    aggregation: z.enum(AGGREGATION_RULES),
+    consensus: z.enum(CONSENSUS_RULES),
   }),
 })
 

@@ -14,9 +14,13 @@ import type { EmbeddedLedger } from '../../src/ledger/embedded/create-embedded-l
 import { serveJsonRpc } from '../../src/ledger/server/serve-json-rpc.js'
 import type { JsonRpcServer } from '../../src/ledger/server/serve-json-rpc.js'
 import { buildTaskSpec } from '../../src/tasks/build-task.js'
-import { stake } from '../../src/ledger/actions/stake.js'
+import { stake } from '../../src/ledger/actions/staking/stake.js'
 import { createTraining } from '../../src/ledger/actions/training/create-training.js'
-import { commitScores, commitUpdate, revealScores, revealUpdate, settleRound } from '../../src/ledger/actions/training/write-training.js'
+import { commitScores } from '../../src/ledger/actions/training/commit-scores.js'
+import { commitUpdate } from '../../src/ledger/actions/training/commit-update.js'
+import { revealScores } from '../../src/ledger/actions/training/reveal-scores.js'
+import { revealUpdate } from '../../src/ledger/actions/training/reveal-update.js'
+import { settleRound } from '../../src/ledger/actions/training/settle-round.js'
 import { trainingConfig } from '../../src/ledger/training-config.js'
 import { connectProtocol } from '../../src/ledger/protocol.js'
 import type { Deployment } from '../../src/ledger/deploy/deployment.js'
@@ -219,17 +223,17 @@ describe('deai CLI against a served chain', () => {
     await stake(protocol, aggregator!, { role: 'aggregator', taskId, amount: parseEther('50') })
     const training = await createTraining(protocol, proposer!, taskId, config, await cid('initial'))
     const updates = await Promise.all([t1, t2, t3].map(async (_, i) => ({ round: 1n, updateCid: await cid(`update ${i}`), examples: 100 })))
-    for (const [i, t] of [t1, t2, t3].entries()) await commitUpdate(training, t!, t!.address, updates[i]!)
+    for (const [i, t] of [t1, t2, t3].entries()) await commitUpdate(training, t!, { owner: t!.address, ...updates[i]! })
     await store.close()
     await ledger.clock.advance(61)
     for (const [i, t] of [t1, t2, t3].entries()) await revealUpdate(training, t!, updates[i]!)
     await ledger.clock.advance(60)
     const scores = [9000, 6000, 3000]
-    for (const v of [v1, v2]) await commitScores(training, v!, v!.address, 1n, scores)
+    for (const v of [v1, v2]) await commitScores(training, v!, { round: 1n, owner: v!.address, scores })
     await ledger.clock.advance(60)
-    for (const v of [v1, v2]) await revealScores(training, v!, 1n, scores)
+    for (const v of [v1, v2]) await revealScores(training, v!, { round: 1n, scores })
     await ledger.clock.advance(60)
-    await settleRound(training, proposer!, 1n)
+    await settleRound(training, proposer!, { round: 1n })
 
     const run = cli(dir)
     const result = await run('metrics', '--task', String(taskId), '--rpc', server.url, '--json')

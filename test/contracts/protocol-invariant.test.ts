@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { encodeFunctionData, keccak256, maxUint256, parseEventLogs, stringToBytes, zeroAddress } from 'viem'
 import type { Abi, Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
-import { seedCommitment, voteCommitment } from '../../src/ledger/actions/task-secrets.js'
+import { seedCommitment, voteCommitment } from '../../src/ledger/internal/task-secrets.js'
 import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { trainingFactoryAbi } from '../../src/ledger/contracts/generated/TrainingFactory.js'
 import { governorCallAbi } from '../../src/ledger/contracts/governance-abi.js'

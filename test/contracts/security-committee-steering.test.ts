@@ -1,4 +1,4 @@
-import { listStakers } from '../../src/ledger/actions/list-stakers.js'
+import { listStakers } from '../../src/ledger/actions/staking/list-stakers.js'
 import { describe, expect, test } from 'vitest'
 import { encodeAbiParameters, keccak256, maxUint256, parseEther, parseEventLogs, toHex } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'

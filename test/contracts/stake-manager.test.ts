@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { listStakers } from '../../src/ledger/actions/list-stakers.js'
+import { listStakers } from '../../src/ledger/actions/staking/list-stakers.js'
 import { encodeFunctionData, getAddress, keccak256, parseEther, parseEventLogs, stringToBytes, zeroAddress } from 'viem'
 import type { Address, ContractFunctionArgs, ContractFunctionName, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { stakeManagerAbi, stakeManagerBytecode } from '../../src/ledger/contracts/generated/StakeManager.js'

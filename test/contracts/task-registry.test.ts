@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { encodeFunctionData, getAddress, parseEther, zeroAddress } from 'viem'
 import type { Address, ContractFunctionArgs, ContractFunctionName, Hex, PrivateKeyAccount } from 'viem'
-import { seedCommitment } from '../../src/ledger/actions/task-secrets.js'
+import { seedCommitment } from '../../src/ledger/internal/task-secrets.js'
 import { stakeManagerAbi, stakeManagerBytecode } from '../../src/ledger/contracts/generated/StakeManager.js'
 import { taskRegistryAbi, taskRegistryBytecode } from '../../src/ledger/contracts/generated/TaskRegistry.js'
 import { roleId } from '../../src/ledger/contracts/roles.js'

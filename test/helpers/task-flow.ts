@@ -1,6 +1,6 @@
 import { encodeAbiParameters, keccak256, parseEther, parseEventLogs, toHex } from 'viem'
 import type { Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
-import { seedCommitment, voteCommitment } from '../../src/ledger/actions/task-secrets.js'
+import { seedCommitment, voteCommitment } from '../../src/ledger/internal/task-secrets.js'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import type { ProtocolFixture } from './protocol-fixture.js'
 

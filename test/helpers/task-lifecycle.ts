@@ -1,11 +1,13 @@
 import { expect } from 'vitest'
 import { parseEther } from 'viem'
 import type { PrivateKeyAccount } from 'viem'
-import { drawCommittee } from '../../src/ledger/actions/draw-committee.js'
-import { getTask } from '../../src/ledger/actions/get-task.js'
-import { proposeTask } from '../../src/ledger/actions/propose-task.js'
-import { stake } from '../../src/ledger/actions/stake.js'
-import { commitTaskVote, finalizeTask, revealTaskVote } from '../../src/ledger/actions/vote-on-task.js'
+import { drawCommittee } from '../../src/ledger/actions/tasks/draw-committee.js'
+import { getTask } from '../../src/ledger/actions/tasks/get-task.js'
+import { proposeTask } from '../../src/ledger/actions/tasks/propose-task.js'
+import { stake } from '../../src/ledger/actions/staking/stake.js'
+import { commitTaskVote } from '../../src/ledger/actions/tasks/commit-task-vote.js'
+import { finalizeTask } from '../../src/ledger/actions/tasks/finalize-task.js'
+import { revealTaskVote } from '../../src/ledger/actions/tasks/reveal-task-vote.js'
 import type { Protocol } from '../../src/ledger/protocol.js'
 
 /**

@@ -1,5 +1,6 @@
 import { encodeAbiParameters, getAddress, keccak256, maxUint256, parseEther, parseEventLogs, stringToBytes, toHex, zeroHash } from 'viem'
 import type { Address, ContractFunctionArgs, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
+import { CONTRACT_ENUMS } from '../../src/ledger/contracts/generated/protocol-constants.js'
 import { trainingFactoryAbi } from '../../src/ledger/contracts/generated/TrainingFactory.js'
 import { trainingRoundsAbi } from '../../src/ledger/contracts/generated/TrainingRounds.js'
 import { roleId } from '../../src/ledger/contracts/roles.js'
@@ -22,12 +23,13 @@ export const VALIDATOR = roleId('validator')
 export const AGGREGATOR = roleId('aggregator')
 
 /** Enum values of ITrainingRounds, as viem passes them. */
-export const CONSENSUS = { flock: 0, medianScore: 1, yuma: 2 } as const
-export const AGGREGATION = { fedAvg: 0, median: 1, trimmedMean: 2, krum: 3, multiKrum: 4, bulyan: 5 } as const
-export const CODEC = { raw: 0, dagPb: 1, dagJson: 2 } as const
-export const ROUND_STATUS = { none: 0, open: 1, settled: 2, cancelled: 3, closed: 4 } as const
-export const MODEL_STATUS = { none: 0, posted: 1, rejected: 2 } as const
-export const DISPUTE_STATUS = { none: 0, open: 1, resolved: 2 } as const
+const { Consensus, Aggregation, Codec, RoundStatus, ModelStatus, DisputeStatus } = CONTRACT_ENUMS.ITrainingRounds
+export const CONSENSUS = { flock: Consensus.Flock, medianScore: Consensus.MedianScore, yuma: Consensus.Yuma } as const
+export const AGGREGATION = { fedAvg: Aggregation.FedAvg, median: Aggregation.Median, trimmedMean: Aggregation.TrimmedMean, krum: Aggregation.Krum, multiKrum: Aggregation.MultiKrum, bulyan: Aggregation.Bulyan } as const
+export const CODEC = { raw: Codec.Raw, dagPb: Codec.DagPb, dagJson: Codec.DagJson } as const
+export const ROUND_STATUS = { none: RoundStatus.None, open: RoundStatus.Open, settled: RoundStatus.Settled, cancelled: RoundStatus.Cancelled, closed: RoundStatus.Closed } as const
+export const MODEL_STATUS = { none: ModelStatus.None, posted: ModelStatus.Posted, rejected: ModelStatus.Rejected } as const
+export const DISPUTE_STATUS = { none: DisputeStatus.None, open: DisputeStatus.Open, resolved: DisputeStatus.Resolved } as const
 
 /** ITrainingRounds.Config as viem types it. */
 export type TrainingConfig = ContractFunctionArgs<typeof trainingFactoryAbi, 'nonpayable', 'createTraining'>[1]

@@ -5,8 +5,8 @@
  * multi-process.test.ts.
  */
 import { describe, expect, test } from 'vitest'
-import { getTask } from '../../src/ledger/actions/get-task.js'
-import { getJudgements } from '../../src/ledger/actions/training/read-training.js'
+import { getTask } from '../../src/ledger/actions/tasks/get-task.js'
+import { getJudgements } from '../../src/ledger/actions/training/get-judgements.js'
 import { runInProcessNetwork, SMALL_NETWORK } from '../../bench/node-rounds.js'
 
 describe('nodes in one process', () => {

@@ -17,12 +17,14 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { getAddress } from 'viem'
 import type { Address } from 'viem'
 import { writeKeystoreFile } from '../../src/keys/keystore.js'
-import { getTask } from '../../src/ledger/actions/get-task.js'
+import { getTask } from '../../src/ledger/actions/tasks/get-task.js'
 import { findTraining } from '../../src/ledger/actions/training/find-training.js'
-import { getJudgements, getRound, getSubmissions } from '../../src/ledger/actions/training/read-training.js'
+import { getJudgements } from '../../src/ledger/actions/training/get-judgements.js'
+import { getRound } from '../../src/ledger/actions/training/get-round.js'
+import { getSubmissions } from '../../src/ledger/actions/training/get-submissions.js'
 import { hasCommitted } from '../../src/ledger/actions/training/round-progress.js'
 import type { Training } from '../../src/ledger/training.js'
-import { readTrainingConfig } from '../../src/node/roles/task-training.js'
+import { getTrainingConfig } from '../../src/ledger/actions/training/get-training-config.js'
 import { SMALL_NETWORK, spawnDeai, startProcessNetwork, watchRounds } from '../../bench/node-rounds.js'
 import type { ProcessNetwork } from '../../bench/node-rounds.js'
 
@@ -93,7 +95,7 @@ describe('deai node: one process per participant', () => {
     for (const name of ['verifier-1', 'verifier-2', 'verifier-3']) expect(logsOf(net, name).some((l) => l['msg'] === 'revealed')).toBe(true)
 
     // Training: in each round, every trainer's update accepted and paid by the contract's rule.
-    const config = await readTrainingConfig(training)
+    const config = await getTrainingConfig(training)
     const trainers = ['trainer-1', 'trainer-2', 'trainer-3'].map(address)
     const validators = ['validator-1', 'validator-2'].map(address)
     const judgedRewards = new Map<Address, bigint>()

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { RoundInfo } from '../../src/ledger/actions/training/read-training.js'
+import type { RoundInfo } from '../../src/ledger/actions/training/get-round.js'
 import { dueStep, playRound, ROUND_STAGES, stageClosesAt, stageOpensAt } from '../../src/roles/round-schedule.js'
 import type { RoundParticipant, RoundStage } from '../../src/roles/round-schedule.js'
 

@@ -5,12 +5,15 @@ import { parseEther } from 'viem'
 import { z } from 'zod'
 import { DeaiError } from '../../errors/base.js'
 import { DEFAULT_DEPLOYMENT_FILE } from '../../ledger/deploy/deployment.js'
+import { MAX_UPDATES } from '../../ledger/training-config.js'
+import { AGGREGATION_RULES } from '../../mechanisms/aggregation/aggregate.js'
+import { CONSENSUS_RULES } from '../../mechanisms/consensus/training/settle-round.js'
 import { NODE_ROLES } from '../../node/node-context.js'
 import type { NodeRole } from '../../node/node-context.js'
 import { createNodeLog } from '../../node/node-log.js'
 import { openNetworkNode } from '../../node/open-network-node.js'
 import type { NodeRoleInit } from '../../node/start-node.js'
-import type { ProposerRoleInit } from '../../node/roles/proposer-role.js'
+import type { ProposerRoleInit } from '../../node/drivers/proposer-driver.js'
 import { resolveKey, rpcUrl, withChainOptions } from '../shared/connect.js'
 import type { CliContext } from '../shared/context.js'
 import { parseAmount, parseCount, parseDuration, parsePort, parseTaskId } from '../shared/parse.js'
@@ -54,7 +57,7 @@ type NodeOptions = {
   maxUpdates: number
 }
 
-const DEFAULT_STAKE: Record<NodeRole, string> = { trainer: '100', validator: '1000', aggregator: '1000', verifier: '500', proposer: '0', 'data-provider': '0' }
+const DEFAULT_STAKE: Record<NodeRole, string> = { trainer: '100', validator: '1000', aggregator: '1000', verifier: '500', proposer: '0', 'data-provider': '100', 'inference-provider': '0' }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value]
@@ -87,11 +90,11 @@ const proposalSchema = z.strictObject({
   localEpochs: z.number().int().min(1).max(100).optional(),
   batchSize: z.number().int().min(1).max(4096).optional(),
   learningRate: z.number().positive().max(10).optional(),
-  aggregation: z.strictObject({ rule: z.enum(['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan']), beta: z.number().min(0).max(0.5).optional(), f: z.number().int().min(0).optional(), k: z.number().int().min(1).optional() }).optional(),
-  consensus: z.enum(['flock', 'median-score']).optional(),
+  aggregation: z.strictObject({ rule: z.enum(AGGREGATION_RULES), beta: z.number().min(0).max(0.5).optional(), f: z.number().int().min(0).optional(), k: z.number().int().min(1).optional() }).optional(),
+  consensus: z.enum(CONSENSUS_RULES).optional(),
   budget: z.union([z.string(), z.number()]).transform((v) => parseAmount(String(v))).optional(),
   periods: z.strictObject({ train: duration.optional(), updateReveal: duration.optional(), score: duration.optional(), reveal: duration.optional(), settle: duration.optional(), dispute: duration.optional() }).optional(),
-  maxUpdates: z.number().int().min(1).max(256).optional(),
+  maxUpdates: z.number().int().min(1).max(MAX_UPDATES).optional(),
   seed: z.number().int().min(0).optional(),
 })
 
@@ -157,7 +160,9 @@ async function roleInit(ctx: CliContext, o: NodeOptions): Promise<NodeRoleInit> 
     case 'proposer':
       return { role: 'proposer', ...(await proposerInit(ctx, o)) }
     case 'data-provider':
-      return { role: 'data-provider', data: { ...data, split: 'train' }, ...task }
+      return { role: 'data-provider', data: { ...data, split: 'train' }, stake, ...task }
+    case 'inference-provider':
+      return { role: 'inference-provider', ...task }
   }
 }
 
@@ -178,7 +183,9 @@ does not submit again; a validator that committed recomputes its scores and reve
 Roles: trainer (its --partition of the training split), validator (its --partition of the test
 split, held out from every trainer), aggregator (settles rounds, posts models), verifier (votes on
 tasks it is drawn for), proposer (proposes a task, draws the committee, finalizes, creates the
-training, finishes it), data-provider (stores and announces its shard; no data contracts yet).`
+training, finishes it, publishes the model), data-provider (stores its --partition of the training
+split, registers it for the task on chain and grants it to the task's trainers), inference-provider
+(answers the inference requests addressed to it from the task's published model).`
 
 export function registerNodeCommand(program: Command, ctx: CliContext): void {
   withChainOptions(program.command('node'))
@@ -192,7 +199,7 @@ export function registerNodeCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--task <id>', 'the task to work on (proposer: resume this task)').argParser(parseTaskId))
     .addOption(new Option('--status-port <port>', 'serve the status as JSON on 127.0.0.1:PORT (0: any free port)').argParser(parsePort))
     .addOption(new Option('--dir <dir>', 'node directory: content store and peer identity (default .deai/node-<role>)'))
-    .addOption(new Option('--stake <deai>', 'stake to put in the role\'s pool if the key has none (default: trainer 100, validator 1000, aggregator 1000, verifier 500)').argParser(parseAmount))
+    .addOption(new Option('--stake <deai>', 'stake to put in the role\'s pool if the key has none (default: trainer 100, validator 1000, aggregator 1000, verifier 500, data-provider 100)').argParser(parseAmount))
     .addOption(new Option('--data-dir <dir>', 'Fashion-MNIST directory (default DEAI_FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist)'))
     .addOption(new Option('--partition <i/n>', 'this node\'s part of the data: part I of N').default({ part: 0, parts: 1 }, '0/1').argParser(parsePartition))
     .addOption(new Option('--seed <n>', 'seed of the data split (shared by the task\'s nodes) and of the initial model').default(1).argParser((v) => (v === '0' ? 0 : parseCount(v))))
@@ -206,8 +213,8 @@ export function registerNodeCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--local-epochs <n>', '(proposer) epochs per round').default(1).argParser(parseCount))
     .addOption(new Option('--batch-size <n>', '(proposer) batch size').default(32).argParser(parseCount))
     .addOption(new Option('--learning-rate <x>', '(proposer) learning rate').default(0.05).argParser(parseNumber))
-    .addOption(new Option('--aggregation <rule>', '(proposer) aggregation rule').choices(['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan']).default('fedavg'))
-    .addOption(new Option('--consensus <rule>', '(proposer) consensus rule').choices(['flock', 'median-score']).default('median-score'))
+    .addOption(new Option('--aggregation <rule>', '(proposer) aggregation rule').choices(AGGREGATION_RULES).default('fedavg'))
+    .addOption(new Option('--consensus <rule>', '(proposer) consensus rule').choices(CONSENSUS_RULES).default('median-score'))
     .addOption(new Option('--budget <deai>', '(proposer) budget to escrow').default(parseEther('1000'), '1000').argParser(parseAmount))
     .addOption(new Option('--train-period <duration>', '(proposer) training phase of each round').default(600n, '10m').argParser(parseDuration))
     .addOption(new Option('--update-reveal-period <duration>', '(proposer) trainers reveal their updates (default: the reveal period)').argParser(parseDuration))

@@ -1,7 +1,7 @@
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import type { Address } from 'viem'
-import { completeRotation, declineRotation, getRotation, migratePosition, requestRotation } from '../../ledger/actions/rotate-owner.js'
+import { completeRotation, declineRotation, getRotation, migratePosition, requestRotation } from '../../ledger/actions/staking/rotate-owner.js'
 import type { RoleName } from '../../ledger/contracts/roles.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import { openProtocol, openWithSigner, withChainOptions, withSignerOptions } from '../shared/connect.js'

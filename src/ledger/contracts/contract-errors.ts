@@ -1,6 +1,8 @@
 import { BaseError, ContractFunctionRevertedError } from 'viem'
 import { DeaiError, isDeaiError } from '../../errors/base.js'
 import { proposalStateName, proposalStatesIn } from './proposal-state.js'
+import { lowerCaseNames } from './enum-names.js'
+import { CONTRACT_ENUM_MEMBERS } from './generated/protocol-constants.js'
 
 type Hint = (args: readonly unknown[]) => string
 
@@ -152,7 +154,7 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   ERC5805FutureLookup: () => 'voting power can only be read for past instants; wait for the next block',
 }
 
-const TASK_STATUS = ['none', 'proposed', 'voting', 'open', 'rejected', 'failed', 'abandoned', 'closed'] as const
+const TASK_STATUS = lowerCaseNames(CONTRACT_ENUM_MEMBERS.TaskRegistry.Status)
 export type TaskStatusName = (typeof TASK_STATUS)[number]
 
 export function taskStatusName(status: unknown): TaskStatusName {

@@ -1,5 +1,8 @@
+import { lowerCaseNames } from './enum-names.js'
+import { CONTRACT_ENUMS, CONTRACT_ENUM_MEMBERS } from './generated/protocol-constants.js'
+
 /** Governor proposal states, in the order of OpenZeppelin's `IGovernor.ProposalState`. */
-export const PROPOSAL_STATES = ['pending', 'active', 'canceled', 'defeated', 'succeeded', 'queued', 'expired', 'executed'] as const
+export const PROPOSAL_STATES = lowerCaseNames(CONTRACT_ENUM_MEMBERS.IGovernor.ProposalState)
 
 export type ProposalStateName = (typeof PROPOSAL_STATES)[number]
 
@@ -24,7 +27,9 @@ export function proposalStatesIn(bitmap: unknown): ProposalStateName[] {
   return PROPOSAL_STATES.filter((_, i) => (bits >> BigInt(i)) & 1n)
 }
 
-/** How a vote counts (GovernorCountingSimple: 0 against, 1 for, 2 abstain). */
-export const VOTE_SUPPORT = { against: 0, for: 1, abstain: 2 } as const
+const { VoteType } = CONTRACT_ENUMS.GovernorCountingSimple
+
+/** How a vote counts (GovernorCountingSimple.VoteType: 0 against, 1 for, 2 abstain). */
+export const VOTE_SUPPORT = { against: VoteType.Against, for: VoteType.For, abstain: VoteType.Abstain } as const
 
 export type VoteSupport = keyof typeof VOTE_SUPPORT

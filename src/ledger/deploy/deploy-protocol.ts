@@ -1,5 +1,5 @@
 import { getAddress, getContractAddress, zeroAddress } from 'viem'
-import type { Abi, Address, Hex, PrivateKeyAccount } from 'viem'
+import type { Abi, Address, Chain, DeployContractParameters, Hex, PrivateKeyAccount } from 'viem'
 import { DeaiError } from '../../errors/base.js'
 import { dataRegistryAbi, dataRegistryBytecode } from '../contracts/generated/DataRegistry.js'
 import { deaiGovernorAbi, deaiGovernorBytecode } from '../contracts/generated/DeaiGovernor.js'
@@ -50,10 +50,16 @@ export type DeployProtocolInit = {
   log?: (line: string) => void
 }
 
-async function deploy(ledger: Ledger, account: PrivateKeyAccount, name: string, abi: Abi, bytecode: Hex, args: readonly unknown[], gasMeter?: GasMeter): Promise<{ address: Address; block: bigint }> {
+async function deploy<const abi extends Abi>(
+  ledger: Ledger,
+  account: PrivateKeyAccount,
+  name: string,
+  parameters: DeployContractParameters<abi, Chain, ReturnType<Ledger['wallet']>['account'], undefined>,
+  gasMeter?: GasMeter,
+): Promise<{ address: Address; block: bigint }> {
   let hash: Hex
   try {
-    hash = await ledger.wallet(account).deployContract({ abi, bytecode, args } as never)
+    hash = await ledger.wallet(account).deployContract<abi, undefined>(parameters)
   } catch (cause) {
     throw new DeaiError('DEPLOY_FAILED', `deploying ${name} failed`, {
       fixes: ['check that the deployer account has ether for gas on this chain'],
@@ -103,7 +109,7 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
   const gasMeter = init.gasMeter
   const write = { gasMeter }
 
-  const token = await deploy(ledger, deployer, 'DeaiToken', deaiTokenAbi, deaiTokenBytecode, [deployer.address, params.supply], gasMeter)
+  const token = await deploy(ledger, deployer, 'DeaiToken', { abi: deaiTokenAbi, bytecode: deaiTokenBytecode, args: [deployer.address, params.supply] }, gasMeter)
   log(`DeaiToken       ${token.address}`)
   // The timelock names the governor as its only proposer, and the governor names the timelock:
   // the governor's address is fixed by the deployer's next nonce, so the timelock is made with
@@ -111,21 +117,21 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
   const g = params.governance
   const nonce = await ledger.client.getTransactionCount({ address: deployer.address, blockTag: 'pending' })
   const expectedGovernor = getContractAddress({ from: deployer.address, nonce: BigInt(nonce + 1) })
-  const timelock = await deploy(ledger, deployer, 'DeaiTimelock', deaiTimelockAbi, deaiTimelockBytecode, [
+  const timelock = await deploy(ledger, deployer, 'DeaiTimelock', { abi: deaiTimelockAbi, bytecode: deaiTimelockBytecode, args: [
     g.timelockDelay,
     [expectedGovernor],
     [zeroAddress], // anyone may execute a passed, queued proposal once its delay is over
     zeroAddress,
-  ], gasMeter)
+  ] }, gasMeter)
   log(`DeaiTimelock    ${timelock.address}`)
-  const governor = await deploy(ledger, deployer, 'DeaiGovernor', deaiGovernorAbi, deaiGovernorBytecode, [
+  const governor = await deploy(ledger, deployer, 'DeaiGovernor', { abi: deaiGovernorAbi, bytecode: deaiGovernorBytecode, args: [
     token.address,
     timelock.address,
     Number(g.votingDelay),
     Number(g.votingPeriod),
     g.proposalThreshold,
     BigInt(g.quorumBps),
-  ], gasMeter)
+  ] }, gasMeter)
   if (governor.address !== getAddress(expectedGovernor)) {
     throw new DeaiError('DEPLOY_FAILED', `DeaiGovernor was deployed at ${governor.address}, not at ${expectedGovernor} where the timelock expects it`, {
       fixes: ['send nothing else from the deployer key while deploying, and deploy again'],
@@ -133,17 +139,17 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
   }
   log(`DeaiGovernor    ${governor.address}`)
   const treasury = timelock.address
-  const stakeManager = await deploy(ledger, deployer, 'StakeManager', stakeManagerAbi, stakeManagerBytecode, [
+  const stakeManager = await deploy(ledger, deployer, 'StakeManager', { abi: stakeManagerAbi, bytecode: stakeManagerBytecode, args: [
     token.address,
     deployer.address,
     params.unbondingDelay,
     params.operatorDelay,
     params.rotationDelay,
     params.epochBlocks,
-  ], gasMeter)
+  ] }, gasMeter)
   log(`StakeManager    ${stakeManager.address}`)
   const t = params.tasks
-  const taskRegistry = await deploy(ledger, deployer, 'TaskRegistry', taskRegistryAbi, taskRegistryBytecode, [
+  const taskRegistry = await deploy(ledger, deployer, 'TaskRegistry', { abi: taskRegistryAbi, bytecode: taskRegistryBytecode, args: [
     token.address,
     stakeManager.address,
     treasury,
@@ -161,39 +167,39 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
       fee: t.fee,
       minVerifierStake: t.minVerifierStake,
     },
-  ], gasMeter)
+  ] }, gasMeter)
   log(`TaskRegistry    ${taskRegistry.address}`)
-  const settlement = await deploy(ledger, deployer, 'TrainingSettlement', trainingSettlementAbi, trainingSettlementBytecode, [
+  const settlement = await deploy(ledger, deployer, 'TrainingSettlement', { abi: trainingSettlementAbi, bytecode: trainingSettlementBytecode, args: [
     stakeManager.address,
     taskRegistry.address,
-  ], gasMeter)
-  const trainingRounds = await deploy(ledger, deployer, 'TrainingRounds', trainingRoundsAbi, trainingRoundsBytecode, [
+  ] }, gasMeter)
+  const trainingRounds = await deploy(ledger, deployer, 'TrainingRounds', { abi: trainingRoundsAbi, bytecode: trainingRoundsBytecode, args: [
     stakeManager.address,
     taskRegistry.address,
     settlement.address,
-  ], gasMeter)
-  const trainingFactory = await deploy(ledger, deployer, 'TrainingFactory', trainingFactoryAbi, trainingFactoryBytecode, [
+  ] }, gasMeter)
+  const trainingFactory = await deploy(ledger, deployer, 'TrainingFactory', { abi: trainingFactoryAbi, bytecode: trainingFactoryBytecode, args: [
     taskRegistry.address,
     stakeManager.address,
     trainingRounds.address,
     deployer.address,
-  ], gasMeter)
+  ] }, gasMeter)
   log(`TrainingFactory ${trainingFactory.address}`)
   // The later stages need no role anywhere: they read the registry, the stakes and the trainings,
   // and move only the fees their own callers escrow.
-  const dataRegistry = await deploy(ledger, deployer, 'DataRegistry', dataRegistryAbi, dataRegistryBytecode, [
+  const dataRegistry = await deploy(ledger, deployer, 'DataRegistry', { abi: dataRegistryAbi, bytecode: dataRegistryBytecode, args: [
     taskRegistry.address,
     stakeManager.address,
     params.minDataProviderStake,
-  ], gasMeter)
+  ] }, gasMeter)
   log(`DataRegistry    ${dataRegistry.address}`)
-  const modelRegistry = await deploy(ledger, deployer, 'ModelRegistry', modelRegistryAbi, modelRegistryBytecode, [trainingFactory.address], gasMeter)
+  const modelRegistry = await deploy(ledger, deployer, 'ModelRegistry', { abi: modelRegistryAbi, bytecode: modelRegistryBytecode, args: [trainingFactory.address] }, gasMeter)
   log(`ModelRegistry   ${modelRegistry.address}`)
-  const inferenceLog = await deploy(ledger, deployer, 'InferenceLog', inferenceLogAbi, inferenceLogBytecode, [
+  const inferenceLog = await deploy(ledger, deployer, 'InferenceLog', { abi: inferenceLogAbi, bytecode: inferenceLogBytecode, args: [
     modelRegistry.address,
     stakeManager.address,
     params.inferenceResultWindow,
-  ], gasMeter)
+  ] }, gasMeter)
   log(`InferenceLog    ${inferenceLog.address}`)
 
   const sm = { address: stakeManager.address, abi: stakeManagerAbi } as const
@@ -245,7 +251,7 @@ export async function deployProtocol(ledger: Ledger, init: DeployProtocolInit = 
   const amount = init.fundAmount ?? 1_000_000n * 10n ** 18n
   for (const to of init.fund ?? []) {
     if (to.toLowerCase() === deployer.address.toLowerCase()) continue
-    await writeContract(ledger, deployer, { address: token.address, abi: deaiTokenAbi, functionName: 'transfer', args: [to, amount], label: 'fund' }, write)
+    await writeContract(ledger, deployer, { address: token.address, abi: deaiTokenAbi, functionName: 'transfer', args: [to, amount] }, { ...write, label: 'fund' })
   }
   if ((init.fund ?? []).length > 0) log(`funded ${init.fund?.length} accounts with ${amount / 10n ** 18n} DEAI each`)
 

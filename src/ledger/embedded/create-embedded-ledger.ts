@@ -40,7 +40,7 @@ export type ChainJournal = {
  */
 async function withVirtualTime(raw: EIP1193RequestFn, journal: JournalEntry[]): Promise<EIP1193RequestFn> {
   let pending = 0n
-  const call = (method: string, params: unknown[] = []) => raw({ method, params } as never) as Promise<unknown>
+  const call = (method: string, params: unknown[] = []) => raw({ method, params })
   const pin = async () => {
     const latest = (await call('eth_getBlockByNumber', ['latest', false])) as { timestamp: string }
     const step = pending > 1n ? pending : 1n
@@ -55,14 +55,14 @@ async function withVirtualTime(raw: EIP1193RequestFn, journal: JournalEntry[]): 
       await pin()
       return `0x${pending.toString(16)}`
     }
-    if (!JOURNALED.has(args.method)) return raw(args as never)
+    if (!JOURNALED.has(args.method)) return raw(args)
     // A transaction that fails may still be mined (and must then be replayed): keep the entry
     // unless the chain did not move.
     const before = (await call('eth_blockNumber')) as string
     journal.push({ method: args.method, params: (args.params ?? []) as unknown[] })
     let result: unknown
     try {
-      result = await raw(args as never)
+      result = await raw(args)
     } catch (error) {
       if ((await call('eth_blockNumber')) === before) journal.pop()
       throw error
@@ -178,7 +178,7 @@ export async function replayChainJournal(journal: ChainJournal): Promise<Embedde
   })
   const entries: JournalEntry[] = []
   const request = await withVirtualTime(provider.request, entries)
-  for (const entry of journal.entries) await request({ method: entry.method, params: entry.params } as never)
+  for (const entry of journal.entries) await request({ method: entry.method, params: entry.params })
   const ledger = createLedger({
     kind: 'embedded',
     chainId: journal.chainId,

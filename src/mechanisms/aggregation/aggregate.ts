@@ -11,11 +11,23 @@ import { median } from './median.js'
 import { DEFAULT_TRIM_BETA, trimmedMean } from './trimmed-mean.js'
 import { assertUpdates, resolveWeights } from './validate.js'
 
-/** Every aggregation rule, by the name scenario files use. */
+/**
+ * Every aggregation rule, by the name scenario files use, in the order of the training
+ * contract's `ITrainingRounds.Aggregation` enum (a test holds the two to the same members).
+ */
 export const AGGREGATION_RULES = ['fedavg', 'median', 'trimmed-mean', 'krum', 'multi-krum', 'bulyan'] as const
 
 /** The name of an aggregation rule. */
 export type AggregationRule = (typeof AGGREGATION_RULES)[number]
+
+/** The aggregation a task runs, with its parameters. */
+export type AggregationSpec =
+  | { rule: 'fedavg' }
+  | { rule: 'median' }
+  | { rule: 'trimmed-mean'; beta: number }
+  | { rule: 'krum'; f?: number | undefined }
+  | { rule: 'multi-krum'; f?: number | undefined; k?: number | undefined }
+  | { rule: 'bulyan'; f?: number | undefined }
 
 /** The rules that keep or drop whole updates. */
 export type SelectionRule = 'krum' | 'multi-krum' | 'bulyan'

@@ -6,6 +6,9 @@
 import { createRandom } from '../random.js'
 import { modelLayout, type ModelKind } from './architecture.js'
 
+/** Salt that derives a task's initial-model seed from its run seed (`deriveSeed(seed, INITIAL_MODEL_SALT)`). */
+export const INITIAL_MODEL_SALT = 0x1417
+
 /**
  * The initial flat weights of a model kind: kernels drawn Glorot-uniform (Keras's default,
  * U(-l, l) with l = sqrt(6 / (fanIn + fanOut))) from a generator seeded with `seed`, biases

@@ -24,8 +24,9 @@ import { tcp } from '@libp2p/tcp'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import type { GossipSub } from '@chainsafe/libp2p-gossipsub'
-import type { Libp2p, Message, PeerId } from '@libp2p/interface'
+import type { GossipsubEvents } from '@chainsafe/libp2p-gossipsub'
+import type { Identify } from '@libp2p/identify'
+import type { Libp2p, Message, PeerId, PubSub } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import { DeaiError } from '../../errors/base.js'
@@ -38,6 +39,9 @@ import type { DeliveryQueue } from './delivery-queue.js'
 import { ENVELOPE_OVERHEAD, decodeEnvelope, encodeEnvelope } from './envelope.js'
 import { senderOrder } from './sender-order.js'
 import type { PeerPrivateKey } from './peer-key.js'
+
+/** The libp2p services a peer runs: gossipsub for topics, identify for the handshake. */
+type PeerServices = { pubsub: PubSub<GossipsubEvents>; identify: Identify }
 
 /** The topic peers announce their addresses on. */
 export const DISCOVERY_TOPIC = 'deai/_peer-discovery._p2p._pubsub'
@@ -125,7 +129,7 @@ export async function createLibp2pPeer(init: Libp2pPeerInit = {}): Promise<Libp2
   }
   const listen = init.listen ?? ['/ip4/127.0.0.1/tcp/0']
   for (const address of [...listen, ...(init.bootstrap ?? [])]) parseAddress(address)
-  let libp2p: Libp2p<{ pubsub: GossipSub; identify: unknown }>
+  let libp2p: Libp2p<PeerServices>
   try {
     libp2p = await createLibp2p({
       // The key's type comes from @libp2p/crypto, whose declarations resolve another copy of @libp2p/interface.
@@ -151,9 +155,9 @@ export async function createLibp2pPeer(init: Libp2pPeerInit = {}): Promise<Libp2
           maxInboundDataLength: maxMessageBytes + ENVELOPE_OVERHEAD + 64 * 1024,
           // Scores would grey-list quiet test peers; deai judges peers by the chain instead.
           scoreThresholds: { gossipThreshold: -Infinity, publishThreshold: -Infinity, graylistThreshold: -Infinity, acceptPXThreshold: Infinity, opportunisticGraftThreshold: Infinity },
-        }) as never,
+        }),
       },
-    }) as never
+    })
   } catch (cause) {
     throw new DeaiError('PEER_LISTEN_FAILED', `Cannot start the libp2p peer on ${listen.join(', ')}.`, {
       details: [cause instanceof Error ? cause.message : String(cause)],
@@ -180,8 +184,8 @@ function parseAddress(address: string) {
 
 class Peer implements Libp2pPeer {
   readonly peerId: string
-  readonly #libp2p: Libp2p<{ pubsub: GossipSub; identify: unknown }>
-  readonly #pubsub: GossipSub
+  readonly #libp2p: Libp2p<PeerServices>
+  readonly #pubsub: PubSub<GossipsubEvents>
   readonly #init: Libp2pPeerInit
   readonly #maxMessageBytes: number
   readonly #topics = new Map<string, Set<DeliveryQueue>>()
@@ -191,7 +195,7 @@ class Peer implements Libp2pPeer {
   #sequence = 0n
   #closed = false
 
-  constructor(libp2p: Libp2p<{ pubsub: GossipSub; identify: unknown }>, init: Libp2pPeerInit, maxMessageBytes: number) {
+  constructor(libp2p: Libp2p<PeerServices>, init: Libp2pPeerInit, maxMessageBytes: number) {
     this.#libp2p = libp2p
     this.#pubsub = libp2p.services.pubsub
     this.#init = init

@@ -1,6 +1,7 @@
 import type { Address, PrivateKeyAccount } from 'viem'
-import { setOperator } from '../../ledger/actions/set-operator.js'
-import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
+import { setOperator } from '../../ledger/actions/staking/set-operator.js'
+import { getActiveStake } from '../../ledger/actions/staking/get-active-stake.js'
+import { getOperatorOwner } from '../../ledger/actions/staking/get-operator-owner.js'
 import type { RoleName } from '../../ledger/contracts/roles.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import { adversaryRecord } from './adversary-record.js'
@@ -14,7 +15,20 @@ export type PoolKey = { address: Address; role: RoleName; taskId?: bigint }
  * them from their pools or to pass their work off as its own. Naming a key needs that key's
  * consent, so the claims come to nothing.
  */
-export function createOperatorGriefer(init: { protocol: Protocol; key: PrivateKeyAccount }) {
+export interface OperatorGriefer {
+  readonly behaviour: 'operator-griefer'
+  readonly address: Address
+  record(): AdversaryRecord
+  /** Names each victim as this stranger's operator in the victim's pool. */
+  claim(victims: readonly PoolKey[]): Promise<void>
+  /** After the victims staked: each claim failed if the victim works for itself with stake of its own. */
+  check(victims: readonly PoolKey[]): Promise<void>
+}
+
+/**
+ * Creates an operator-griefer (see {@link OperatorGriefer}).
+ */
+export function createOperatorGriefer(init: { protocol: Protocol; key: PrivateKeyAccount }): OperatorGriefer {
   const { protocol } = init
   const record = adversaryRecord()
   return {
@@ -30,12 +44,10 @@ export function createOperatorGriefer(init: { protocol: Protocol; key: PrivateKe
     },
     /** After the victims staked: each claim failed if the victim works for itself with stake of its own. */
     async check(victims: readonly PoolKey[]): Promise<void> {
-      const client = protocol.ledger.client
       for (const v of victims) {
-        const args = [v.taskId ?? PROTOCOL_POOL, roleId(v.role), v.address] as const
         const [owner, active] = await Promise.all([
-          client.readContract({ ...protocol.stakeManager, functionName: 'ownerOfOperator', args }),
-          client.readContract({ ...protocol.stakeManager, functionName: 'activeStake', args }),
+          getOperatorOwner(protocol, { role: v.role, operator: v.address, taskId: v.taskId }),
+          getActiveStake(protocol, { role: v.role, owner: v.address, taskId: v.taskId }),
         ])
         if (owner.toLowerCase() === v.address.toLowerCase() && active > 0n) record.defeated += 1
         else record.notes.push(`${v.address} in the ${v.role} pool: works for ${owner}, stake ${active}`)
@@ -43,5 +55,3 @@ export function createOperatorGriefer(init: { protocol: Protocol; key: PrivateKe
     },
   }
 }
-
-export type OperatorGriefer = ReturnType<typeof createOperatorGriefer>

@@ -1,7 +1,10 @@
 import type { PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
-import { getJudgements, getRevealedUpdates, getRound } from '../../ledger/actions/training/read-training.js'
-import { postModel, settleRound } from '../../ledger/actions/training/write-training.js'
+import { getJudgements } from '../../ledger/actions/training/get-judgements.js'
+import { getRevealedUpdates } from '../../ledger/actions/training/get-revealed-updates.js'
+import { getRound } from '../../ledger/actions/training/get-round.js'
+import { postModel } from '../../ledger/actions/training/post-model.js'
+import { settleRound } from '../../ledger/actions/training/settle-round.js'
 import type { Training } from '../../ledger/training.js'
 import { nextGlobalModel } from './next-global-model.js'
 import type { AggregationSpec } from './next-global-model.js'
@@ -31,18 +34,28 @@ export async function expectedModel(training: Training, content: ContentStore, r
  * does, since it posts next); once settled, aggregate the accepted updates with the task's
  * rule, store the result by CID and post it, which opens the next round.
  */
-export function createAggregator(init: { training: Training; content: ContentStore; key: PrivateKeyAccount; aggregation: AggregationSpec; over?: AggregateOver }) {
+export interface Aggregator {
+  /** Settles `round` (the contract holds its commitments and reveals). */
+  settle(round: bigint): Promise<void>
+  /** Aggregates the round's accepted updates and posts the next model. */
+  post(round: bigint): Promise<{ cid: string; weights: Float32Array }>
+}
+
+export type AggregatorInit = { training: Training; content: ContentStore; key: PrivateKeyAccount; aggregation: AggregationSpec; over?: AggregateOver }
+
+/**
+ * Creates an aggregator (see {@link Aggregator}).
+ */
+export function createAggregator(init: AggregatorInit): Aggregator {
   return {
     /** Settles `round` (the contract holds its commitments and reveals). */
     async settle(round: bigint): Promise<void> {
-      await settleRound(init.training, init.key, round)
+      await settleRound(init.training, init.key, { round })
     },
     async post(round: bigint): Promise<{ cid: string; weights: Float32Array }> {
       const model = await expectedModel(init.training, init.content, round, init.aggregation, init.over)
-      await postModel(init.training, init.key, round, model.cid)
+      await postModel(init.training, init.key, { round, modelCid: model.cid })
       return model
     },
   }
 }
-
-export type Aggregator = ReturnType<typeof createAggregator>

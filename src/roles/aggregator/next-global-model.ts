@@ -1,15 +1,8 @@
 import type { ContentStore } from '../../content/content-store.js'
 import { aggregate } from '../../mechanisms/aggregation/aggregate.js'
-import type { AggregationRule } from '../../mechanisms/aggregation/aggregate.js'
+import type { AggregationRule, AggregationSpec } from '../../mechanisms/aggregation/aggregate.js'
 
-/** The aggregation a task runs, with its parameters. */
-export type AggregationSpec =
-  | { rule: 'fedavg' }
-  | { rule: 'median' }
-  | { rule: 'trimmed-mean'; beta: number }
-  | { rule: 'krum'; f?: number | undefined }
-  | { rule: 'multi-krum'; f?: number | undefined; k?: number | undefined }
-  | { rule: 'bulyan'; f?: number | undefined }
+export type { AggregationSpec } from '../../mechanisms/aggregation/aggregate.js'
 
 /**
  * The Byzantine count `f` a rule uses over `n` updates: the configured one, else a fifth of n,

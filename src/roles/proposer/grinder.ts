@@ -1,9 +1,12 @@
 import { encodeAbiParameters, keccak256 } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
-import { drawCommittee, proposalSecret } from '../../ledger/actions/draw-committee.js'
-import { listStakers } from '../../ledger/actions/list-stakers.js'
-import { stake } from '../../ledger/actions/stake.js'
-import { PROTOCOL_POOL, roleId } from '../../ledger/contracts/roles.js'
+import { drawCommittee, proposalSecret } from '../../ledger/actions/tasks/draw-committee.js'
+import { listStakers } from '../../ledger/actions/staking/list-stakers.js'
+import { getActiveStake } from '../../ledger/actions/staking/get-active-stake.js'
+import { getTask } from '../../ledger/actions/tasks/get-task.js'
+import { getTaskRules } from '../../ledger/actions/tasks/get-task-rules.js'
+import { previewCommitteeDraw } from '../../ledger/actions/tasks/preview-committee-draw.js'
+import { stake } from '../../ledger/actions/staking/stake.js'
 import type { Protocol } from '../../ledger/protocol.js'
 import { adversaryRecord } from '../adversary/adversary-record.js'
 import type { AdversaryRecord } from '../adversary/adversary-record.js'
@@ -43,7 +46,19 @@ export function liveStakeDraw(pool: readonly { owner: Address; stake: bigint }[]
  * the committee under a live-stake draw, applies it, and draws. The protocol draws from stake
  * as it stood before the seed block, so the top-up changes nothing.
  */
-export function createGrinder(init: GrinderInit) {
+export interface Grinder {
+  readonly behaviour: 'grinder'
+  record(): AdversaryRecord
+  /** Stakes each sybil verifier `amount` (before the proposal, so the snapshot includes them). */
+  stakeSybils(amount: bigint): Promise<void>
+  /** Mines to the seed block, grinds, tops up and draws. Returns the committee drawn. */
+  drawCommittee(taskId: bigint): Promise<readonly Address[]>
+}
+
+/**
+ * Creates a grinding proposer's attack (see {@link Grinder}).
+ */
+export function createGrinder(init: GrinderInit): Grinder {
   const { protocol, proposer } = init
   const record = adversaryRecord()
   const sybilSet = new Set(init.sybils.map((s) => s.address.toLowerCase()))
@@ -58,22 +73,17 @@ export function createGrinder(init: GrinderInit) {
     },
     /** Mines to the seed block, grinds, tops up and draws. Returns the committee drawn. */
     async drawCommittee(taskId: bigint): Promise<readonly Address[]> {
-      const { ledger, taskRegistry, stakeManager } = protocol
+      const { ledger } = protocol
       const client = ledger.client
-      const task = await client.readContract({ ...taskRegistry, functionName: 'getTask', args: [taskId] })
-      const rules = await client.readContract({ ...taskRegistry, functionName: 'paramsAt', args: [task.paramsId] })
+      const task = await getTask(protocol, taskId)
+      const rules = await getTaskRules(protocol, { taskId })
       const head = await client.getBlockNumber({ cacheTime: 0 })
       if (head <= task.seedBlock) await ledger.clock.mine(Number(task.seedBlock - head + 1n))
       const block = await client.getBlock({ blockNumber: task.seedBlock })
       const seed = keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'bytes32' }, { type: 'uint256' }], [await proposalSecret(protocol, proposer, taskId), block.hash, taskId]))
-      const verifier = roleId('verifier')
-      const fair = await client.readContract({
-        ...stakeManager,
-        functionName: 'drawByStake',
-        args: [PROTOCOL_POOL, verifier, seed, BigInt(rules.committeeSize), proposer.address, rules.minVerifierStake, task.snapshotEpoch],
-      })
+      const fair = await previewCommitteeDraw(protocol, { taskId, seed })
       const owners = await listStakers(protocol, { role: 'verifier' })
-      const pool = await Promise.all(owners.map(async (owner) => ({ owner, stake: await client.readContract({ ...stakeManager, functionName: 'activeStake', args: [PROTOCOL_POOL, verifier, owner] }) })))
+      const pool = await Promise.all(owners.map(async (owner) => ({ owner, stake: await getActiveStake(protocol, { role: 'verifier', owner }) })))
       const target = init.sybils[0]
       let best = { topUp: 0n, seats: seats(liveStakeDraw(pool, seed, rules.committeeSize, proposer.address, rules.minVerifierStake)) }
       if (target !== undefined) {
@@ -93,5 +103,3 @@ export function createGrinder(init: GrinderInit) {
     },
   }
 }
-
-export type Grinder = ReturnType<typeof createGrinder>

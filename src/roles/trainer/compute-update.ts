@@ -3,7 +3,7 @@ import type { ModelKind } from '../../ml/models/architecture.js'
 import { sampleNormal } from '../../ml/distributions.js'
 import { createRandom, deriveSeed } from '../../ml/random.js'
 import { trainLocal } from '../../ml/train/train-local.js'
-import type { TrainerBehaviour } from '../../scenario/scenario-schema.js'
+import type { TrainerBehaviour } from './trainer-behaviours.js'
 import { stampTrigger } from './backdoor-trigger.js'
 
 /** How a trainer behaves, with the knobs its attack takes. */

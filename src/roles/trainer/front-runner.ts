@@ -2,7 +2,8 @@ import { keccak256, toHex } from 'viem'
 import type { Address, PrivateKeyAccount } from 'viem'
 import { revertName } from '../../ledger/contracts/contract-errors.js'
 import { hasSubmitted } from '../../ledger/actions/training/round-progress.js'
-import { sendUpdateCommitment, sendUpdateReveal } from '../../ledger/actions/training/write-training.js'
+import { commitUpdate } from '../../ledger/actions/training/commit-update.js'
+import { revealUpdate } from '../../ledger/actions/training/reveal-update.js'
 import type { Training } from '../../ledger/training.js'
 import { adversaryRecord } from '../adversary/adversary-record.js'
 import type { AdversaryRecord } from '../adversary/adversary-record.js'
@@ -25,7 +26,20 @@ export type FrontRunnerInit = {
  * the copied reveal cannot match the copied commitment: the front-runner never reveals and is
  * slashed for it.
  */
-export function createFrontRunner(init: FrontRunnerInit) {
+export interface FrontRunner {
+  readonly owner: Address
+  readonly behaviour: 'front-runner'
+  record(): AdversaryRecord
+  /** Hears a trainer's pending transaction (wired as that trainer's `onPending`). */
+  watch(tx: PendingTrainerTx): Promise<void>
+  /** Its own turn in the training phase. */
+  work(round: bigint): Promise<void>
+}
+
+/**
+ * Creates a front-runner (see {@link FrontRunner}).
+ */
+export function createFrontRunner(init: FrontRunnerInit): FrontRunner {
   const { training, key } = init
   const record = adversaryRecord()
   const copied = new Map<bigint, Address>()
@@ -39,14 +53,14 @@ export function createFrontRunner(init: FrontRunnerInit) {
       if (tx.trainer === init.owner) return
       if (tx.kind === 'commitUpdate') {
         if (copied.has(tx.round) || (await hasSubmitted(training, tx.round, init.owner))) return
-        await sendUpdateCommitment(training, key, tx.round, tx.commitment)
+        await commitUpdate(training, key, { round: tx.round, commitment: tx.commitment })
         copied.set(tx.round, tx.trainer)
         return
       }
       if (copied.get(tx.round) !== tx.trainer) return
       record.attempted += 1
       try {
-        await sendUpdateReveal(training, key, tx.update, tx.salt)
+        await revealUpdate(training, key, { ...tx.update, salt: tx.salt })
         record.notes.push(`round ${tx.round}: the copied reveal was accepted`)
       } catch (error) {
         const name = revertName(error)
@@ -61,12 +75,10 @@ export function createFrontRunner(init: FrontRunnerInit) {
      */
     async work(round: bigint): Promise<void> {
       if (await hasSubmitted(training, round, init.owner)) return
-      await sendUpdateCommitment(training, key, round, keccak256(toHex(`front-runner placeholder ${training.address} ${round}`)))
+      await commitUpdate(training, key, { round, commitment: keccak256(toHex(`front-runner placeholder ${training.address} ${round}`)) })
     },
   }
 }
-
-export type FrontRunner = ReturnType<typeof createFrontRunner>
 
 /** The front-runner's own step in the round schedule (its copies happen as it watches others). */
 export function frontRunnerParticipant(frontRunner: FrontRunner, training: Training): RoundParticipant {

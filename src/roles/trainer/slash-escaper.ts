@@ -1,9 +1,9 @@
 import type { Address, PrivateKeyAccount } from 'viem'
-import { getPosition } from '../../ledger/actions/get-position.js'
-import { requestUnstake } from '../../ledger/actions/request-unstake.js'
-import { stake } from '../../ledger/actions/stake.js'
+import { getPosition } from '../../ledger/actions/staking/get-position.js'
+import { requestUnstake } from '../../ledger/actions/staking/request-unstake.js'
+import { stake } from '../../ledger/actions/staking/stake.js'
 import { hasRevealedUpdate, hasSubmitted } from '../../ledger/actions/training/round-progress.js'
-import { withdrawStake } from '../../ledger/actions/withdraw-stake.js'
+import { withdrawStake } from '../../ledger/actions/staking/withdraw-stake.js'
 import { revertName } from '../../ledger/contracts/contract-errors.js'
 import type { Training } from '../../ledger/training.js'
 import { adversaryRecord } from '../adversary/adversary-record.js'
@@ -26,7 +26,24 @@ export type SlashEscaperInit = {
  * at every step before its update is judged, so that the slash finds nothing. Stake behind a
  * commitment is locked until the round's judgement is due, so each attempt reverts.
  */
-export function createSlashEscaper(init: SlashEscaperInit) {
+export interface SlashEscaper {
+  readonly owner: Address
+  readonly behaviour: 'slash-escaper'
+  record(): AdversaryRecord
+  /** Stakes if need be, commits to the poisoned update, then unstakes all of it. */
+  work(round: bigint): Promise<void>
+  /** Reveals (so the update is judged) and tries to withdraw again. */
+  reveal(round: bigint): Promise<void>
+  /** Another attempt at a later step of the round, before settlement. */
+  tryWithdraw(round: bigint): Promise<void>
+  /** After settlement: the attempt was defeated unless a withdrawal got out first. */
+  judged(round: bigint): void
+}
+
+/**
+ * Creates a slash-escaper (see {@link SlashEscaper}).
+ */
+export function createSlashEscaper(init: SlashEscaperInit): SlashEscaper {
   const { training, owner } = init
   const protocol = training.protocol
   const taskId = training.taskId
@@ -78,8 +95,6 @@ export function createSlashEscaper(init: SlashEscaperInit) {
     },
   }
 }
-
-export type SlashEscaper = ReturnType<typeof createSlashEscaper>
 
 /**
  * The slash-escaper's steps in the round schedule: commit and unstake, reveal, then a

@@ -1,8 +1,11 @@
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
-import { getRevealedUpdates, getRound } from '../../ledger/actions/training/read-training.js'
-import { prepareUpdateCommitment, sendUpdateCommitment, sendUpdateReveal, updateSalt } from '../../ledger/actions/training/write-training.js'
-import type { UpdateReveal } from '../../ledger/actions/training/write-training.js'
+import { getRevealedUpdates } from '../../ledger/actions/training/get-revealed-updates.js'
+import { getRound } from '../../ledger/actions/training/get-round.js'
+import { prepareUpdateCommitment, updateSalt } from '../../ledger/internal/training-secrets.js'
+import { commitUpdate } from '../../ledger/actions/training/commit-update.js'
+import { revealUpdate } from '../../ledger/actions/training/reveal-update.js'
+import type { UpdateReveal } from '../../ledger/internal/training-secrets.js'
 import type { Training } from '../../ledger/training.js'
 import type { ImageSet } from '../../ml/datasets/image-set.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
@@ -54,7 +57,20 @@ export function updatesTopic(taskId: bigint): string {
  * training phase, reveal it. A copier can only take what is already public when it commits: an
  * update another trainer revealed in an earlier round (in round 1, the global model itself).
  */
-export function createTrainer(init: TrainerInit) {
+export interface Trainer {
+  /** The owner the stake and rewards belong to. */
+  readonly owner: Address
+  readonly behaviour: TrainerInit['conduct']['behaviour']
+  /** Trains (or attacks) and commits to the update. */
+  work(round: bigint): Promise<TrainerWork>
+  /** Reveals the committed update and announces it to peers. */
+  reveal(round: bigint): Promise<TrainerWork>
+}
+
+/**
+ * Creates a trainer (see {@link Trainer}).
+ */
+export function createTrainer(init: TrainerInit): Trainer {
   const { training, content, key } = init
   const pending = new Map<bigint, TrainerWork>()
 
@@ -90,7 +106,7 @@ export function createTrainer(init: TrainerInit) {
       const update = { round, updateCid: work.cid, examples: work.examples }
       const commitment = await prepareUpdateCommitment(training, key, init.owner, update)
       await init.onPending?.({ kind: 'commitUpdate', round, trainer: init.owner, commitment })
-      await sendUpdateCommitment(training, key, round, commitment)
+      await commitUpdate(training, key, { round, commitment })
       pending.set(round, work)
       return work
     },
@@ -103,12 +119,10 @@ export function createTrainer(init: TrainerInit) {
       const update = { round, updateCid: work.cid, examples: work.examples }
       const salt = await updateSalt(training, key, round)
       await init.onPending?.({ kind: 'revealUpdate', round, trainer: init.owner, update, salt })
-      await sendUpdateReveal(training, key, update, salt)
+      await revealUpdate(training, key, { ...update, salt })
       pending.delete(round)
       if (init.peers !== undefined) await publishJson(init.peers, updatesTopic(training.taskId), { round: round.toString(), trainer: init.owner, cid: work.cid })
       return work
     },
   }
 }
-
-export type Trainer = ReturnType<typeof createTrainer>

@@ -1,14 +1,17 @@
 import type { Address, PrivateKeyAccount } from 'viem'
 import type { ContentStore } from '../../content/content-store.js'
 import { revertName } from '../../ledger/contracts/contract-errors.js'
-import { getRevealedUpdates, getRound, getSubmissions } from '../../ledger/actions/training/read-training.js'
+import { getRevealedUpdates } from '../../ledger/actions/training/get-revealed-updates.js'
+import { getRound } from '../../ledger/actions/training/get-round.js'
+import { getSubmissions } from '../../ledger/actions/training/get-submissions.js'
 import { hasCommitted } from '../../ledger/actions/training/round-progress.js'
-import { commitScores, revealScores } from '../../ledger/actions/training/write-training.js'
+import { commitScores } from '../../ledger/actions/training/commit-scores.js'
+import { revealScores } from '../../ledger/actions/training/reveal-scores.js'
 import type { Training } from '../../ledger/training.js'
 import type { ImageSet } from '../../ml/datasets/image-set.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
 import { createRandom, deriveSeed } from '../../ml/random.js'
-import type { ValidatorBehaviour } from '../../scenario/scenario-schema.js'
+import type { ValidatorBehaviour } from './validator-behaviours.js'
 import { scoreUpdates } from './score-updates.js'
 
 export type ValidatorInit = {
@@ -33,7 +36,22 @@ export type ValidatorInit = {
  * Lazy and colluding variants deviate as their names say; a sybil-swarm member colludes and
  * also scores every other update 0.
  */
-export function createValidator(init: ValidatorInit) {
+export interface Validator {
+  /** The owner the stake and rewards belong to. */
+  readonly owner: Address
+  readonly behaviour: ValidatorBehaviour
+  /** Scores the round's updates and commits them (or sits the round out without a seat). */
+  commit(round: bigint): Promise<number[]>
+  /** Whether this validator sat the round out. */
+  unseated(round: bigint): boolean
+  /** Reveals what `commit` committed. */
+  reveal(round: bigint): Promise<number[]>
+}
+
+/**
+ * Creates a validator (see {@link Validator}).
+ */
+export function createValidator(init: ValidatorInit): Validator {
   const { training, content, key } = init
   const scored = new Map<bigint, number[]>()
   const unseated = new Set<bigint>()
@@ -74,7 +92,7 @@ export function createValidator(init: ValidatorInit) {
     async commit(round: bigint): Promise<number[]> {
       const scores = await computeScores(round)
       try {
-        await commitScores(training, key, init.owner, round, scores)
+        await commitScores(training, key, { round, owner: init.owner, scores })
       } catch (error) {
         const reason = revertName(error)
         if (reason !== 'ValidatorSetFull' && reason !== 'NotStaked') throw error
@@ -98,11 +116,9 @@ export function createValidator(init: ValidatorInit) {
         return []
       }
       const scores = scored.get(round) ?? (await computeScores(round))
-      await revealScores(training, key, round, scores)
+      await revealScores(training, key, { round, scores })
       scored.delete(round)
       return scores
     },
   }
 }
-
-export type Validator = ReturnType<typeof createValidator>

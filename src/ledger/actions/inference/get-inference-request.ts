@@ -1,12 +1,14 @@
 import type { Address } from 'viem'
 import { DeaiError } from '../../../errors/base.js'
+import { lowerCaseNames } from '../../contracts/enum-names.js'
+import { CONTRACT_ENUM_MEMBERS } from '../../contracts/generated/protocol-constants.js'
 import { fromOnChainDigest } from '../../contracts/on-chain-digest.js'
 import type { Protocol } from '../../protocol.js'
 import { INFERENCE_NO_CLASS } from './post-inference-result.js'
 
-export type InferenceStatus = 'pending' | 'answered' | 'refunded'
+export type InferenceStatus = Exclude<(typeof STATUS)[number], 'none'>
 
-const STATUS: readonly (InferenceStatus | undefined)[] = [undefined, 'pending', 'answered', 'refunded']
+const STATUS = lowerCaseNames(CONTRACT_ENUM_MEMBERS.InferenceLog.Status)
 
 /** A request as InferenceLog holds it. */
 export type InferenceRequest = {
@@ -40,7 +42,7 @@ export type InferenceRequest = {
 export async function getInferenceRequest(protocol: Protocol, requestId: bigint): Promise<InferenceRequest> {
   const r = await protocol.ledger.client.readContract({ ...protocol.inferenceLog, functionName: 'getRequest', args: [requestId] })
   const status = STATUS[r.status]
-  if (status === undefined) {
+  if (status === undefined || status === 'none') {
     throw new DeaiError('INFERENCE_REQUEST_NOT_FOUND', `no inference request ${requestId}`, {
       fixes: ['request ids start at 1 and come from requestInference'],
     })

@@ -1,10 +1,11 @@
 import type { PrivateKeyAccount, TransactionReceipt } from 'viem'
+import { CONTRACT_CONSTANTS } from '../../contracts/generated/protocol-constants.js'
 import { toOnChainDigest } from '../../contracts/on-chain-digest.js'
 import type { Protocol } from '../../protocol.js'
 import { writeContract } from '../../write-contract.js'
 
 /** InferenceLog.NO_CLASS: the `outputClass` of a result that is not a classification. */
-export const INFERENCE_NO_CLASS = 0xffff_ffff
+export const INFERENCE_NO_CLASS: number = CONTRACT_CONSTANTS.InferenceLog.NO_CLASS
 
 export type PostInferenceResultParameters = {
   requestId: bigint

@@ -4,7 +4,7 @@ import { DeaiError } from '../../../errors/base.js'
 import { toOnChainDigest } from '../../contracts/on-chain-digest.js'
 import type { Protocol } from '../../protocol.js'
 import { writeContract } from '../../write-contract.js'
-import { ensureAllowance } from '../ensure-allowance.js'
+import { ensureAllowance } from '../../internal/ensure-allowance.js'
 
 export type RequestInferenceParameters = {
   /** The task whose published model to run. */

@@ -1,10 +1,11 @@
 import type { Address, Hex } from 'viem'
 import { zeroAddress } from 'viem'
+import { CONTRACT_ENUMS } from '../../contracts/generated/protocol-constants.js'
 import { fromOnChainDigest } from '../../contracts/on-chain-digest.js'
 import type { Protocol } from '../../protocol.js'
 
 /** ITrainingRounds.Codec.DagJson: the lineage document is always DAG-JSON. */
-export const LINEAGE_CODEC = 2
+export const LINEAGE_CODEC: number = CONTRACT_ENUMS.ITrainingRounds.Codec.DagJson
 
 /** A task's model record, as ModelRegistry holds it. */
 export type ModelRecord = {

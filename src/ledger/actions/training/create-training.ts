@@ -19,7 +19,7 @@ export async function createTraining(protocol: Protocol, proposer: PrivateKeyAcc
     ...protocol.trainingFactory,
     functionName: 'createTraining',
     args: [taskId, config, digest, codec],
-  } as never, { gasMeter: protocol.gasMeter })
+  }, { gasMeter: protocol.gasMeter })
   const [created] = parseEventLogs({ abi: protocol.trainingFactory.abi, eventName: 'TrainingCreated', logs: receipt.logs })
   if (created === undefined) throw new DeaiError('LEDGER_EVENT_MISSING', 'createTraining emitted no TrainingCreated event')
   return trainingAt(protocol, taskId, created.args.training)

@@ -1,4 +1,5 @@
 import type { Address } from 'viem'
+import { CONTRACT_ENUMS } from '../../contracts/generated/protocol-constants.js'
 import { fromOnChainDigest } from '../../contracts/on-chain-digest.js'
 import type { Training } from '../../training.js'
 
@@ -15,8 +16,7 @@ export type RoundProgress = {
   postedModelCid: string | undefined
 }
 
-const ROUND_STATUS = ['none', 'open', 'settled'] as const
-const POSTED = 1
+const { RoundStatus, ModelStatus } = CONTRACT_ENUMS.ITrainingRounds
 
 /** Reads a round's progress: its status, counts, and the model posted after it. */
 export async function getRoundProgress(training: Training, round: bigint): Promise<RoundProgress> {
@@ -29,11 +29,12 @@ export async function getRoundProgress(training: Training, round: bigint): Promi
   ])
   return {
     currentRound,
-    status: ROUND_STATUS[info.status] ?? 'none',
+    // A cancelled or closed round takes no more work: it reads as not open.
+    status: info.status === RoundStatus.Open ? 'open' : info.status === RoundStatus.Settled ? 'settled' : 'none',
     submissions: Number(info.submissions),
     revealed: Number(info.revealed),
     committers: Number(info.committers),
-    postedModelCid: model.status === POSTED ? fromOnChainDigest(model.digest, model.codec) : undefined,
+    postedModelCid: model.status === ModelStatus.Posted ? fromOnChainDigest(model.digest, model.codec) : undefined,
   }
 }
 

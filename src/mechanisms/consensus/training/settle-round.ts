@@ -14,8 +14,14 @@ import type { YumaDenseParams } from '../yuma/dense-epoch.js'
 
 const BPS = 10_000n
 
-/** The consensus rules a training can use. */
-export type TrainingConsensusRule = 'flock' | 'median-score' | 'yuma'
+/**
+ * The consensus rules a training can use, in the order of the training contract's
+ * `ITrainingRounds.Consensus` enum (a test holds the two to the same members).
+ */
+export const CONSENSUS_RULES = ['flock', 'median-score', 'yuma'] as const
+
+/** The name of a training consensus rule. */
+export type TrainingConsensusRule = (typeof CONSENSUS_RULES)[number]
 
 /** Why an update was or was not put to the vote. */
 export type UpdateFate = 'judged' | 'free-riding' | 'copied' | 'not-revealed'

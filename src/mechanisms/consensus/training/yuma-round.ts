@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { CONTRACT_CONSTANTS } from '../../../ledger/contracts/generated/protocol-constants.js'
 import { yumaDenseEpoch } from '../yuma/dense-epoch.js'
 import type { YumaDenseParams, YumaDenseResult } from '../yuma/dense-epoch.js'
 import { maxUpscaleWeights } from '../yuma/weights-upscale.js'
@@ -16,21 +17,21 @@ const U16_MAX = 65_535n
 
 /** The hyperparameters the training contract fixes: Yuma 3 without liquid alpha, subtensor's defaults. */
 export const TRAINING_YUMA_PARAMS: Readonly<YumaDenseParams> = Object.freeze({
-  kappa: 32_767,
-  bondsPenalty: 65_535,
-  bondsMovingAverage: 900_000n,
+  kappa: CONTRACT_CONSTANTS.TrainingYuma.YUMA_KAPPA,
+  bondsPenalty: CONTRACT_CONSTANTS.TrainingYuma.YUMA_BONDS_PENALTY,
+  bondsMovingAverage: BigInt(CONTRACT_CONSTANTS.TrainingYuma.YUMA_BONDS_MOVING_AVERAGE),
   yuma3: true,
   liquidAlpha: false,
 })
 
 /** Trainer uids a training may have at most (the bond matrix has one column per uid). */
-export const MAX_YUMA_TRAINERS = 64
+export const MAX_YUMA_TRAINERS: number = CONTRACT_CONSTANTS.TrainingStorage.MAX_YUMA_TRAINERS
 
 /**
  * Rounds a trainer's uid is immune from being taken by a newcomer: the round its holder
  * registered in and the next, so a newcomer is judged at least once before it can be pruned.
  */
-export const YUMA_IMMUNITY_ROUNDS = 2
+export const YUMA_IMMUNITY_ROUNDS: number = CONTRACT_CONSTANTS.TrainingStorage.YUMA_IMMUNITY_ROUNDS
 
 /** What Yuma keeps from round to round of one training. */
 export interface YumaBondState {
