@@ -6,7 +6,9 @@
  *  - src/ledger/contracts/generated/protocol-constants.ts: every enum the contracts declare or
  *    inherit, and their integer constants, read from solc's syntax trees, so TypeScript never
  *    restates a number the contracts define.
- * Nothing here is edited by hand. A content hash of the inputs and of this script skips work
+ *  - src/ledger/contracts/generated/contract-error-fixes.ts: the fix for each custom error, from
+ *    the `@custom:fix` NatSpec on its declaration.
+ * Nothing here is edited by hand. A content hash of the inputs and of the generators skips work
  * when nothing changed.
  */
 import { createHash } from 'node:crypto'
@@ -16,6 +18,8 @@ import { createRequire } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import solc from 'solc'
+import { collectErrorFixes, errorFixesModule } from './contract-error-fixes.js'
+import type { CompiledContract } from './contract-error-fixes.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const contractsDir = join(root, 'contracts')
@@ -29,14 +33,17 @@ const settings = {
   // cancun is supported by every EVM chain and L2 we target; nothing here needs newer opcodes.
   evmVersion: 'cancun',
   viaIR: true,
+  // No source hash in the bytecode: a comment (NatSpec included) must not change the deployed
+  // code, whose transactions feed the block hashes that seed committee draws.
+  metadata: { bytecodeHash: 'none' },
   outputSelection: {
-    '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'], '': ['ast'] },
+    '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers', 'devdoc'], '': ['ast'] },
   },
 }
 
 type SolcOutput = {
   errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[]
-  contracts?: Record<string, Record<string, {
+  contracts?: Record<string, Record<string, CompiledContract & {
     abi: unknown[]
     evm: { bytecode: { object: string }; deployedBytecode: { object: string } }
   }>>
@@ -191,12 +198,13 @@ async function main(): Promise<void> {
   const inputJson = JSON.stringify(input)
 
   const ozVersion = (require('@openzeppelin/contracts/package.json') as { version: string }).version
-  // This script is part of the input: a change to what it writes must rebuild the outputs.
-  const generator = await readFile(fileURLToPath(import.meta.url), 'utf8')
-  const hash = createHash('sha256').update(solc.version()).update(ozVersion).update(generator).update(inputJson).digest('hex')
+  // The generators are inputs too: a change to what they write must rebuild the outputs.
+  const generators = await Promise.all(['compile-contracts.ts', 'contract-error-fixes.ts'].map((name) => readFile(join(root, 'scripts', name), 'utf8')))
+  const hash = createHash('sha256').update(solc.version()).update(ozVersion).update(inputJson).update(generators.join('\0')).digest('hex')
   const stamp = join(artifactsDir, '.inputs-hash')
   const previous = await readFile(stamp, 'utf8').catch(() => '')
-  if (previous === hash && existsSync(constantsFile)) {
+  const fixesFile = join(generatedDir, 'contract-error-fixes.ts')
+  if (previous === hash && existsSync(constantsFile) && existsSync(fixesFile)) {
     process.stderr.write(`contracts: up to date (${files.length} files)\n`)
     return
   }
@@ -220,6 +228,7 @@ async function main(): Promise<void> {
   await mkdir(generatedDir, { recursive: true })
 
   const seen = new Map<string, string>()
+  const compiled: [string, CompiledContract][] = []
   for (const [sourceName, contracts] of Object.entries(output.contracts ?? {})) {
     if (!sourceName.startsWith('contracts/')) continue
     for (const [contractName, contract] of Object.entries(contracts)) {
@@ -228,6 +237,7 @@ async function main(): Promise<void> {
         throw new Error(`contract name ${contractName} is defined in both ${other} and ${sourceName}; names must be unique`)
       }
       seen.set(contractName, sourceName)
+      compiled.push([contractName, contract])
       const bytecode = `0x${contract.evm.bytecode.object}`
       const artifact = {
         contractName,
@@ -248,6 +258,7 @@ async function main(): Promise<void> {
     }
   }
   await writeFile(constantsFile, constantsModule(output.sources ?? {}))
+  await writeFile(fixesFile, errorFixesModule(collectErrorFixes(compiled)))
   await writeFile(stamp, hash)
   process.stderr.write(`contracts: ${seen.size} contracts in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
 }

@@ -5,6 +5,8 @@
  */
 export { DeaiError, isDeaiError } from './errors/base.js'
 export type { DeaiErrorOptions } from './errors/base.js'
+export { DEAI_ERRORS } from './errors/codes.js'
+export type { DeaiErrorCategory, DeaiErrorCode, DeaiErrorCodeIn, DeaiErrorCodes, DeaiErrorDescriptor } from './errors/codes.js'
 
 export { createContentStore } from './content/create-content-store.js'
 export type { ContentStoreInit, ContentStoreLimits, FsContentStoreInit, MemoryContentStoreInit } from './content/create-content-store.js'

@@ -77,12 +77,16 @@ library YumaConsensus {
     }
 
     /// @notice The input's shape is inconsistent: V validators, a weight matrix of the given byte length.
+    /// @custom:fix give weights and bonds with one row per validator and one u16 per trainer
     error YumaShapeInvalid(uint256 validators, uint256 weightBytes, uint256 bondBytes);
     /// @notice `bondsMovingAverage` above 10^6 would make the EMA rate negative.
+    /// @custom:fix the bonds moving average is at most 1,000,000 (parts per million), not {bondsMovingAverage}
     error YumaMovingAverageTooLarge(uint64 bondsMovingAverage);
     /// @notice A claim's vectors do not have one entry per miner or validator, or its bonds the input's size.
+    /// @custom:fix the claimed outputs must have one entry per validator and per trainer
     error YumaClaimShapeInvalid();
     /// @notice A column or row index beyond the matrix.
+    /// @custom:fix index {index} is out of range (below {limit})
     error YumaIndexOutOfRange(uint256 index, uint256 limit);
 
     /// @dev `1.0` as I32F32 bits.

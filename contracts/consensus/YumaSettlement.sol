@@ -50,13 +50,26 @@ contract YumaSettlement {
     event Refuted(uint256 indexed id, address indexed challenger, bool column, uint256 index);
     event Settled(uint256 indexed id, bytes32 outputHash);
 
+    /// @notice The challenge bond is below the minimum.
+    /// @custom:fix bond at least {minimum} wei
     error BondTooSmall(uint256 sent, uint256 minimum);
+    /// @notice The request or claim is no longer pending.
+    /// @custom:fix the request was already answered or refunded
     error NotPending(uint256 id);
+    /// @notice The claim can no longer be challenged.
+    /// @custom:fix claim {id} could be challenged until {deadline:time}
     error ChallengePeriodOver(uint256 id, uint64 deadline);
+    /// @notice The claim can still be challenged, so it cannot be settled yet.
+    /// @custom:fix claim {id} can be settled after {deadline:time}
     error ChallengePeriodNotOver(uint256 id, uint64 deadline);
+    /// @notice The data given does not hash to the claim's commitment.
+    /// @custom:fix the data given does not hash to what claim {id} committed to
     error DataMismatch(uint256 id);
     /// @notice The recomputed column or row agrees with the claim.
+    /// @custom:fix the recomputed entries agree with the claim: it is not refuted
     error ClaimUpheld(uint256 id, bool column, uint256 index);
+    /// @notice A payment failed.
+    /// @custom:fix the payment to {to} failed
     error TransferFailed(address to, uint256 amount);
 
     /// @param challengePeriod_ seconds a proposal stays open to challenges.

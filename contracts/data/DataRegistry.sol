@@ -43,17 +43,35 @@ contract DataRegistry {
     );
     event ShardGranted(uint256 indexed taskId, uint256 indexed shardId, address indexed trainer, address provider);
 
+    /// @notice An address is zero.
+    /// @custom:fix pass a non-zero address
     error ZeroAddress();
     /// @dev Raised by TaskRegistry.getTask and passed through (same selector), for a task id never issued.
+    /// @custom:fix no task {taskId}; list tasks with deai task list
     error UnknownTask(uint256 taskId);
+    /// @notice The task is not open.
+    /// @custom:fix task {taskId} is {status:taskStatus}; this stage needs it open (approved and not closed)
     error TaskNotOpen(uint256 taskId, TaskRegistry.Status status);
+    /// @notice A content digest is zero.
+    /// @custom:fix pass the CID of real content (its digest cannot be zero)
     error ZeroDigest();
+    /// @notice A shard holds no examples.
+    /// @custom:fix a shard holds at least one example
     error ZeroExamples();
+    /// @notice The content is already a shard of the task.
+    /// @custom:fix this content is already shard {shardId} of task {taskId}
     error DuplicateShard(uint256 taskId, uint256 shardId);
     /// @dev The key works for no owner in (task, DATA_PROVIDER), or its owner's active stake is below the minimum.
+    /// @custom:fix stake in the task's pool for this role first (deai stake), at least the minimum; an owner that named an operator must send with that key; a validator's stake counts from the round after it staked
     error NotStaked(address owner, uint256 stake, uint256 minimum);
+    /// @notice The task has no shard with this id.
+    /// @custom:fix task {taskId} has no shard {shardId}; list them with listShards
     error UnknownShard(uint256 taskId, uint256 shardId);
+    /// @notice Only the provider named, or its operator key, may do this.
+    /// @custom:fix only the provider named (or its operator key) may do this
     error NotProvider(address caller, address provider);
+    /// @notice The trainer may already use this shard.
+    /// @custom:fix this trainer may already use this shard
     error AlreadyGranted(uint256 taskId, uint256 shardId, address trainer);
 
     constructor(TaskRegistry registry_, StakeManager stakes_, uint256 minProviderStake_) {

@@ -76,16 +76,38 @@ contract InferenceLog {
     );
     event InferenceRefunded(uint256 indexed requestId, address indexed requester, uint256 fee);
 
+    /// @notice An address is zero.
+    /// @custom:fix pass a non-zero address
     error ZeroAddress();
+    /// @notice The result window is out of range.
+    /// @custom:fix the result window is between 1 second and {maximum} seconds
     error InvalidWindow(uint64 window, uint64 maximum);
+    /// @notice The task has no published model.
+    /// @custom:fix task {taskId} has no published model yet; its proposer publishes one after training
     error ModelNotPublished(uint256 taskId);
+    /// @notice A content digest is zero.
+    /// @custom:fix pass the CID of real content (its digest cannot be zero)
     error ZeroDigest();
+    /// @notice The fee is zero.
+    /// @custom:fix escrow a fee greater than zero
     error ZeroFee();
+    /// @notice The fees escrowed would overflow their counter.
+    /// @custom:fix the fees escrowed with this log would pass 2^128 wei; use a smaller fee
     error FeeTooLarge(uint256 fee);
+    /// @notice No inference request has this id.
+    /// @custom:fix no inference request {requestId}
     error UnknownRequest(uint256 requestId);
+    /// @notice The request or claim is no longer pending.
+    /// @custom:fix the request was already answered or refunded
     error NotPending(uint256 requestId, Status status);
+    /// @notice Only the provider named, or its operator key, may do this.
+    /// @custom:fix only the provider named (or its operator key) may do this
     error NotProvider(address caller, address provider);
+    /// @notice The request expired before the result.
+    /// @custom:fix the request expired at {deadline:time}; the requester can be refunded
     error ResultTooLate(uint64 deadline);
+    /// @notice The provider may still answer.
+    /// @custom:fix the provider may answer until {deadline:time}; refund after that
     error TooEarlyToRefund(uint64 deadline);
 
     constructor(ModelRegistry models_, StakeManager stakes_, uint64 resultWindow_) {

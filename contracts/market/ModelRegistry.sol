@@ -61,12 +61,26 @@ contract ModelRegistry {
         bytes32 lineageRoot
     );
 
+    /// @notice An address is zero.
+    /// @custom:fix pass a non-zero address
     error ZeroAddress();
+    /// @notice The task has no training.
+    /// @custom:fix task {taskId} has no training yet
     error NoTraining(uint256 taskId);
+    /// @notice Only the task's proposer may do this.
+    /// @custom:fix only the task's proposer {proposer} can do this
     error NotProposer(address caller, address proposer);
+    /// @notice The training has not finished.
+    /// @custom:fix finish the training first (finishTraining), once its last model is past its dispute window
     error TrainingNotFinished(address training);
+    /// @notice No model of the training stands.
+    /// @custom:fix no model of this training stands (none posted, or the last one was found wrong or is under dispute)
     error NoFinalModel(address training);
+    /// @notice The task already has its model record.
+    /// @custom:fix task {taskId} already has its model record
     error AlreadyPublished(uint256 taskId);
+    /// @notice A content digest is zero.
+    /// @custom:fix pass the CID of real content (its digest cannot be zero)
     error ZeroDigest();
 
     constructor(TrainingFactory factory_) {

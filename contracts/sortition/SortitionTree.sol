@@ -49,11 +49,14 @@ library SortitionTree {
     uint256 internal constant EXTRA_ATTEMPTS = 32;
 
     /// @notice address(0) cannot be a key (it means "exclude nobody" in `draw`).
+    /// @custom:fix the zero address cannot hold stake
     error SortitionZeroKey();
     /// @notice A value, or the sum of the values below a node, exceeds `MAX_VALUE`.
+    /// @custom:fix a position (and a pool) cannot exceed 2^96 wei
     error SortitionValueTooLarge(uint256 value);
     /// @notice A node was changed in epoch `written`, after `epoch`: its value at the start of
     /// `epoch` is no longer kept (read), or epochs went backwards (write).
+    /// @custom:fix stake as of sortition epoch {epoch} is no longer kept; draw in the epoch of the seed block
     error SortitionEpochTooOld(uint64 epoch, uint64 written);
 
     // ---------------------------------------------------------------- writes

@@ -150,34 +150,92 @@ contract StakeManager is AccessControl, Pausable, ReentrancyGuard {
     event TrackingEnabled(bytes32 indexed role, uint8 flags);
     event TaskStageChanged(uint256 indexed taskId, address indexed stage, bool authorised, address registrar);
 
+    /// @notice An amount is zero.
+    /// @custom:fix use an amount greater than zero
     error ZeroAmount();
+    /// @notice An address is zero.
+    /// @custom:fix pass a non-zero address
     error ZeroAddress();
+    /// @notice The stake left in the pool would be above zero but below the minimum.
+    /// @custom:fix keep at least {minimum} wei staked in this pool, or unstake everything
     error BelowMinimumStake(uint256 remaining, uint256 minimum);
+    /// @notice The pool holds less active stake than asked for.
+    /// @custom:fix you have {available} wei active in this pool
     error InsufficientStake(uint256 requested, uint256 available);
+    /// @notice No unstaked amount is waiting to be withdrawn.
+    /// @custom:fix request an unstake first (deai unstake), then withdraw after the unbonding delay
     error NothingToWithdraw();
+    /// @notice The unstaked amount is still unbonding.
+    /// @custom:fix wait until {releaseAt:time} (chain time) and withdraw again
     error StillUnbonding(uint64 releaseAt);
+    /// @notice The position is locked behind pending work.
+    /// @custom:fix pending work of this position is judged by {lockedUntil:time} (chain time); withdraw after that
     error PositionLocked(uint64 lockedUntil);
+    /// @notice No rewards are waiting for this owner.
+    /// @custom:fix no rewards are waiting for this owner key; rewards are credited to owners, not operators
     error NothingToClaim();
+    /// @notice The lists of owners and amounts differ in length.
+    /// @custom:fix pass as many amounts as owners
     error LengthMismatch();
+    /// @notice A share is above 10,000 basis points.
+    /// @custom:fix a slash share is at most 10,000 basis points, not {bps}
     error ShareTooLarge(uint16 bps);
+    /// @notice The role keeps no stake history or sortition tree.
+    /// @custom:fix this role keeps no stake history (checkpoints) or sortition tree; governance enables it before anyone stakes in the role
     error NotTracked(bytes32 role, uint8 needed);
+    /// @notice Someone has already staked in the role.
+    /// @custom:fix tracking can only be enabled for a role nobody has staked in yet: a history begun later would be wrong about the past
     error RoleInUse(bytes32 role);
+    /// @notice The tracking flags are not a known combination.
+    /// @custom:fix tracking flags are CHECKPOINTS (1), SORTITION (2) or both (3), not {flags}
     error UnknownTracking(uint8 flags);
+    /// @notice The key is already an operator or staked in this pool.
+    /// @custom:fix choose a key that is not another owner's operator nor staked in this pool
     error OperatorTaken(address operator, address owner);
+    /// @notice There is no operator change to cancel.
+    /// @custom:fix there is no pending operator change to cancel
     error NoPendingOperatorChange();
+    /// @notice The key is not the operator the owner named.
+    /// @custom:fix {key} is not the key {owner} named (or has already accepted); the owner names it first with deai operator set
     error NotPendingOperator(address key, address owner);
+    /// @notice The key does not work for this owner in this pool.
+    /// @custom:fix {key} does not work for {owner} in this pool
     error NotOperator(address key, address owner);
+    /// @notice A delay is above its maximum.
+    /// @custom:fix use at most {maximum} seconds
     error DelayTooLong(uint64 delay, uint64 maximum);
+    /// @notice A lock would last beyond the maximum.
+    /// @custom:fix a stage may lock a position until {maximum:time} at most
     error LockTooLong(uint64 until, uint64 maximum);
+    /// @notice A sortition epoch is shorter than 2 blocks.
+    /// @custom:fix a sortition epoch is at least 2 blocks
     error InvalidEpochBlocks();
+    /// @notice Stake was asked for at a block not yet final.
+    /// @custom:fix stake is known only for past blocks; ask for a block before {current}, not {blockNumber}
     error FutureLookup(uint256 blockNumber, uint256 current);
+    /// @notice The draw's stake snapshot is too old.
+    /// @custom:fix the draw's snapshot is of sortition epoch {epoch}, now {current}: draw within the window, or let the task be abandoned
     error SnapshotExpired(uint64 epoch, uint64 current);
+    /// @notice A rotation of this owner key is pending.
+    /// @custom:fix a rotation to {to} is pending until {readyAt:time}; the new key completes it (deai rotation complete), or declines it
     error RotationPending(address to, uint64 readyAt);
+    /// @notice Two different new keys were asked for: the rotation is frozen.
+    /// @custom:fix two different new keys were asked for: the rotation is frozen until governance resolves it
     error RotationDisputedFrozen(address owner);
+    /// @notice The owner has no rotation pending.
+    /// @custom:fix {owner} has no rotation pending (deai rotation show)
     error NoRotation(address owner);
+    /// @notice The rotation delay has not passed.
+    /// @custom:fix complete the rotation after {readyAt:time} (chain time)
     error RotationNotReady(uint64 readyAt);
+    /// @notice Only the new key of the rotation may do this.
+    /// @custom:fix only the new key {to} can do this
     error NotRotationTarget(address key, address to);
+    /// @notice The owner key has rotated to a new key.
+    /// @custom:fix this owner key rotated to {to}: act with that key (positions move with deai rotation migrate)
     error OwnerRotated(address owner, address to);
+    /// @notice The new key of a rotation is not a fresh key.
+    /// @custom:fix rotate to a fresh key: not zero, not the same key, not a key that rotated away itself
     error InvalidRotationTarget(address to);
 
     /// @param epochBlocks_ blocks per sortition epoch; a committee's whole draw window must fit in one.

@@ -110,28 +110,74 @@ contract TaskRegistry is AccessControl, ReentrancyGuard {
     event ParamsUpdated(uint32 indexed paramsId);
     event TreasuryChanged(address treasury);
 
+    /// @notice An address is zero.
+    /// @custom:fix pass a non-zero address
     error ZeroAddress();
+    /// @notice A task parameter is out of range.
+    /// @custom:fix fix the parameter {what}
     error InvalidParams(string what);
+    /// @notice The spec CID is empty or too long.
+    /// @custom:fix give the CID of the task spec (deai content put spec.json), at most 128 characters
     error InvalidSpecCid();
+    /// @notice The proposer's bond is below the minimum.
+    /// @custom:fix bond at least {minimum} wei
     error BondTooLow(uint256 bond, uint256 minimum);
+    /// @notice The budget does not cover the verification fee.
+    /// @custom:fix the budget must cover the verification fee of {fee} wei
     error BudgetBelowFee(uint256 budget, uint256 fee);
+    /// @notice The task would expire too soon.
+    /// @custom:fix set the expiry after {earliest:time}
     error ExpiryTooSoon(uint64 expiresAt, uint64 earliest);
+    /// @notice No task has this id.
+    /// @custom:fix no task {taskId}; list tasks with deai task list
     error UnknownTask(uint256 taskId);
+    /// @notice The task's status does not allow this step.
+    /// @custom:fix task {taskId} is {status:taskStatus}, which does not allow this step
     error WrongStatus(uint256 taskId, Status status);
+    /// @notice The seed block has not been mined.
+    /// @custom:fix wait until block {seedBlock} has been mined
     error SeedNotReady(uint64 seedBlock);
+    /// @notice The committee was not drawn in time.
+    /// @custom:fix the committee had to be drawn by block {lastBlock}; anyone can now abandon the task
     error DrawWindowClosed(uint64 lastBlock);
+    /// @notice The seed secret does not match the commitment made at proposal.
+    /// @custom:fix the secret does not match the commitment made at proposal; use the proposer's key
     error BadSeedSecret();
+    /// @notice The key works for no member of the task's committee.
+    /// @custom:fix only the drawn committee members (through their operator keys) can vote
     error NotCommitteeMember(address key);
+    /// @notice The commit phase has ended.
+    /// @custom:fix the commit phase ended at {deadline:time}
     error CommitClosed(uint64 deadline);
+    /// @notice The reveal phase has not opened.
+    /// @custom:fix reveal after {opensAfter:time}
     error RevealNotOpen(uint64 opensAfter);
+    /// @notice The reveal phase has ended.
+    /// @custom:fix the reveal phase ended at {deadline:time}
     error RevealClosed(uint64 deadline);
+    /// @notice This voter has already committed in this phase.
+    /// @custom:fix this member has already committed a vote
     error AlreadyCommitted();
+    /// @notice There is no commitment to reveal.
+    /// @custom:fix commit a vote first
     error NoCommitment();
+    /// @notice This voter has already revealed.
+    /// @custom:fix this member has already revealed
     error AlreadyRevealed();
+    /// @notice The revealed values do not hash to the commitment.
+    /// @custom:fix reveal exactly the vote, reasons CID and salt that were committed
     error CommitmentMismatch();
+    /// @notice The committee vote has not ended.
+    /// @custom:fix finalize after {revealDeadline:time}
     error VotingNotOver(uint64 revealDeadline);
+    /// @notice The task can still have its committee drawn.
+    /// @custom:fix the proposer can still draw the committee until block {lastDrawBlock}
     error NotAbandoned(uint64 lastDrawBlock);
+    /// @notice The task has not expired.
+    /// @custom:fix the task runs until {expiresAt:time}
     error NotExpired(uint64 expiresAt);
+    /// @notice The task's budget left is below the amount asked for.
+    /// @custom:fix the task has {available} wei of budget left
     error InsufficientBudget(uint256 requested, uint256 available);
 
     constructor(IERC20 token_, StakeManager stakes_, address treasury_, address admin, Params memory params_) {

@@ -29,10 +29,20 @@ contract TrainingFactory is AccessControl, Pausable, ReentrancyGuard {
 
     event TrainingCreated(uint256 indexed taskId, address indexed training, address indexed proposer, uint256 funded);
 
+    /// @notice An address is zero.
+    /// @custom:fix pass a non-zero address
     error ZeroAddress();
+    /// @notice The training implementation and its settlement module do not match.
+    /// @custom:fix the factory's training implementation does not match its settlement module: redeploy the protocol
     error ImplementationMismatch();
+    /// @notice Only the task's proposer may do this.
+    /// @custom:fix only the task's proposer {proposer} can do this
     error NotProposer(address caller, address proposer);
+    /// @notice The task is not open.
+    /// @custom:fix task {taskId} is {status:taskStatus}; this stage needs it open (approved and not closed)
     error TaskNotOpen(uint256 taskId, TaskRegistry.Status status);
+    /// @notice The task already has its training.
+    /// @custom:fix task {taskId} already has its training at {training}
     error TrainingExists(uint256 taskId, address training);
 
     constructor(TaskRegistry registry_, StakeManager stakes_, TrainingRounds implementation_, address admin) {

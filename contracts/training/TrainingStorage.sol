@@ -146,46 +146,128 @@ abstract contract TrainingStorage {
     /// MAX_YUMA_TRAINERS / 16 words.
     mapping(address validator => uint256[4]) internal _bondWords;
 
+    /// @notice An address is zero.
+    /// @custom:fix pass a non-zero address
     error ZeroAddress();
+    /// @notice The training clone and its settlement module do not match.
+    /// @custom:fix the training clone and its settlement module do not match: create the training through the deployed TrainingFactory
     error ModuleMismatch();
+    /// @notice A field of the training config is out of range.
+    /// @custom:fix fix the training config's {field} (deai node --help lists the periods; the whole schedule must fit before the task expires)
     error InvalidConfig(string field);
+    /// @notice A content digest is zero.
+    /// @custom:fix pass the CID of real content (its digest cannot be zero)
     error ZeroDigest();
+    /// @notice The round is not the current round.
+    /// @custom:fix round {round} is not the current round {current}
     error WrongRound(uint256 round, uint256 current);
+    /// @notice The round is not open.
+    /// @custom:fix round {round} is {status:roundStatus}; it takes no more work
     error RoundNotOpen(uint256 round, ITrainingRounds.RoundStatus status);
+    /// @notice The training phase has ended.
+    /// @custom:fix the training phase ended at {trainDeadline:time}; commit in the next round
     error SubmissionsClosed(uint64 trainDeadline);
+    /// @notice The key works for no owner with at least the minimum stake in the pool.
+    /// @custom:fix stake in the task's pool for this role first (deai stake), at least the minimum; an owner that named an operator must send with that key; a validator's stake counts from the round after it staked
     error NotStaked(bytes32 role, address owner, uint256 stake, uint256 minimum);
+    /// @notice The trainer has already committed an update in this round.
+    /// @custom:fix this trainer has already committed an update in this round
     error AlreadySubmitted(address trainer);
+    /// @notice The round holds the most update commitments it can.
+    /// @custom:fix the round already holds {maxUpdates} update commitments; commit earlier in the next round
     error RoundFull(uint256 maxUpdates);
+    /// @notice Every trainer uid is held by a trainer judged in this round.
+    /// @custom:fix all {maximum} trainer uids are held by trainers judged in this round; try the next round
     error TrainerUidsExhausted(uint256 maximum);
+    /// @notice The update reveal phase has not opened.
+    /// @custom:fix reveal the update after the training phase ends at {trainDeadline:time}
     error UpdateRevealNotOpen(uint64 trainDeadline);
+    /// @notice The update reveal phase has ended.
+    /// @custom:fix updates had to be revealed by {updateRevealDeadline:time}; an unrevealed commitment is slashed
     error UpdateRevealClosed(uint64 updateRevealDeadline);
+    /// @notice The trainer committed no update this round.
+    /// @custom:fix commit to an update during the training phase first (commitUpdate)
     error NoUpdateCommitment(address trainer);
+    /// @notice The trainer has already revealed its update.
+    /// @custom:fix this trainer has already revealed its update
     error UpdateAlreadyRevealed(address trainer);
+    /// @notice The score commit phase has not opened.
+    /// @custom:fix validators commit scores after the update reveal phase ends at {updateRevealDeadline:time}
     error CommitNotOpen(uint64 updateRevealDeadline);
+    /// @notice The commit phase has ended.
+    /// @custom:fix the commit phase ended at {scoreDeadline:time}
     error CommitClosed(uint64 scoreDeadline);
+    /// @notice No update was revealed this round.
+    /// @custom:fix no update was revealed this round, so there is nothing to score
     error NothingToScore();
+    /// @notice This voter has already committed in this phase.
+    /// @custom:fix this member has already committed a vote
     error AlreadyCommitted(address validator);
+    /// @notice The round's validator set is full.
+    /// @custom:fix the round's validator set is full of validators with at least {leastStake} wei of stake; stake more before the next round opens to take a seat
     error ValidatorSetFull(uint256 leastStake);
+    /// @notice The reveal phase has not opened.
+    /// @custom:fix reveal after {scoreDeadline:time}
     error RevealNotOpen(uint64 scoreDeadline);
+    /// @notice The reveal phase has ended.
+    /// @custom:fix the reveal phase ended at {revealDeadline:time}
     error RevealClosed(uint64 revealDeadline);
+    /// @notice There is no commitment to reveal.
+    /// @custom:fix commit a vote first
     error NoCommitment(address validator);
+    /// @notice This voter has already revealed.
+    /// @custom:fix this member has already revealed
     error AlreadyRevealed(address validator);
+    /// @notice The number of scores is not the number of update commitments.
+    /// @custom:fix give one score per update commitment: {expected}, not {given}
     error ScoreCountMismatch(uint256 given, uint256 expected);
+    /// @notice A score is above 10,000.
+    /// @custom:fix score {index} is {score}; scores are 0..10,000
     error ScoreOutOfRange(uint256 index, uint16 score);
+    /// @notice The revealed values do not hash to the commitment.
+    /// @custom:fix reveal exactly the vote, reasons CID and salt that were committed
     error CommitmentMismatch();
+    /// @notice The round's reveal phase has not ended.
+    /// @custom:fix settle after the reveal phase ends at {revealDeadline:time}
     error RoundNotOver(uint64 revealDeadline);
+    /// @notice The round's model is under dispute.
+    /// @custom:fix the model of round {round} is under dispute; wait for it to be resolved
     error DisputeOpen(uint256 round);
+    /// @notice The round is not settled.
+    /// @custom:fix settle round {round} first
     error RoundNotSettled(uint256 round);
+    /// @notice The round already has its model.
+    /// @custom:fix round {round} already has its model
     error ModelAlreadyPosted(uint256 round);
+    /// @notice No model is posted for the round.
+    /// @custom:fix no model is posted for round {round}
     error NoModel(uint256 round);
+    /// @notice The round's model is already under dispute.
+    /// @custom:fix the model of round {round} is already disputed; vote on that dispute instead
     error AlreadyDisputed(uint256 round);
+    /// @notice The model can no longer be disputed.
+    /// @custom:fix the model could be disputed until {deadline:time}
     error DisputeWindowClosed(uint64 deadline);
+    /// @notice An aggregator cannot dispute or vote on its own model.
+    /// @custom:fix an aggregator cannot dispute or vote on its own model
     error OwnModel();
+    /// @notice The round's model has no open dispute.
+    /// @custom:fix the model of round {round} has no open dispute
     error NoDispute(uint256 round);
+    /// @notice The dispute vote has closed.
+    /// @custom:fix the dispute vote closed at {voteDeadline:time}
     error VoteClosed(uint64 voteDeadline);
+    /// @notice The validator has already voted on this dispute.
+    /// @custom:fix this validator has already voted on the dispute
     error AlreadyVoted(address validator);
+    /// @notice The dispute vote has not closed.
+    /// @custom:fix resolve the dispute after its vote closes at {voteDeadline:time}
     error VoteNotOver(uint64 voteDeadline);
+    /// @notice The training cannot finish yet.
+    /// @custom:fix the training finishes after its last model is past its dispute window, or after the task expires and any open round's settle period
     error TrainingNotOver();
+    /// @notice The training has already finished and paid out its budget.
+    /// @custom:fix the training has finished; its budget is paid out
     error AlreadyFinished();
 
     constructor(StakeManager stakes_, TaskRegistry registry_) {

@@ -14,6 +14,7 @@
  * @packageDocumentation
  */
 import type { CID } from 'multiformats/cid'
+import type { DeaiErrorCodeIn } from '../errors/codes.js'
 
 /**
  * A content identifier as accepted at the boundary: a CID string (base32 `b...` CIDv1, or a
@@ -50,19 +51,7 @@ export type ContentGetOptions = {
  * - `CONTENT_STORE_FAILED`: the blockstore could not open, read or write (disk, permissions).
  * - `CONTENT_FILE_FAILED`: a local file could not be read or written (`putFile`, `getToFile`).
  */
-export type ContentErrorCode =
-  | 'CONTENT_INVALID_CID'
-  | 'CONTENT_UNSUPPORTED_HASH'
-  | 'CONTENT_NOT_FOUND'
-  | 'CONTENT_CORRUPT'
-  | 'CONTENT_WRONG_KIND'
-  | 'CONTENT_TOO_LARGE'
-  | 'CONTENT_INVALID_JSON'
-  | 'CONTENT_INVALID_INPUT'
-  | 'CONTENT_ABORTED'
-  | 'CONTENT_STORE_CLOSED'
-  | 'CONTENT_STORE_FAILED'
-  | 'CONTENT_FILE_FAILED'
+export type ContentErrorCode = DeaiErrorCodeIn<'content'>
 
 /**
  * A content-addressed store. Every block read is re-hashed and checked against its CID, so a

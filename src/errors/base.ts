@@ -1,15 +1,18 @@
 /**
  * The one error type that deai's library code throws.
  *
- * Every error carries a stable `code` (its identity: test for it with {@link isDeaiError}),
- * a one-line `shortMessage` that says what is wrong, and `fixes`: lines that tell the user
- * how to put it right. `cause` keeps the underlying error.
+ * Every error carries a stable `code` (its identity, declared in {@link DEAI_ERRORS}: test for
+ * it with {@link isDeaiError}), a one-line `shortMessage` that says what is wrong, and `fixes`:
+ * lines that tell the user how to put it right (the registry's default fix when the throw site
+ * gives none). `cause` keeps the underlying error.
  *
  * @packageDocumentation
  */
+import { DEAI_ERRORS } from './codes.js'
+import type { DeaiErrorCode } from './codes.js'
 
 export type DeaiErrorOptions = {
-  /** Lines that tell the user how to fix the problem. */
+  /** Lines that tell the user how to fix the problem. @default the registry's fix for the code */
   fixes?: readonly string[]
   /** Extra facts shown under the message (values that were seen, limits, paths). */
   details?: readonly string[]
@@ -19,18 +22,18 @@ export type DeaiErrorOptions = {
 
 const brand = Symbol.for('deai.error')
 
-export class DeaiError extends Error {
+export class DeaiError<C extends DeaiErrorCode = DeaiErrorCode> extends Error {
   override name = 'DeaiError'
   /** Stable identity, e.g. `CONTENT_INVALID_CID`. */
-  readonly code: string
+  readonly code: C
   /** What is wrong, in one line. */
   readonly shortMessage: string
   readonly fixes: readonly string[]
   readonly details: readonly string[]
   readonly [brand] = true
 
-  constructor(code: string, shortMessage: string, options: DeaiErrorOptions = {}) {
-    const fixes = options.fixes ?? []
+  constructor(code: C, shortMessage: string, options: DeaiErrorOptions = {}) {
+    const fixes = options.fixes ?? [defaultFix(code)]
     const details = options.details ?? []
     const lines = [shortMessage]
     if (details.length > 0) lines.push('', ...details)
@@ -43,9 +46,15 @@ export class DeaiError extends Error {
   }
 }
 
+// A code from a duplicate package copy may be one this copy does not know; it then has no default.
+function defaultFix(code: DeaiErrorCode): string {
+  const descriptor: { fix: string } | undefined = DEAI_ERRORS[code]
+  return descriptor?.fix ?? ''
+}
+
 /**
- * Recognises a deai error, optionally of one code. Works across duplicate package copies,
- * where `instanceof` would not.
+ * Recognises a deai error, optionally of one code, and narrows its `code`. Works across
+ * duplicate package copies, where `instanceof` would not.
  *
  * @example
  * ```ts
@@ -53,7 +62,7 @@ export class DeaiError extends Error {
  * try { await store.get(cid) } catch (e) { if (isDeaiError(e, 'CONTENT_NOT_FOUND')) ... }
  * ```
  */
-export function isDeaiError(error: unknown, code?: string): error is DeaiError {
+export function isDeaiError<C extends DeaiErrorCode = DeaiErrorCode>(error: unknown, code?: C): error is DeaiError<C> {
   if (typeof error !== 'object' || error === null) return false
   if (!(brand in error)) return false
   return code === undefined || (error as DeaiError).code === code

@@ -10,12 +10,13 @@ import { dirname, join, sep } from 'node:path'
 import type * as Tf from '@tensorflow/tfjs'
 import { DeaiError } from '../errors/base.js'
 import { installWasmKernels } from './wasm-kernels.js'
+import type { DeaiErrorCodes } from '../errors/codes.js'
 
 /** The tfjs module type. */
 export type TfModule = typeof Tf
 
 /** Error codes thrown by {@link initMl}. */
-export type InitMlErrorCode = 'ML_BACKEND_UNAVAILABLE'
+export type InitMlErrorCode = DeaiErrorCodes<'ML_BACKEND_UNAVAILABLE'>
 
 // The binaries tfjs-backend-wasm may pick, depending on SIMD support.
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'] as const

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import { DeaiError } from '../errors/base.js'
+import type { DeaiErrorCodeIn } from '../errors/codes.js'
 
 /** A seeded stream of pseudo-random numbers. Not safe for cryptography. */
 export type Random = {
@@ -29,7 +30,7 @@ export type Random = {
 }
 
 /** Error codes thrown by this module. */
-export type RandomErrorCode = 'RANDOM_INVALID_SEED' | 'RANDOM_INVALID_ARGUMENT'
+export type RandomErrorCode = DeaiErrorCodeIn<'random'>
 
 const TWO_POW_32 = 4294967296
 const TWO_POW_53 = 9007199254740992

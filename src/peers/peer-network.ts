@@ -9,6 +9,7 @@
  *
  * @packageDocumentation
  */
+import type { DeaiErrorCodes } from '../errors/codes.js'
 
 /** A message as delivered to a subscriber. Its content is untrusted: validate it. */
 export type PeerMessage = {
@@ -49,13 +50,14 @@ export type PublishResult = {
  * - `PEER_INVALID_ID`: a peer id that is empty, over-long or not a string.
  * - `PEER_ID_TAKEN`: a second peer asked for an id already in use on the hub.
  */
-export type PeerErrorCode =
+export type PeerErrorCode = DeaiErrorCodes<
   | 'PEER_INVALID_TOPIC'
   | 'PEER_MESSAGE_TOO_LARGE'
   | 'PEER_INVALID_MESSAGE'
   | 'PEER_NETWORK_CLOSED'
   | 'PEER_INVALID_ID'
   | 'PEER_ID_TAKEN'
+>
 
 /** One peer's view of the network. */
 export interface PeerNetwork {

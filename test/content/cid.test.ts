@@ -5,15 +5,7 @@ import { normalizeCid } from '../../src/content/cid.js'
 import { cidToDigest, digestToCid } from '../../src/content/cid-digest.js'
 import { isDeaiError } from '../../src/errors/base.js'
 import { CIDS } from './content-store-suite.js'
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run()
-    return undefined
-  } catch (error) {
-    return isDeaiError(error) ? error.code : 'not a DeaiError'
-  }
-}
+import { expectDeaiErrorSync } from '../helpers/expect-deai-error.js'
 
 describe('normalizeCid', () => {
   test('returns base32 CIDv1 strings for strings, CID objects, CIDv0 and base58 CIDv1', () => {
@@ -28,9 +20,9 @@ describe('normalizeCid', () => {
 
   test('refuses what is not a CID, with CONTENT_INVALID_CID', () => {
     for (const input of ['', ' ', 'hello', `${CIDS.hello} `, CIDS.hello.toUpperCase().slice(1), 'Qm123']) {
-      expect(codeOf(() => normalizeCid(input))).toBe('CONTENT_INVALID_CID')
+      expectDeaiErrorSync(() => normalizeCid(input), 'CONTENT_INVALID_CID')
     }
-    expect(codeOf(() => normalizeCid(undefined as unknown as string))).toBe('CONTENT_INVALID_CID')
+    expectDeaiErrorSync(() => normalizeCid(undefined as unknown as string), 'CONTENT_INVALID_CID')
   })
 
   test('explains what a valid CID looks like', () => {
@@ -70,11 +62,11 @@ describe('cidToDigest / digestToCid', () => {
   })
 
   test('refuses bad digests, unknown codecs and foreign CIDs', () => {
-    expect(codeOf(() => digestToCid({ digest: '0x1234', codec: 'raw' }))).toBe('CONTENT_INVALID_INPUT')
-    expect(codeOf(() => digestToCid({ digest: `0x${'g'.repeat(64)}`, codec: 'raw' }))).toBe('CONTENT_INVALID_INPUT')
-    expect(codeOf(() => digestToCid({ digest: `0x${'0'.repeat(64)}`, codec: 'dag-cbor' as 'raw' }))).toBe('CONTENT_INVALID_INPUT')
+    expectDeaiErrorSync(() => digestToCid({ digest: '0x1234', codec: 'raw' }), 'CONTENT_INVALID_INPUT')
+    expectDeaiErrorSync(() => digestToCid({ digest: `0x${'g'.repeat(64)}`, codec: 'raw' }), 'CONTENT_INVALID_INPUT')
+    expectDeaiErrorSync(() => digestToCid({ digest: `0x${'0'.repeat(64)}`, codec: 'dag-cbor' as 'raw' }), 'CONTENT_INVALID_INPUT')
     const cbor = CID.createV1(0x71, CID.parse(CIDS.hello).multihash).toString()
-    expect(codeOf(() => cidToDigest(cbor))).toBe('CONTENT_WRONG_KIND')
-    expect(codeOf(() => cidToDigest('nope'))).toBe('CONTENT_INVALID_CID')
+    expectDeaiErrorSync(() => cidToDigest(cbor), 'CONTENT_WRONG_KIND')
+    expectDeaiErrorSync(() => cidToDigest('nope'), 'CONTENT_INVALID_CID')
   })
 })

@@ -12,8 +12,9 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { describe, expect, test } from 'vitest'
-import { expectDeaiError, patternBytes, seededFloats } from './fixtures.js'
+import { patternBytes, seededFloats } from './fixtures.js'
 import type { ContentStore } from '../../src/content/content-store.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 export type ContentStoreHarness = {
   /** A fresh, empty store. */

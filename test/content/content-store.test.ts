@@ -5,8 +5,9 @@ import { CID } from 'multiformats/cid'
 import { afterAll, describe, expect, test } from 'vitest'
 import { createContentStore } from '../../src/content/create-content-store.js'
 import { CIDS, contentStoreSuite } from './content-store-suite.js'
-import { blockPath, encodeEmptyDirectory, encodeFileRoot, expectDeaiError, patternBytes, rawCid } from './fixtures.js'
+import { blockPath, encodeEmptyDirectory, encodeFileRoot, patternBytes, rawCid } from './fixtures.js'
 import type { ContentStoreInit } from '../../src/content/create-content-store.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 const MIB = 1_048_576
 const directories: string[] = []

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createContentStore } from '../../src/content/create-content-store.js'
 import { getToFile, putFile } from '../../src/content/files.js'
 import { CIDS } from './content-store-suite.js'
-import { expectDeaiError, patternBytes } from './fixtures.js'
+import { patternBytes } from './fixtures.js'
 import type { ContentStore } from '../../src/content/content-store.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 const MIB = 1_048_576
 let directory: string

@@ -4,19 +4,6 @@ import { base32upper } from 'multiformats/bases/base32'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { expect } from 'vitest'
-import { isDeaiError } from '../../src/errors/base.js'
-
-/** Asserts that `promise` rejects with a DeaiError of `code`, and returns it. */
-export async function expectDeaiError(promise: Promise<unknown>, code: string): Promise<void> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  if (!isDeaiError(error, code)) {
-    expect.fail(`expected DeaiError ${code}, got ${error === undefined ? 'success' : String((error as { code?: unknown }).code ?? error)}`)
-  }
-}
 
 /** Deterministic bytes: byte i is (31 i + 7) mod 251. */
 export function patternBytes(length: number): Uint8Array {

@@ -5,7 +5,8 @@ import { sha512 } from 'multiformats/hashes/sha2'
 import { describe, expect, test } from 'vitest'
 import { MAX_BLOCK_BYTES } from '../../src/content/unixfs-import-options.js'
 import { verifyingBlockstore } from '../../src/content/verifying-blockstore.js'
-import { expectDeaiError, patternBytes, rawCid } from './fixtures.js'
+import { patternBytes, rawCid } from './fixtures.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 async function read(source: Generator<Uint8Array> | AsyncGenerator<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []

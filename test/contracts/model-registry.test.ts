@@ -4,7 +4,6 @@ import type { Hex, PrivateKeyAccount } from 'viem'
 import { digestToCid } from '../../src/content/cid-digest.js'
 import { createContentStore } from '../../src/content/create-content-store.js'
 import type { ContentStore } from '../../src/content/content-store.js'
-import { isDeaiError } from '../../src/errors/base.js'
 import { grantShard } from '../../src/ledger/actions/data/grant-shard.js'
 import { registerShard } from '../../src/ledger/actions/data/register-shard.js'
 import { buildLineage } from '../../src/ledger/actions/market/build-lineage.js'
@@ -25,6 +24,7 @@ import type { TrainingActors } from '../helpers/stages-flow.js'
 import { advancePast } from '../helpers/task-flow.js'
 import { digestOf, openTask, stakeAs, stakeVerifiers, trainingConfig } from '../helpers/training-flow.js'
 import type { Training } from '../helpers/training-flow.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 /**
  * ModelRegistry after real trainings on the embedded chain: the lineage rebuilt from events
@@ -94,16 +94,6 @@ function publish(key: PrivateKeyAccount, taskId: bigint, lineageDigest: Hex, roo
   return writeContract(fx.ledger, key, { ...registry(), functionName: 'publish', args: [taskId, lineageDigest, root] })
 }
 
-async function expectCode(call: Promise<unknown>, code: string): Promise<void> {
-  let failure: unknown
-  try {
-    await call
-  } catch (error) {
-    failure = error
-  }
-  expect(isDeaiError(failure, code), String(failure)).toBe(true)
-}
-
 describe('ModelRegistry: a finished training', () => {
   test('buildLineage gives every round\'s models, its accepted updates and the shards each trainer held when it submitted', async () => {
     const lineage = await buildLineage(fx.protocol, sdkTraining(fx, taskA, trainingA))
@@ -154,7 +144,7 @@ describe('ModelRegistry: a finished training', () => {
     await log.expectRevert(publish(actors.proposer, taskA, zeroHash), 'ZeroDigest')
     expect(await log.expectRevert(publish(actors.proposer, 999n, digest), 'NoTraining')).toEqual([999n])
     expect(await getModelRecord(fx.protocol, taskA)).toBeUndefined()
-    await expectCode(verifyModelRecord(fx.protocol, taskA), 'MODEL_RECORD_NOT_FOUND')
+    await expectDeaiError(verifyModelRecord(fx.protocol, taskA), 'MODEL_RECORD_NOT_FOUND')
   })
 
   test('the proposer publishes the record once; the chain gives the model and verifyModelRecord confirms the lineage', async () => {
@@ -243,7 +233,7 @@ describe('ModelRegistry: trainings that end early', () => {
     const now = await fx.ledger.clock.now()
     const taskId = await openTask(fx, actors.proposer, verifiers, { label: 'model C', expiresAt: now + 3n * 24n * 3600n })
     const training = await startTraining(fx, taskId, actors)
-    await expectCode(buildLineage(fx.protocol, sdkTraining(fx, taskId, training)), 'LINEAGE_NO_FINAL_MODEL')
+    await expectDeaiError(buildLineage(fx.protocol, sdkTraining(fx, taskId, training)), 'LINEAGE_NO_FINAL_MODEL')
     const task = await fx.ledger.client.readContract({ ...fx.taskRegistry, functionName: 'getTask', args: [taskId] })
     await advancePast(fx, task.expiresAt)
     await writeContract(fx.ledger, actors.proposer, { ...training, functionName: 'finish', args: [] })

@@ -4,19 +4,10 @@ import { join } from 'node:path'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { main } from '../../src/cli/main.js'
-import { isDeaiError } from '../../src/errors/base.js'
 import { decryptKeystore, encryptKeystore, listKeystores, readKeystoreFile, writeKeystoreFile } from '../../src/keys/keystore.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 const KEY = `0x${'4c'.repeat(32)}` as const
-
-async function code(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise
-    return undefined
-  } catch (error) {
-    return isDeaiError(error) ? error.code : String(error)
-  }
-}
 
 describe('keystore files', () => {
   let dir: string
@@ -35,9 +26,9 @@ describe('keystore files', () => {
     expect(parsed.crypto).toMatchObject({ kdf: 'scrypt', cipher: 'aes-128-ctr', kdfparams: { n: 4096 } })
     expect(json).not.toContain(KEY.slice(2))
     expect((await decryptKeystore(json, 'correct horse')).address).toBe(address)
-    expect(await code(decryptKeystore(json, 'wrong horse'))).toBe('KEYSTORE_WRONG_PASSWORD')
-    expect(await code(decryptKeystore('{"version":3}', 'x'))).toBe('KEYSTORE_INVALID')
-    expect(await code(encryptKeystore(KEY, ''))).toBe('KEYSTORE_PASSWORD_MISSING')
+    await expectDeaiError(decryptKeystore(json, 'wrong horse'), 'KEYSTORE_WRONG_PASSWORD')
+    await expectDeaiError(decryptKeystore('{"version":3}', 'x'), 'KEYSTORE_INVALID')
+    await expectDeaiError(encryptKeystore(KEY, ''), 'KEYSTORE_PASSWORD_MISSING')
   })
 
   test('writes geth-named files and lists them by address without a password', async () => {

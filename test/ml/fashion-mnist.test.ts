@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { FASHION_MNIST_DIR_ENV, fashionMnistDir, loadFashionMnist } from '../../src/ml/datasets/fashion-mnist.js'
-import { idx, rejectionCode as codeOf } from './fixtures.js'
+import { idx } from './fixtures.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 const pixels = (n: number): number[] => Array.from({ length: n * 784 }, (_, i) => i % 256)
 
@@ -51,9 +52,9 @@ describe('loadFashionMnist on other directories', () => {
   }
 
   test('reports missing files as DATASET_MISSING', async () => {
-    expect(await codeOf(loadFashionMnist({ split: 'test', dir: join(dir, 'nowhere') }))).toBe('DATASET_MISSING')
+    await expectDeaiError(loadFashionMnist({ split: 'test', dir: join(dir, 'nowhere') }), 'DATASET_MISSING')
     const onlyImages = await writeSplit('only-images', { 't10k-images-idx3-ubyte.gz': gzipSync(idx([1, 28, 28], pixels(1))) })
-    expect(await codeOf(loadFashionMnist({ split: 'test', dir: onlyImages }))).toBe('DATASET_MISSING')
+    await expectDeaiError(loadFashionMnist({ split: 'test', dir: onlyImages }), 'DATASET_MISSING')
   })
 
   test('reads gzipped and uncompressed files, and follows the environment variable', async () => {
@@ -87,12 +88,12 @@ describe('loadFashionMnist on other directories', () => {
     ['labels stored as images', { 't10k-images-idx3-ubyte.gz': gzipSync(idx([1, 28, 28], pixels(1))), 't10k-labels-idx1-ubyte.gz': gzipSync(idx([1, 28, 28], pixels(1))) }],
   ])('reports %s as DATASET_MALFORMED', async (name, files) => {
     const path = await writeSplit(name.replace(/ /g, '-'), files)
-    expect(await codeOf(loadFashionMnist({ split: 'test', dir: path }))).toBe('DATASET_MALFORMED')
+    await expectDeaiError(loadFashionMnist({ split: 'test', dir: path }), 'DATASET_MALFORMED')
   })
 
   test('does not cache failures', async () => {
     const path = await writeSplit('later', {})
-    expect(await codeOf(loadFashionMnist({ split: 'test', dir: path }))).toBe('DATASET_MISSING')
+    await expectDeaiError(loadFashionMnist({ split: 'test', dir: path }), 'DATASET_MISSING')
     await writeFile(join(path, 't10k-images-idx3-ubyte.gz'), gzipSync(idx([1, 28, 28], pixels(1))))
     await writeFile(join(path, 't10k-labels-idx1-ubyte.gz'), gzipSync(idx([1], [3])))
     expect((await loadFashionMnist({ split: 'test', dir: path })).count).toBe(1)

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { parseIdx } from '../../src/ml/datasets/idx.js'
-import { codeOf, idx } from './fixtures.js'
+import { idx } from './fixtures.js'
+import { expectDeaiErrorSync } from '../helpers/expect-deai-error.js'
 
 describe('parseIdx', () => {
   test('reads dimensions (big-endian) and data', () => {
@@ -19,10 +20,10 @@ describe('parseIdx', () => {
     ['data shorter than the header says', idx([2, 2], [1, 2, 3])],
     ['data longer than the header says', idx([2, 2], [1, 2, 3, 4, 5])],
   ])('rejects %s as DATASET_MALFORMED', (_, bytes) => {
-    expect(codeOf(() => parseIdx(bytes, 'bad'))).toBe('DATASET_MALFORMED')
+    expectDeaiErrorSync(() => parseIdx(bytes, 'bad'), 'DATASET_MALFORMED')
   })
 
   test('rejects an unexpected number of dimensions', () => {
-    expect(codeOf(() => parseIdx(idx([4], [1, 2, 3, 4]), 'labels', 3))).toBe('DATASET_MALFORMED')
+    expectDeaiErrorSync(() => parseIdx(idx([4], [1, 2, 3, 4]), 'labels', 3), 'DATASET_MALFORMED')
   })
 })

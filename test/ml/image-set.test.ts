@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { type ImageSet, sampleExamples, selectExamples, takeExamples } from '../../src/ml/datasets/image-set.js'
-import { codeOf } from './fixtures.js'
+import { expectDeaiErrorSync } from '../helpers/expect-deai-error.js'
 
 // Ten 2x2 images; image i is filled with the value i and labelled i % 3.
 const set: ImageSet = {
@@ -19,14 +19,14 @@ describe('subsets', () => {
     expect(Array.from(first.labels)).toEqual([0, 1, 2, 0])
     expect(first.images.buffer).toBe(set.images.buffer)
     expect(first.images.length).toBe(16)
-    expect(codeOf(() => takeExamples(set, 11))).toBe('ML_INVALID_SUBSET')
+    expectDeaiErrorSync(() => takeExamples(set, 11), 'ML_INVALID_SUBSET')
   })
 
   test('selectExamples copies the chosen examples in order', () => {
     const chosen = selectExamples(set, [7, 2, 7])
     expect(Array.from(chosen.images)).toEqual([7, 7, 7, 7, 2, 2, 2, 2, 7, 7, 7, 7])
     expect(Array.from(chosen.labels)).toEqual([1, 2, 1])
-    expect(codeOf(() => selectExamples(set, [10]))).toBe('ML_INVALID_SUBSET')
+    expectDeaiErrorSync(() => selectExamples(set, [10]), 'ML_INVALID_SUBSET')
   })
 
   test('sampleExamples draws distinct examples, reproducibly by seed', () => {

@@ -4,7 +4,8 @@ import { assertModelKind, modelLayout, parameterCount } from '../../src/ml/model
 import { createModel } from '../../src/ml/models/create-model.js'
 import { initialWeights } from '../../src/ml/models/initial-weights.js'
 import { getWeights, setWeights } from '../../src/ml/models/weights.js'
-import { codeOf, sameBits } from './fixtures.js'
+import { sameBits } from './fixtures.js'
+import { expectDeaiErrorSync } from '../helpers/expect-deai-error.js'
 
 const SEED = 42
 
@@ -25,8 +26,8 @@ describe('architecture', () => {
   })
 
   test('rejects unknown kinds', () => {
-    expect(codeOf(() => assertModelKind('resnet'))).toBe('ML_UNKNOWN_MODEL')
-    expect(codeOf(() => parameterCount('transformer' as 'mlp'))).toBe('ML_UNKNOWN_MODEL')
+    expectDeaiErrorSync(() => assertModelKind('resnet'), 'ML_UNKNOWN_MODEL')
+    expectDeaiErrorSync(() => parameterCount('transformer' as 'mlp'), 'ML_UNKNOWN_MODEL')
   })
 })
 
@@ -90,8 +91,8 @@ describe('createModel and flat weights', () => {
   test('setWeights rejects a vector of the wrong length', async () => {
     const model = await createModel('cnn', SEED)
     try {
-      expect(codeOf(() => setWeights(model, new Float32Array(10)))).toBe('ML_WEIGHTS_MISMATCH')
-      expect(codeOf(() => setWeights(model, initialWeights('mlp', 1)))).toBe('ML_WEIGHTS_MISMATCH')
+      expectDeaiErrorSync(() => setWeights(model, new Float32Array(10)), 'ML_WEIGHTS_MISMATCH')
+      expectDeaiErrorSync(() => setWeights(model, initialWeights('mlp', 1)), 'ML_WEIGHTS_MISMATCH')
     } finally {
       model.dispose()
     }

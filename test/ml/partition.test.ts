@@ -4,7 +4,7 @@ import { partitionIid } from '../../src/ml/partition/iid.js'
 import { partitionExamples } from '../../src/ml/partition/partition-examples.js'
 import { partitionShards } from '../../src/ml/partition/shards.js'
 import { createRandom } from '../../src/ml/random.js'
-import { codeOf } from './fixtures.js'
+import { expectDeaiErrorSync } from '../helpers/expect-deai-error.js'
 
 const SEED = 11
 
@@ -48,8 +48,8 @@ describe('partitionIid', () => {
   })
 
   test('rejects impossible splits', () => {
-    expect(codeOf(() => partitionIid({ count: 3, clients: 4, seed: 1 }))).toBe('ML_INVALID_PARTITION')
-    expect(codeOf(() => partitionIid({ count: 10, clients: 0, seed: 1 }))).toBe('ML_INVALID_PARTITION')
+    expectDeaiErrorSync(() => partitionIid({ count: 3, clients: 4, seed: 1 }), 'ML_INVALID_PARTITION')
+    expectDeaiErrorSync(() => partitionIid({ count: 10, clients: 0, seed: 1 }), 'ML_INVALID_PARTITION')
   })
 })
 
@@ -75,15 +75,13 @@ describe('partitionDirichlet', () => {
     const parts = partitionDirichlet({ labels, clients: 10, alpha: 0.1, seed: SEED, minPerClient: 40 })
     expect(Math.min(...parts.map((p) => p.length))).toBeGreaterThanOrEqual(40)
     expectCovers(parts, labels.length)
-    expect(codeOf(() => partitionDirichlet({ labels, clients: 10, alpha: 0.01, seed: SEED, minPerClient: 99, maxAttempts: 5 }))).toBe(
-      'ML_PARTITION_INFEASIBLE',
-    )
-    expect(codeOf(() => partitionDirichlet({ labels, clients: 10, alpha: 1, seed: SEED, minPerClient: 101 }))).toBe('ML_PARTITION_INFEASIBLE')
+    expectDeaiErrorSync(() => partitionDirichlet({ labels, clients: 10, alpha: 0.01, seed: SEED, minPerClient: 99, maxAttempts: 5 }), 'ML_PARTITION_INFEASIBLE')
+    expectDeaiErrorSync(() => partitionDirichlet({ labels, clients: 10, alpha: 1, seed: SEED, minPerClient: 101 }), 'ML_PARTITION_INFEASIBLE')
   })
 
   test('rejects bad arguments', () => {
-    expect(codeOf(() => partitionDirichlet({ labels, clients: 10, alpha: 0, seed: 1 }))).toBe('ML_INVALID_PARTITION')
-    expect(codeOf(() => partitionDirichlet({ labels: [0, 1, 12], clients: 2, alpha: 1, seed: 1, classes: 10 }))).toBe('ML_INVALID_PARTITION')
+    expectDeaiErrorSync(() => partitionDirichlet({ labels, clients: 10, alpha: 0, seed: 1 }), 'ML_INVALID_PARTITION')
+    expectDeaiErrorSync(() => partitionDirichlet({ labels: [0, 1, 12], clients: 2, alpha: 1, seed: 1, classes: 10 }), 'ML_INVALID_PARTITION')
   })
 })
 
@@ -109,7 +107,7 @@ describe('partitionShards', () => {
   })
 
   test('rejects more shards than examples', () => {
-    expect(codeOf(() => partitionShards({ labels: [0, 1, 2], clients: 2, perTrainer: 2, seed: 1 }))).toBe('ML_INVALID_PARTITION')
+    expectDeaiErrorSync(() => partitionShards({ labels: [0, 1, 2], clients: 2, perTrainer: 2, seed: 1 }), 'ML_INVALID_PARTITION')
   })
 })
 

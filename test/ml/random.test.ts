@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { createRandom, deriveSeed } from '../../src/ml/random.js'
-import { codeOf } from './fixtures.js'
+import { expectDeaiErrorSync } from '../helpers/expect-deai-error.js'
 
 const SEED = 2002
 
@@ -23,9 +23,9 @@ describe('createRandom', () => {
   })
 
   test('rejects seeds that are not safe integers', () => {
-    expect(codeOf(() => createRandom(1.5))).toBe('RANDOM_INVALID_SEED')
-    expect(codeOf(() => createRandom(Number.NaN))).toBe('RANDOM_INVALID_SEED')
-    expect(codeOf(() => createRandom(2 ** 60))).toBe('RANDOM_INVALID_SEED')
+    expectDeaiErrorSync(() => createRandom(1.5), 'RANDOM_INVALID_SEED')
+    expectDeaiErrorSync(() => createRandom(Number.NaN), 'RANDOM_INVALID_SEED')
+    expectDeaiErrorSync(() => createRandom(2 ** 60), 'RANDOM_INVALID_SEED')
   })
 
   test('nextFloat stays in [0, 1) with mean near 1/2', () => {
@@ -49,8 +49,8 @@ describe('createRandom', () => {
     const counts = new Array<number>(7).fill(0)
     for (let i = 0; i < 70_000; i++) counts[random.nextInt(7)]! += 1
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(400)
-    expect(codeOf(() => random.nextInt(0))).toBe('RANDOM_INVALID_ARGUMENT')
-    expect(codeOf(() => random.nextInt(2.5))).toBe('RANDOM_INVALID_ARGUMENT')
+    expectDeaiErrorSync(() => random.nextInt(0), 'RANDOM_INVALID_ARGUMENT')
+    expectDeaiErrorSync(() => random.nextInt(2.5), 'RANDOM_INVALID_ARGUMENT')
   })
 
   test('shuffle returns a permutation and depends on the seed', () => {

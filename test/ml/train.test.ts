@@ -5,7 +5,8 @@ import { type ImageSet, takeExamples } from '../../src/ml/datasets/image-set.js'
 import { initialWeights } from '../../src/ml/models/initial-weights.js'
 import { evaluate } from '../../src/ml/train/evaluate.js'
 import { trainLocal } from '../../src/ml/train/train-local.js'
-import { rejectionCode, sameBits } from './fixtures.js'
+import { sameBits } from './fixtures.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 const SEED = 5
 
@@ -95,19 +96,19 @@ describe('trainLocal', () => {
   test('rejects bad arguments with typed errors', async () => {
     const weights = initialWeights('mlp', SEED)
     const base = { kind: 'mlp' as const, weights, data: train, indices: [0, 1, 2], seed: 1 }
-    expect(await rejectionCode(trainLocal({ ...base, batchSize: 0 }))).toBe('ML_INVALID_TRAINING')
-    expect(await rejectionCode(trainLocal({ ...base, epochs: 1.5 }))).toBe('ML_INVALID_TRAINING')
-    expect(await rejectionCode(trainLocal({ ...base, learningRate: -1 }))).toBe('ML_INVALID_TRAINING')
-    expect(await rejectionCode(trainLocal({ ...base, indices: [] }))).toBe('ML_INVALID_TRAINING')
-    expect(await rejectionCode(trainLocal({ ...base, indices: [1000] }))).toBe('ML_INVALID_DATA')
-    expect(await rejectionCode(trainLocal({ ...base, transformLabel: () => 10 }))).toBe('ML_INVALID_DATA')
-    expect(await rejectionCode(trainLocal({ ...base, weights: new Float32Array(5) }))).toBe('ML_WEIGHTS_MISMATCH')
-    expect(await rejectionCode(trainLocal({ ...base, kind: 'cnn' }))).toBe('ML_WEIGHTS_MISMATCH')
-    expect(await rejectionCode(trainLocal({ ...base, seed: 0.5 }))).toBe('RANDOM_INVALID_SEED')
-    expect(await rejectionCode(evaluate({ kind: 'mlp', weights, data: test500, indices: [] }))).toBe('ML_INVALID_DATA')
+    await expectDeaiError(trainLocal({ ...base, batchSize: 0 }), 'ML_INVALID_TRAINING')
+    await expectDeaiError(trainLocal({ ...base, epochs: 1.5 }), 'ML_INVALID_TRAINING')
+    await expectDeaiError(trainLocal({ ...base, learningRate: -1 }), 'ML_INVALID_TRAINING')
+    await expectDeaiError(trainLocal({ ...base, indices: [] }), 'ML_INVALID_TRAINING')
+    await expectDeaiError(trainLocal({ ...base, indices: [1000] }), 'ML_INVALID_DATA')
+    await expectDeaiError(trainLocal({ ...base, transformLabel: () => 10 }), 'ML_INVALID_DATA')
+    await expectDeaiError(trainLocal({ ...base, weights: new Float32Array(5) }), 'ML_WEIGHTS_MISMATCH')
+    await expectDeaiError(trainLocal({ ...base, kind: 'cnn' }), 'ML_WEIGHTS_MISMATCH')
+    await expectDeaiError(trainLocal({ ...base, seed: 0.5 }), 'RANDOM_INVALID_SEED')
+    await expectDeaiError(evaluate({ kind: 'mlp', weights, data: test500, indices: [] }), 'ML_INVALID_DATA')
     const small: ImageSet = { count: 1, rows: 14, cols: 14, classes: 10, images: new Uint8Array(196), labels: new Uint8Array(1) }
-    expect(await rejectionCode(trainLocal({ ...base, data: small, indices: [0] }))).toBe('ML_INVALID_DATA')
+    await expectDeaiError(trainLocal({ ...base, data: small, indices: [0] }), 'ML_INVALID_DATA')
     const threeClasses: ImageSet = { ...takeExamples(train, 2), classes: 3, labels: new Uint8Array(2) }
-    expect(await rejectionCode(evaluate({ kind: 'mlp', weights, data: threeClasses }))).toBe('ML_INVALID_DATA')
+    await expectDeaiError(evaluate({ kind: 'mlp', weights, data: threeClasses }), 'ML_INVALID_DATA')
   })
 })

@@ -3,6 +3,7 @@ import { isDeaiError } from '../../src/errors/base.js'
 import { createMemoryPeerHub } from '../../src/peers/memory-peer-hub.js'
 import { peerNetworkSuite } from './peer-network-suite.js'
 import type { PeerMessage } from '../../src/peers/peer-network.js'
+import { expectDeaiErrorSync } from '../helpers/expect-deai-error.js'
 
 peerNetworkSuite('memory hub', {
   create: async (options) => {
@@ -12,15 +13,6 @@ peerNetworkSuite('memory hub', {
 })
 
 const encode = (value: string): Uint8Array => new TextEncoder().encode(value)
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run()
-    return undefined
-  } catch (error) {
-    return isDeaiError(error) ? error.code : 'not a DeaiError'
-  }
-}
 
 describe('createMemoryPeerHub', () => {
   test('names peers peer-1, peer-2, ... skipping ids already taken', async () => {
@@ -36,9 +28,9 @@ describe('createMemoryPeerHub', () => {
   test('refuses a taken or malformed peer id', async () => {
     const hub = createMemoryPeerHub()
     hub.connect({ peerId: 'trainer-1' })
-    expect(codeOf(() => hub.connect({ peerId: 'trainer-1' }))).toBe('PEER_ID_TAKEN')
-    expect(codeOf(() => hub.connect({ peerId: '' }))).toBe('PEER_INVALID_ID')
-    expect(codeOf(() => hub.connect({ peerId: 'x'.repeat(129) }))).toBe('PEER_INVALID_ID')
+    expectDeaiErrorSync(() => hub.connect({ peerId: 'trainer-1' }), 'PEER_ID_TAKEN')
+    expectDeaiErrorSync(() => hub.connect({ peerId: '' }), 'PEER_INVALID_ID')
+    expectDeaiErrorSync(() => hub.connect({ peerId: 'x'.repeat(129) }), 'PEER_INVALID_ID')
     await hub.close()
   })
 
@@ -134,12 +126,12 @@ describe('createMemoryPeerHub', () => {
     const a = hub.connect()
     await hub.close()
     await expect(a.publish('t', encode('x'))).rejects.toSatisfy((error: unknown) => isDeaiError(error, 'PEER_NETWORK_CLOSED'))
-    expect(codeOf(() => hub.connect())).toBe('PEER_NETWORK_CLOSED')
+    expectDeaiErrorSync(() => hub.connect(), 'PEER_NETWORK_CLOSED')
     expect(hub.peerIds()).toEqual([])
     await hub.idle()
   })
 
   test('refuses a bad size limit', () => {
-    expect(codeOf(() => createMemoryPeerHub({ maxMessageBytes: -1 }))).toBe('PEER_INVALID_MESSAGE')
+    expectDeaiErrorSync(() => createMemoryPeerHub({ maxMessageBytes: -1 }), 'PEER_INVALID_MESSAGE')
   })
 })

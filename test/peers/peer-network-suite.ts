@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { isDeaiError } from '../../src/errors/base.js'
 import { publishJson, readJsonMessage } from '../../src/peers/json-messages.js'
 import type { PeerMessage, PeerNetwork } from '../../src/peers/peer-network.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 export type PeerNetworkHarness = {
   /** A fresh network with room for `count` peers, and its size limit. */
@@ -24,16 +25,6 @@ export type PeerNetworkFixture = {
 
 const encode = (value: string): Uint8Array => new TextEncoder().encode(value)
 const decode = (message: PeerMessage): string => new TextDecoder().decode(message.data)
-
-async function expectCode(run: () => unknown, code: string): Promise<void> {
-  let error: unknown
-  try {
-    await run()
-  } catch (e) {
-    error = e
-  }
-  if (!isDeaiError(error, code)) expect.fail(`expected DeaiError ${code}, got ${String(error)}`)
-}
 
 export function peerNetworkSuite(name: string, harness: PeerNetworkHarness): void {
   describe(`PeerNetwork compliance: ${name}`, () => {
@@ -170,8 +161,8 @@ export function peerNetworkSuite(name: string, harness: PeerNetworkHarness): voi
       let calls = 0
       b.subscribe('t', () => void calls++)
       await a.publish('t', new Uint8Array(100))
-      await expectCode(() => a.publish('t', new Uint8Array(101)), 'PEER_MESSAGE_TOO_LARGE')
-      await expectCode(() => publishJson(a, 't', { text: 'x'.repeat(100) }), 'PEER_MESSAGE_TOO_LARGE')
+      await expectDeaiError(() => a.publish('t', new Uint8Array(101)), 'PEER_MESSAGE_TOO_LARGE')
+      await expectDeaiError(() => publishJson(a, 't', { text: 'x'.repeat(100) }), 'PEER_MESSAGE_TOO_LARGE')
       await net.settle()
       expect(calls).toBe(1)
     })
@@ -180,10 +171,10 @@ export function peerNetworkSuite(name: string, harness: PeerNetworkHarness): voi
       const net = await start()
       const a = await net.connect()
       for (const topic of ['', 'x'.repeat(257), 42, undefined]) {
-        await expectCode(() => a.publish(topic as string, encode('x')), 'PEER_INVALID_TOPIC')
-        await expectCode(() => a.subscribe(topic as string, () => undefined), 'PEER_INVALID_TOPIC')
+        await expectDeaiError(() => a.publish(topic as string, encode('x')), 'PEER_INVALID_TOPIC')
+        await expectDeaiError(() => a.subscribe(topic as string, () => undefined), 'PEER_INVALID_TOPIC')
       }
-      await expectCode(() => a.publish('t', 'text' as unknown as Uint8Array), 'PEER_INVALID_MESSAGE')
+      await expectDeaiError(() => a.publish('t', 'text' as unknown as Uint8Array), 'PEER_INVALID_MESSAGE')
     })
 
     test('a closed peer can neither publish nor subscribe, and receives nothing more', async () => {
@@ -198,8 +189,8 @@ export function peerNetworkSuite(name: string, harness: PeerNetworkHarness): voi
       await a.publish('t', encode('after'))
       await net.settle()
       expect(seen).toEqual([])
-      await expectCode(() => b.publish('t', encode('x')), 'PEER_NETWORK_CLOSED')
-      await expectCode(() => b.subscribe('t', () => undefined), 'PEER_NETWORK_CLOSED')
+      await expectDeaiError(() => b.publish('t', encode('x')), 'PEER_NETWORK_CLOSED')
+      await expectDeaiError(() => b.subscribe('t', () => undefined), 'PEER_NETWORK_CLOSED')
     })
 
     test('a throwing handler does not stop later deliveries', async () => {
@@ -234,8 +225,8 @@ export function peerNetworkSuite(name: string, harness: PeerNetworkHarness): voi
     test('refuses values JSON cannot carry, and reports undecodable payloads', async () => {
       const net = await start()
       const [a, b] = [await net.connect(), await net.connect()]
-      await expectCode(() => publishJson(a, 't', { a: undefined }), 'PEER_INVALID_MESSAGE')
-      await expectCode(() => publishJson(a, 't', { a: Number.NaN }), 'PEER_INVALID_MESSAGE')
+      await expectDeaiError(() => publishJson(a, 't', { a: undefined }), 'PEER_INVALID_MESSAGE')
+      await expectDeaiError(() => publishJson(a, 't', { a: Number.NaN }), 'PEER_INVALID_MESSAGE')
       const errors: string[] = []
       b.subscribe('t', (message) => {
         try {

@@ -11,6 +11,7 @@ import { gunzip } from 'node:zlib'
 import { DeaiError } from '../../errors/base.js'
 import type { ImageSet } from './image-set.js'
 import { parseIdx } from './idx.js'
+import type { DeaiErrorCodeIn } from '../../errors/codes.js'
 
 const gunzipAsync = promisify(gunzip)
 
@@ -48,7 +49,7 @@ export type LoadFashionMnistParameters = {
 }
 
 /** Error codes thrown by {@link loadFashionMnist}. */
-export type LoadFashionMnistErrorCode = 'DATASET_MISSING' | 'DATASET_UNREADABLE' | 'DATASET_MALFORMED'
+export type LoadFashionMnistErrorCode = DeaiErrorCodeIn<'dataset'>
 
 const FILES: Record<FashionMnistSplit, { images: string; labels: string }> = {
   train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },

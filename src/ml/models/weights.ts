@@ -7,9 +7,10 @@
 import type * as Tf from '@tensorflow/tfjs'
 import { DeaiError } from '../../errors/base.js'
 import { tfSync } from '../backend.js'
+import type { DeaiErrorCodes } from '../../errors/codes.js'
 
 /** Error codes thrown by {@link setWeights}. */
-export type SetWeightsErrorCode = 'ML_WEIGHTS_MISMATCH'
+export type SetWeightsErrorCode = DeaiErrorCodes<'ML_WEIGHTS_MISMATCH'>
 
 function sizeOf(shape: readonly (number | null)[]): number {
   return shape.reduce<number>((a, b) => a * (b ?? 0), 1)

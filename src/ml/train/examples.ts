@@ -6,6 +6,7 @@
  */
 import { DeaiError } from '../../errors/base.js'
 import type { ImageSet } from '../datasets/image-set.js'
+import type { DeaiErrorCodes } from '../../errors/codes.js'
 
 /**
  * Optional hooks that change examples before a model sees them: how label-flipping and
@@ -41,7 +42,7 @@ export type PreparedExamples = {
 }
 
 /** Error codes thrown when examples are prepared. */
-export type PrepareExamplesErrorCode = 'ML_INVALID_DATA'
+export type PrepareExamplesErrorCode = DeaiErrorCodes<'ML_INVALID_DATA'>
 
 function invalid(message: string, fix: string): DeaiError {
   return new DeaiError('ML_INVALID_DATA', message, { fixes: [fix] })

@@ -11,6 +11,7 @@ import { getWeights, setWeights } from '../models/weights.js'
 import { createRandom } from '../random.js'
 import { fillBatch, prepareExamples, type ExampleTransforms } from './examples.js'
 import { cachedModel, crossEntropy, forward } from './model-cache.js'
+import type { DeaiErrorCodes } from '../../errors/codes.js'
 
 export type TrainLocalParameters = ExampleTransforms & {
   /** The model kind the weights belong to. */
@@ -53,12 +54,13 @@ export type TrainLocalReturnType = {
 }
 
 /** Error codes thrown by {@link trainLocal}. */
-export type TrainLocalErrorCode =
+export type TrainLocalErrorCode = DeaiErrorCodes<
   | 'ML_INVALID_TRAINING'
   | 'ML_INVALID_DATA'
   | 'ML_WEIGHTS_MISMATCH'
   | 'ML_UNKNOWN_MODEL'
   | 'ML_BACKEND_UNAVAILABLE'
+>
 
 function invalid(message: string, fix: string): DeaiError {
   return new DeaiError('ML_INVALID_TRAINING', message, { fixes: [fix] })

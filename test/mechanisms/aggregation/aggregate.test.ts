@@ -11,7 +11,8 @@ import { fedavg } from '../../../src/mechanisms/aggregation/fedavg.js'
 import { krum, multiKrum } from '../../../src/mechanisms/aggregation/krum.js'
 import { median } from '../../../src/mechanisms/aggregation/median.js'
 import { trimmedMean } from '../../../src/mechanisms/aggregation/trimmed-mean.js'
-import { errorCode, expectClose, permutation, randomUpdates, rng, scalars } from './helpers.js'
+import { expectClose, permutation, randomUpdates, rng, scalars } from './helpers.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 const SEED = 7701
 
@@ -69,15 +70,15 @@ describe('aggregate', () => {
   })
 
   test('rejects an unknown rule, no updates, bad shapes and bad weights', () => {
-    expect(errorCode(() => aggregate('mean' as AggregationRule, updates))).toBe('AGGREGATION_UNKNOWN_RULE')
-    expect(errorCode(() => aggregate('median', []))).toBe('AGGREGATION_NO_UPDATES')
-    expect(errorCode(() => aggregate('median', [new Float32Array(3), new Float32Array(4)]))).toBe('AGGREGATION_LENGTH_MISMATCH')
+    expectDeaiErrorSync(() => aggregate('mean' as AggregationRule, updates), 'AGGREGATION_UNKNOWN_RULE')
+    expectDeaiErrorSync(() => aggregate('median', []), 'AGGREGATION_NO_UPDATES')
+    expectDeaiErrorSync(() => aggregate('median', [new Float32Array(3), new Float32Array(4)]), 'AGGREGATION_LENGTH_MISMATCH')
     const notFloat32 = [new Float32Array(2), new Float64Array(2)] as unknown as Float32Array[]
-    expect(errorCode(() => aggregate('fedavg', notFloat32))).toBe('AGGREGATION_INVALID_UPDATE')
+    expectDeaiErrorSync(() => aggregate('fedavg', notFloat32), 'AGGREGATION_INVALID_UPDATE')
     // Weights must describe the updates even for rules that ignore them.
-    expect(errorCode(() => aggregate('median', updates, { weights: [1, 2] }))).toBe('AGGREGATION_INVALID_WEIGHTS')
+    expectDeaiErrorSync(() => aggregate('median', updates, { weights: [1, 2] }), 'AGGREGATION_INVALID_WEIGHTS')
     for (const rule of AGGREGATION_RULES) {
-      expect(errorCode(() => aggregate(rule, scalars([1, Number.NaN, 2, 3, 4, 5, 6, 7]), { f: 1 }))).toBe('AGGREGATION_NON_FINITE')
+      expectDeaiErrorSync(() => aggregate(rule, scalars([1, Number.NaN, 2, 3, 4, 5, 6, 7]), { f: 1 }), 'AGGREGATION_NON_FINITE')
     }
   })
 })
@@ -119,6 +120,6 @@ describe('selectUpdates', () => {
   })
 
   test('rejects a rule that does not select', () => {
-    expect(errorCode(() => selectUpdates('median' as 'krum', scalars([1, 2, 3])))).toBe('AGGREGATION_UNKNOWN_RULE')
+    expectDeaiErrorSync(() => selectUpdates('median' as 'krum', scalars([1, 2, 3])), 'AGGREGATION_UNKNOWN_RULE')
   })
 })

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { bulyan, bulyanSelect, bulyanSizes, meanOfNearest } from '../../../src/mechanisms/aggregation/bulyan.js'
-import { errorCode, expectClose, randomUpdates, rng, scalars } from './helpers.js'
+import { expectClose, randomUpdates, rng, scalars } from './helpers.js'
 import { refBulyan } from './reference.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 const SEED = 6601
 
@@ -26,10 +27,10 @@ describe('bulyan', () => {
   })
 
   test('needs n ≥ 4f + 3', () => {
-    expect(errorCode(() => bulyan(scalars([1, 2, 3, 4, 5, 6]), 1))).toBe('AGGREGATION_TOO_FEW_UPDATES')
-    expect(errorCode(() => bulyan(scalars([1, 2]), 0))).toBe('AGGREGATION_TOO_FEW_UPDATES')
+    expectDeaiErrorSync(() => bulyan(scalars([1, 2, 3, 4, 5, 6]), 1), 'AGGREGATION_TOO_FEW_UPDATES')
+    expectDeaiErrorSync(() => bulyan(scalars([1, 2]), 0), 'AGGREGATION_TOO_FEW_UPDATES')
     expect(bulyan(scalars([1, 2, 4]), 0)).toEqual(new Float32Array([7 / 3]))
-    expect(errorCode(() => bulyanSelect(scalars([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 2))).toBe('AGGREGATION_TOO_FEW_UPDATES')
+    expectDeaiErrorSync(() => bulyanSelect(scalars([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 2), 'AGGREGATION_TOO_FEW_UPDATES')
   })
 
   test('matches the paper-style reference (Krum recomputed each round) on random inputs', () => {
@@ -62,8 +63,8 @@ describe('bulyan', () => {
   })
 
   test('rejects a bad f', () => {
-    expect(errorCode(() => bulyan(scalars([1, 2, 3]), -1))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => bulyan(scalars([1, 2, 3]), 0.5))).toBe('AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => bulyan(scalars([1, 2, 3]), -1), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => bulyan(scalars([1, 2, 3]), 0.5), 'AGGREGATION_INVALID_OPTION')
   })
 })
 
@@ -80,9 +81,9 @@ describe('meanOfNearest', () => {
   })
 
   test('rejects a bad count and a non-finite reference', () => {
-    expect(errorCode(() => meanOfNearest(new Float32Array([0]), scalars([1, 2]), 0))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => meanOfNearest(new Float32Array([0]), scalars([1, 2]), 3))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => meanOfNearest(new Float32Array([Number.NaN]), scalars([1, 2]), 1))).toBe('AGGREGATION_NON_FINITE')
-    expect(errorCode(() => meanOfNearest(new Float32Array([0, 0]), scalars([1, 2]), 1))).toBe('AGGREGATION_LENGTH_MISMATCH')
+    expectDeaiErrorSync(() => meanOfNearest(new Float32Array([0]), scalars([1, 2]), 0), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => meanOfNearest(new Float32Array([0]), scalars([1, 2]), 3), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => meanOfNearest(new Float32Array([Number.NaN]), scalars([1, 2]), 1), 'AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => meanOfNearest(new Float32Array([0, 0]), scalars([1, 2]), 1), 'AGGREGATION_LENGTH_MISMATCH')
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { clipByNorm, l2Norm } from '../../../src/mechanisms/aggregation/clip.js'
-import { errorCode, expectClose } from './helpers.js'
+import { expectClose } from './helpers.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 describe('clipByNorm', () => {
   test('scales an update longer than the bound down to it', () => {
@@ -21,9 +22,9 @@ describe('clipByNorm', () => {
   })
 
   test('rejects a bad bound or a non-finite update', () => {
-    expect(errorCode(() => clipByNorm(new Float32Array([1]), 0))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => clipByNorm(new Float32Array([1]), -1))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => clipByNorm(new Float32Array([1]), Number.POSITIVE_INFINITY))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => clipByNorm(new Float32Array([1, Number.NaN]), 1))).toBe('AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => clipByNorm(new Float32Array([1]), 0), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => clipByNorm(new Float32Array([1]), -1), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => clipByNorm(new Float32Array([1]), Number.POSITIVE_INFINITY), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => clipByNorm(new Float32Array([1, Number.NaN]), 1), 'AGGREGATION_NON_FINITE')
   })
 })

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { fedavg } from '../../../src/mechanisms/aggregation/fedavg.js'
-import { errorCode, expectClose, randomUpdates, rng, scalars } from './helpers.js'
+import { expectClose, randomUpdates, rng, scalars } from './helpers.js'
 import { refWeightedMean } from './reference.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 const SEED = 2201
 
@@ -48,15 +49,15 @@ describe('fedavg', () => {
   })
 
   test('rejects bad weights and bad updates', () => {
-    expect(errorCode(() => fedavg(scalars([1, 2]), [0, 0]))).toBe('AGGREGATION_INVALID_WEIGHTS')
-    expect(errorCode(() => fedavg(scalars([1, 2]), [1]))).toBe('AGGREGATION_INVALID_WEIGHTS')
-    expect(errorCode(() => fedavg(scalars([1, 2]), [1, -1]))).toBe('AGGREGATION_INVALID_WEIGHTS')
-    expect(errorCode(() => fedavg(scalars([1, 2]), [1, Number.NaN]))).toBe('AGGREGATION_INVALID_WEIGHTS')
-    expect(errorCode(() => fedavg(scalars([1, Number.NaN])))).toBe('AGGREGATION_NON_FINITE')
-    expect(errorCode(() => fedavg(scalars([1, Number.POSITIVE_INFINITY])))).toBe('AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => fedavg(scalars([1, 2]), [0, 0]), 'AGGREGATION_INVALID_WEIGHTS')
+    expectDeaiErrorSync(() => fedavg(scalars([1, 2]), [1]), 'AGGREGATION_INVALID_WEIGHTS')
+    expectDeaiErrorSync(() => fedavg(scalars([1, 2]), [1, -1]), 'AGGREGATION_INVALID_WEIGHTS')
+    expectDeaiErrorSync(() => fedavg(scalars([1, 2]), [1, Number.NaN]), 'AGGREGATION_INVALID_WEIGHTS')
+    expectDeaiErrorSync(() => fedavg(scalars([1, Number.NaN])), 'AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => fedavg(scalars([1, Number.POSITIVE_INFINITY])), 'AGGREGATION_NON_FINITE')
     // NaN is reported even where its weight is 0.
-    expect(errorCode(() => fedavg(scalars([1, Number.NaN]), [1, 0]))).toBe('AGGREGATION_NON_FINITE')
-    expect(errorCode(() => fedavg([]))).toBe('AGGREGATION_NO_UPDATES')
-    expect(errorCode(() => fedavg([new Float32Array(2), new Float32Array(3)]))).toBe('AGGREGATION_LENGTH_MISMATCH')
+    expectDeaiErrorSync(() => fedavg(scalars([1, Number.NaN]), [1, 0]), 'AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => fedavg([]), 'AGGREGATION_NO_UPDATES')
+    expectDeaiErrorSync(() => fedavg([new Float32Array(2), new Float32Array(3)]), 'AGGREGATION_LENGTH_MISMATCH')
   })
 })

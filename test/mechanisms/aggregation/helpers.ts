@@ -1,5 +1,4 @@
 import { expect } from 'vitest'
-import { isDeaiError } from '../../../src/errors/base.js'
 
 /** A seeded PRNG (mulberry32) returning values in [0, 1). */
 export function rng(seed: number): () => number {
@@ -47,13 +46,3 @@ export function expectClose(actual: Float32Array, expected: ArrayLike<number>, r
   }
 }
 
-/** Runs fn and returns the code of the DeaiError it throws; anything else fails the test. */
-export function errorCode(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (e) {
-    if (isDeaiError(e)) return e.code
-    throw e
-  }
-  throw new Error('expected an error, none was thrown')
-}

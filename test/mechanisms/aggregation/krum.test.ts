@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { pairwiseSquaredDistances } from '../../../src/mechanisms/aggregation/distances.js'
 import { krum, krumScores, krumSelect, multiKrum, multiKrumSelect } from '../../../src/mechanisms/aggregation/krum.js'
-import { errorCode, expectClose, permutation, randomUpdates, rng } from './helpers.js'
+import { expectClose, permutation, randomUpdates, rng } from './helpers.js'
 import { refDistance, refKrumIndex, refKrumScores, refWeightedMean } from './reference.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 const SEED = 5501
 
@@ -33,8 +34,8 @@ describe('pairwiseSquaredDistances', () => {
   })
 
   test('reports NaN or infinite values', () => {
-    expect(errorCode(() => pairwiseSquaredDistances([new Float32Array([1]), new Float32Array([Number.NaN])]))).toBe('AGGREGATION_NON_FINITE')
-    expect(errorCode(() => pairwiseSquaredDistances([new Float32Array([Number.NEGATIVE_INFINITY])]))).toBe('AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => pairwiseSquaredDistances([new Float32Array([1]), new Float32Array([Number.NaN])]), 'AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => pairwiseSquaredDistances([new Float32Array([Number.NEGATIVE_INFINITY])]), 'AGGREGATION_NON_FINITE')
   })
 })
 
@@ -103,10 +104,10 @@ describe('krum', () => {
   })
 
   test('rejects a bad f', () => {
-    expect(errorCode(() => krum(points, -1))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => krum(points, 1.5))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => krum(points, 5))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => krum(points, Number.NaN))).toBe('AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => krum(points, -1), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => krum(points, 1.5), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => krum(points, 5), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => krum(points, Number.NaN), 'AGGREGATION_INVALID_OPTION')
   })
 })
 
@@ -157,9 +158,9 @@ describe('multiKrum', () => {
   })
 
   test('rejects a bad k and weights that do not match', () => {
-    expect(errorCode(() => multiKrum(points, { k: 0 }))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => multiKrum(points, { k: 2.5 }))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => multiKrum(points, { k: 2, weights: [1, 2] }))).toBe('AGGREGATION_INVALID_WEIGHTS')
-    expect(errorCode(() => multiKrum(points, { f: 1, k: 3, weights: [0, 0, 0, 1, 1] }))).toBe('AGGREGATION_INVALID_WEIGHTS')
+    expectDeaiErrorSync(() => multiKrum(points, { k: 0 }), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => multiKrum(points, { k: 2.5 }), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => multiKrum(points, { k: 2, weights: [1, 2] }), 'AGGREGATION_INVALID_WEIGHTS')
+    expectDeaiErrorSync(() => multiKrum(points, { f: 1, k: 3, weights: [0, 0, 0, 1, 1] }), 'AGGREGATION_INVALID_WEIGHTS')
   })
 })

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { median } from '../../../src/mechanisms/aggregation/median.js'
-import { errorCode, permutation, randomUpdates, rng, scalars } from './helpers.js'
+import { permutation, randomUpdates, rng, scalars } from './helpers.js'
 import { refMedian } from './reference.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 const SEED = 3301
 
@@ -58,8 +59,8 @@ describe('median', () => {
   })
 
   test('rejects bad input', () => {
-    expect(errorCode(() => median([]))).toBe('AGGREGATION_NO_UPDATES')
-    expect(errorCode(() => median(scalars([1, Number.NaN, 3])))).toBe('AGGREGATION_NON_FINITE')
-    expect(errorCode(() => median([new Float32Array(1), new Float32Array(2)]))).toBe('AGGREGATION_LENGTH_MISMATCH')
+    expectDeaiErrorSync(() => median([]), 'AGGREGATION_NO_UPDATES')
+    expectDeaiErrorSync(() => median(scalars([1, Number.NaN, 3])), 'AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => median([new Float32Array(1), new Float32Array(2)]), 'AGGREGATION_LENGTH_MISMATCH')
   })
 })

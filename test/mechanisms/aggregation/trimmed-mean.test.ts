@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { aggregate } from '../../../src/mechanisms/aggregation/aggregate.js'
 import { trimCount, trimmedMean } from '../../../src/mechanisms/aggregation/trimmed-mean.js'
-import { errorCode, expectClose, permutation, randomUpdates, rng, scalars } from './helpers.js'
+import { expectClose, permutation, randomUpdates, rng, scalars } from './helpers.js'
 import { refTrimmedMean } from './reference.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 const SEED = 4401
 
@@ -71,13 +72,13 @@ describe('trimmedMean', () => {
 
   test('rejects a β that is negative, not finite, or trims everything', () => {
     const updates = scalars([1, 2, 3, 4])
-    expect(errorCode(() => trimmedMean(updates, -0.1))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => trimmedMean(updates, Number.NaN))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => trimmedMean(updates, Number.POSITIVE_INFINITY))).toBe('AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => trimmedMean(updates, -0.1), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => trimmedMean(updates, Number.NaN), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => trimmedMean(updates, Number.POSITIVE_INFINITY), 'AGGREGATION_INVALID_OPTION')
     // β = 0.5 with an even count leaves an empty slice (Flower returns NaN with a warning).
-    expect(errorCode(() => trimmedMean(updates, 0.5))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => trimmedMean(updates, 0.8))).toBe('AGGREGATION_INVALID_OPTION')
-    expect(errorCode(() => trimmedMean(scalars([1, Number.NaN, 3]), 0.2))).toBe('AGGREGATION_NON_FINITE')
-    expect(errorCode(() => trimmedMean(scalars([1, Number.NaN, 3, 4, 5]), 0.2))).toBe('AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => trimmedMean(updates, 0.5), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => trimmedMean(updates, 0.8), 'AGGREGATION_INVALID_OPTION')
+    expectDeaiErrorSync(() => trimmedMean(scalars([1, Number.NaN, 3]), 0.2), 'AGGREGATION_NON_FINITE')
+    expectDeaiErrorSync(() => trimmedMean(scalars([1, Number.NaN, 3, 4, 5]), 0.2), 'AGGREGATION_NON_FINITE')
   })
 })

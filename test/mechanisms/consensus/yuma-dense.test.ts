@@ -1,23 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { isDeaiError } from '../../../src/errors/base.js'
 import { yumaDenseClaim } from '../../../src/mechanisms/consensus/yuma/dense-claim.js'
 import { type YumaDenseInput, yumaDenseEpoch } from '../../../src/mechanisms/consensus/yuma/dense-epoch.js'
 import { normalize, propToU16 } from '../../../src/mechanisms/consensus/yuma/fixed-point.js'
 import { packU16Matrix, unpackU16Matrix } from '../../../src/mechanisms/consensus/yuma/packed-matrix.js'
 import { createPrng } from '../../helpers/prng.js'
 import { randomYumaCase } from '../../helpers/yuma-onchain.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 const SEED = 11
-
-function expectCode(run: () => unknown, code: string): void {
-  let caught: unknown
-  try {
-    run()
-  } catch (error) {
-    caught = error
-  }
-  expect(isDeaiError(caught, code), String(caught)).toBe(true)
-}
 
 function round(overrides: Partial<YumaDenseInput> = {}): YumaDenseInput {
   return {
@@ -49,12 +39,12 @@ describe('packed u16 matrices', () => {
   })
 
   test('reject ragged rows, values outside u16 and lengths that are not whole rows', () => {
-    expectCode(() => packU16Matrix([[1, 2], [3]]), 'YUMA_INPUT_INVALID')
-    expectCode(() => packU16Matrix([[65_536]]), 'YUMA_INPUT_INVALID')
-    expectCode(() => packU16Matrix([[-1]]), 'YUMA_INPUT_INVALID')
-    expectCode(() => packU16Matrix([[1.5]]), 'YUMA_INPUT_INVALID')
-    expectCode(() => unpackU16Matrix(new Uint8Array(6), 2), 'YUMA_INPUT_INVALID')
-    expectCode(() => unpackU16Matrix(new Uint8Array(0), 0), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => packU16Matrix([[1, 2], [3]]), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => packU16Matrix([[65_536]]), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => packU16Matrix([[-1]]), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => packU16Matrix([[1.5]]), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => unpackU16Matrix(new Uint8Array(6), 2), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => unpackU16Matrix(new Uint8Array(0), 0), 'YUMA_INPUT_INVALID')
   })
 })
 
@@ -91,12 +81,12 @@ describe('yumaDenseEpoch: a training round as a subnet of validators and miners'
   })
 
   test('rejects inconsistent shapes', () => {
-    expectCode(() => yumaDenseEpoch(round({ stakes: [], weights: [], permits: [], active: [] })), 'YUMA_INPUT_INVALID')
-    expectCode(() => yumaDenseEpoch(round({ weights: [[1, 2, 3]] })), 'YUMA_INPUT_INVALID')
-    expectCode(() => yumaDenseEpoch(round({ weights: [[1, 2, 3], [1, 2], [1, 2, 3]] })), 'YUMA_INPUT_INVALID')
-    expectCode(() => yumaDenseEpoch(round({ permits: [true] })), 'YUMA_INPUT_INVALID')
-    expectCode(() => yumaDenseEpoch(round({ bonds: [[1, 2, 3]] })), 'YUMA_INPUT_INVALID')
-    expectCode(() => yumaDenseEpoch(round({ bonds: [[1, 2, 3], [1, 2, 3], [1, 2]] })), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => yumaDenseEpoch(round({ stakes: [], weights: [], permits: [], active: [] })), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => yumaDenseEpoch(round({ weights: [[1, 2, 3]] })), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => yumaDenseEpoch(round({ weights: [[1, 2, 3], [1, 2], [1, 2, 3]] })), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => yumaDenseEpoch(round({ permits: [true] })), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => yumaDenseEpoch(round({ bonds: [[1, 2, 3]] })), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => yumaDenseEpoch(round({ bonds: [[1, 2, 3], [1, 2, 3], [1, 2]] })), 'YUMA_INPUT_INVALID')
   })
 })
 

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest'
-import { isDeaiError } from '../../../src/errors/base.js'
 import { type YumaEpochInput, yumaEpoch } from '../../../src/mechanisms/consensus/yuma/epoch.js'
 import { ONE } from '../../../src/mechanisms/consensus/yuma/fixed-point.js'
 import { mergeVisible } from '../../../src/mechanisms/consensus/yuma/liquid-alpha.js'
@@ -7,6 +6,7 @@ import { resolveYumaParams } from '../../../src/mechanisms/consensus/yuma/params
 import { renderYumaTrace } from '../../../src/mechanisms/consensus/yuma/trace.js'
 import { type YumaSparseRow, yumaRowFromPairs, yumaRowToPairs } from '../../../src/mechanisms/consensus/yuma/yuma-row.js'
 import { createPrng } from '../../helpers/prng.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 /** Rows from `(uid, value)` pairs. */
 function rows(...pairs: (readonly (readonly [number, number])[])[]): YumaSparseRow[] {
@@ -32,16 +32,6 @@ function twoValidators(): YumaEpochInput {
     weights: rows([[2, 65_535]], [[2, 65_535]], []),
     raoEmission: 1_000_000_000n,
   }
-}
-
-function expectCode(run: () => unknown, code: string): void {
-  try {
-    run()
-  } catch (e) {
-    expect(isDeaiError(e, code)).toBe(true)
-    return
-  }
-  throw new Error(`expected ${code}`)
 }
 
 
@@ -157,12 +147,12 @@ describe('yumaEpoch', () => {
   })
 
   test('rejects malformed input and parameters with stable codes', () => {
-    expectCode(() => yumaEpoch({ ...twoValidators(), weights: rows([[2, 70_000]], [], []) }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => yumaEpoch({ ...twoValidators(), weights: rows([[2, 70_000]], [], []) }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
     const ragged = { uids: [2, 1], values: [5] }
-    expectCode(() => yumaEpoch({ ...twoValidators(), weights: [ragged] }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
-    expectCode(() => yumaEpoch({ ...twoValidators(), stake: [-1n, 0n, 0n] }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
-    expectCode(() => resolveYumaParams({ kappa: 70_000 }), 'YUMA_PARAMS_INVALID')
-    expectCode(() => resolveYumaParams({ bondsMovingAverage: -1n }), 'YUMA_PARAMS_INVALID')
+    expectDeaiErrorSync(() => yumaEpoch({ ...twoValidators(), weights: [ragged] }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => yumaEpoch({ ...twoValidators(), stake: [-1n, 0n, 0n] }, resolveYumaParams()), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => resolveYumaParams({ kappa: 70_000 }), 'YUMA_PARAMS_INVALID')
+    expectDeaiErrorSync(() => resolveYumaParams({ bondsMovingAverage: -1n }), 'YUMA_PARAMS_INVALID')
   })
 })
 

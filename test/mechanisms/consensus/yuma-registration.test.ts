@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest'
-import { isDeaiError } from '../../../src/errors/base.js'
 import { resolveYumaParams } from '../../../src/mechanisms/consensus/yuma/params.js'
 import {
   type YumaPruneInput,
@@ -20,18 +19,9 @@ import {
 } from '../../../src/mechanisms/consensus/yuma/subnet-state.js'
 import { EMPTY_YUMA_ROW, type YumaSparseRow, yumaRowFromPairs, yumaRowToPairs } from '../../../src/mechanisms/consensus/yuma/yuma-row.js'
 import { createPrng } from '../../helpers/prng.js'
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 const SEED = 2026
-
-function expectCode(run: () => unknown, code: string): void {
-  try {
-    run()
-  } catch (e) {
-    expect(isDeaiError(e, code)).toBe(true)
-    return
-  }
-  throw new Error(`expected ${code}`)
-}
 
 /** Three uids at block 1000 with a 100-block immunity and no floor, as subtensor's registration tests set them. */
 function prune(overrides: Partial<YumaPruneInput>): number | null {
@@ -114,10 +104,10 @@ describe('yumaNeuronToPrune', () => {
   })
 
   test('rejects blocks and parameters out of range', () => {
-    expectCode(() => prune({ currentBlock: -1 }), 'YUMA_INPUT_INVALID')
-    expectCode(() => prune({ blockAtRegistration: [1.5, 2, 3] }), 'YUMA_INPUT_INVALID')
-    expectCode(() => prune({ emission: [-1n, 0n, 0n] }), 'YUMA_INPUT_INVALID')
-    expectCode(() => prune({ immunityPeriod: 70_000 }), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => prune({ currentBlock: -1 }), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => prune({ blockAtRegistration: [1.5, 2, 3] }), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => prune({ emission: [-1n, 0n, 0n] }), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => prune({ immunityPeriod: 70_000 }), 'YUMA_INPUT_INVALID')
   })
 })
 
@@ -157,8 +147,8 @@ describe('resolveYumaRegistrationParams', () => {
   test("fills in subtensor's defaults and refuses values out of range", () => {
     expect(resolveYumaRegistrationParams()).toEqual(YUMA_DEFAULT_REGISTRATION_PARAMS)
     expect(resolveYumaRegistrationParams({ immunityPeriod: 0 }).immunityPeriod).toBe(0)
-    expectCode(() => resolveYumaRegistrationParams({ maxAllowedUids: 65_536 }), 'YUMA_PARAMS_INVALID')
-    expectCode(() => resolveYumaRegistrationParams({ immortalUids: [-1] }), 'YUMA_PARAMS_INVALID')
+    expectDeaiErrorSync(() => resolveYumaRegistrationParams({ maxAllowedUids: 65_536 }), 'YUMA_PARAMS_INVALID')
+    expectDeaiErrorSync(() => resolveYumaRegistrationParams({ immortalUids: [-1] }), 'YUMA_PARAMS_INVALID')
   })
 })
 
@@ -222,7 +212,7 @@ describe('yumaReplaceUid', () => {
   })
 
   test('refuses a uid beyond the subnet', () => {
-    expectCode(() => yumaReplaceUid(fullSubnet(), 4, 9), 'YUMA_INPUT_INVALID')
+    expectDeaiErrorSync(() => yumaReplaceUid(fullSubnet(), 4, 9), 'YUMA_INPUT_INVALID')
   })
 })
 

@@ -1,21 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { isDeaiError } from '../../../src/errors/base.js'
 import { decentralization } from '../../../src/mechanisms/metrics/decentralization.js'
 import { ratio, toShares } from '../../../src/mechanisms/metrics/distribution.js'
 import { normalizedEntropy } from '../../../src/mechanisms/metrics/entropy.js'
 import { gini } from '../../../src/mechanisms/metrics/gini.js'
 import { herfindahlHirschmanIndex } from '../../../src/mechanisms/metrics/hhi.js'
 import { topKShare } from '../../../src/mechanisms/metrics/top-k-share.js'
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (isDeaiError(e)) return e.code
-    throw e
-  }
-  return undefined
-}
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 describe('gini', () => {
   test('hand-computed cases', () => {
@@ -81,8 +71,8 @@ describe('topKShare', () => {
   })
 
   test('rejects a bad k', () => {
-    expect(code(() => topKShare([1], -1))).toBe('METRICS_INVALID_OPTION')
-    expect(code(() => topKShare([1], 1.5))).toBe('METRICS_INVALID_OPTION')
+    expectDeaiErrorSync(() => topKShare([1], -1), 'METRICS_INVALID_OPTION')
+    expectDeaiErrorSync(() => topKShare([1], 1.5), 'METRICS_INVALID_OPTION')
   })
 })
 
@@ -98,9 +88,9 @@ describe('ratio and toShares', () => {
   })
 
   test('toShares rejects mixed or invalid amounts', () => {
-    expect(code(() => toShares([1, 2n] as unknown as number[]))).toBe('METRICS_INVALID_VALUE')
-    expect(code(() => toShares('abc' as unknown as number[]))).toBe('METRICS_INVALID_VALUE')
-    expect(code(() => toShares([-0.5]))).toBe('METRICS_INVALID_VALUE')
+    expectDeaiErrorSync(() => toShares([1, 2n] as unknown as number[]), 'METRICS_INVALID_VALUE')
+    expectDeaiErrorSync(() => toShares('abc' as unknown as number[]), 'METRICS_INVALID_VALUE')
+    expectDeaiErrorSync(() => toShares([-0.5]), 'METRICS_INVALID_VALUE')
   })
 })
 

@@ -1,16 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { isDeaiError } from '../../../src/errors/base.js'
 import { nakamotoCoefficient, simplestFraction } from '../../../src/mechanisms/metrics/nakamoto.js'
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (isDeaiError(e)) return e.code
-    throw e
-  }
-  return undefined
-}
+import { expectDeaiErrorSync } from '../../helpers/expect-deai-error.js'
 
 describe('nakamotoCoefficient', () => {
   test('counts the largest holders until their share strictly exceeds the threshold', () => {
@@ -61,13 +51,13 @@ describe('nakamotoCoefficient', () => {
   })
 
   test('rejects a bad threshold or bad amounts', () => {
-    expect(code(() => nakamotoCoefficient([1], 1))).toBe('METRICS_INVALID_OPTION')
-    expect(code(() => nakamotoCoefficient([1], -0.1))).toBe('METRICS_INVALID_OPTION')
-    expect(code(() => nakamotoCoefficient([1], Number.NaN))).toBe('METRICS_INVALID_OPTION')
-    expect(code(() => nakamotoCoefficient([1, -1]))).toBe('METRICS_INVALID_VALUE')
-    expect(code(() => nakamotoCoefficient([1, Number.NaN]))).toBe('METRICS_INVALID_VALUE')
-    expect(code(() => nakamotoCoefficient([1, Number.POSITIVE_INFINITY]))).toBe('METRICS_INVALID_VALUE')
-    expect(code(() => nakamotoCoefficient([1n, -1n]))).toBe('METRICS_INVALID_VALUE')
-    expect(code(() => nakamotoCoefficient([1n, 2] as unknown as bigint[]))).toBe('METRICS_INVALID_VALUE')
+    expectDeaiErrorSync(() => nakamotoCoefficient([1], 1), 'METRICS_INVALID_OPTION')
+    expectDeaiErrorSync(() => nakamotoCoefficient([1], -0.1), 'METRICS_INVALID_OPTION')
+    expectDeaiErrorSync(() => nakamotoCoefficient([1], Number.NaN), 'METRICS_INVALID_OPTION')
+    expectDeaiErrorSync(() => nakamotoCoefficient([1, -1]), 'METRICS_INVALID_VALUE')
+    expectDeaiErrorSync(() => nakamotoCoefficient([1, Number.NaN]), 'METRICS_INVALID_VALUE')
+    expectDeaiErrorSync(() => nakamotoCoefficient([1, Number.POSITIVE_INFINITY]), 'METRICS_INVALID_VALUE')
+    expectDeaiErrorSync(() => nakamotoCoefficient([1n, -1n]), 'METRICS_INVALID_VALUE')
+    expectDeaiErrorSync(() => nakamotoCoefficient([1n, 2] as unknown as bigint[]), 'METRICS_INVALID_VALUE')
   })
 })

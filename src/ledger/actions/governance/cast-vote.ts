@@ -7,6 +7,7 @@ import type { VoteSupport } from '../../contracts/proposal-state.js'
 import type { Protocol } from '../../protocol.js'
 import { writeContract } from '../../write-contract.js'
 import { describeWhen } from '../../../shared/describe-when.js'
+import type { DeaiErrorCodes } from '../../../errors/codes.js'
 
 export type CastVoteParameters = {
   proposalId: bigint
@@ -16,7 +17,7 @@ export type CastVoteParameters = {
 }
 
 /** Codes of the DeaiErrors castVote throws (besides the ledger's own). */
-export type CastVoteErrorCode = 'GOV_VOTING_NOT_OPEN' | 'GOV_NO_VOTING_POWER' | 'CONTRACT_REVERTED'
+export type CastVoteErrorCode = DeaiErrorCodes<'GOV_VOTING_NOT_OPEN' | 'GOV_NO_VOTING_POWER' | 'CONTRACT_REVERTED'>
 
 export type CastVoteReturnType = {
   /** The votes cast (wei of DEAI): the voter's delegated votes at the proposal's snapshot. */

@@ -5,6 +5,7 @@ import { governorCallAbi } from '../../contracts/governance-abi.js'
 import type { Protocol } from '../../protocol.js'
 import { writeContract } from '../../write-contract.js'
 import type { ProposalCalls } from './encode-proposal-actions.js'
+import type { DeaiErrorCodes } from '../../../errors/codes.js'
 
 export type CreateProposalParameters = ProposalCalls & {
   /** What the proposal does and why; it is part of the proposal's identity, so make it unique. */
@@ -12,7 +13,7 @@ export type CreateProposalParameters = ProposalCalls & {
 }
 
 /** Codes of the DeaiErrors createProposal throws (besides the ledger's own). */
-export type CreateProposalErrorCode = 'GOV_PROPOSAL_INVALID' | 'GOV_BELOW_PROPOSAL_THRESHOLD' | 'CONTRACT_REVERTED'
+export type CreateProposalErrorCode = DeaiErrorCodes<'GOV_PROPOSAL_INVALID' | 'GOV_BELOW_PROPOSAL_THRESHOLD' | 'CONTRACT_REVERTED'>
 
 export type CreateProposalReturnType = {
   /** Proposals are numbered 1, 2, 3... */

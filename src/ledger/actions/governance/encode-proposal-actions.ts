@@ -5,6 +5,7 @@ import { roleId } from '../../contracts/roles.js'
 import type { RoleName } from '../../contracts/roles.js'
 import type { TaskRules } from '../../deploy/protocol-params.js'
 import type { Protocol } from '../../protocol.js'
+import type { DeaiErrorCodes } from '../../../errors/codes.js'
 
 /** What a proposal executes, in the governor's shape: call i sends `values[i]` wei to `targets[i]` with `calldatas[i]`. */
 export type ProposalCalls = {
@@ -44,7 +45,7 @@ export type ProposalAction =
   | { kind: 'call'; target: Address; value?: bigint; data: Hex }
 
 /** Codes of the DeaiErrors encodeProposalActions throws (besides the ledger's own). */
-export type EncodeProposalActionsErrorCode = 'GOV_ACTION_INVALID'
+export type EncodeProposalActionsErrorCode = DeaiErrorCodes<'GOV_ACTION_INVALID'>
 
 /** The bytes32 id of an AccessControl role (`DEFAULT_ADMIN_ROLE` is zero, the others the hash of their name). */
 export function accessRoleId(role: AccessRoleName): Hex {

@@ -5,9 +5,10 @@ import { governorCallAbi } from '../../contracts/governance-abi.js'
 import type { Protocol } from '../../protocol.js'
 import { writeContract } from '../../write-contract.js'
 import { getProposal } from './get-proposal.js'
+import type { DeaiErrorCodes } from '../../../errors/codes.js'
 
 /** Codes of the DeaiErrors executeProposal throws (besides the ledger's own). */
-export type ExecuteProposalErrorCode = 'GOV_PROPOSAL_NOT_FOUND' | 'GOV_PROPOSAL_NOT_EXECUTABLE' | 'CONTRACT_REVERTED'
+export type ExecuteProposalErrorCode = DeaiErrorCodes<'GOV_PROPOSAL_NOT_FOUND' | 'GOV_PROPOSAL_NOT_EXECUTABLE' | 'CONTRACT_REVERTED'>
 
 /**
  * Executes a queued proposal once its timelock delay is over: the timelock makes its calls.

@@ -4,6 +4,7 @@ import { DeaiError } from '../../../errors/base.js'
 import { proposalStateName } from '../../contracts/proposal-state.js'
 import type { ProposalStateName } from '../../contracts/proposal-state.js'
 import type { Protocol } from '../../protocol.js'
+import type { DeaiErrorCodes } from '../../../errors/codes.js'
 
 /** One call of a proposal, decoded when it targets a contract of the protocol. */
 export type ProposalCall = {
@@ -39,7 +40,7 @@ export type ProposalRecord = {
 }
 
 /** Codes of the DeaiErrors getProposal throws (besides the ledger's own). */
-export type GetProposalErrorCode = 'GOV_PROPOSAL_NOT_FOUND' | 'LEDGER_EVENT_MISSING'
+export type GetProposalErrorCode = DeaiErrorCodes<'GOV_PROPOSAL_NOT_FOUND' | 'LEDGER_EVENT_MISSING'>
 
 /**
  * Reads a proposal: its state, tallies, quorum, deadlines and calls.

@@ -7,9 +7,10 @@ import type { Protocol } from '../../protocol.js'
 import { writeContract } from '../../write-contract.js'
 import { getProposal } from './get-proposal.js'
 import type { ProposalRecord } from './get-proposal.js'
+import type { DeaiErrorCodes } from '../../../errors/codes.js'
 
 /** Codes of the DeaiErrors queueProposal throws (besides the ledger's own). */
-export type QueueProposalErrorCode = 'GOV_PROPOSAL_NOT_FOUND' | 'GOV_PROPOSAL_NOT_QUEUEABLE' | 'CONTRACT_REVERTED'
+export type QueueProposalErrorCode = DeaiErrorCodes<'GOV_PROPOSAL_NOT_FOUND' | 'GOV_PROPOSAL_NOT_QUEUEABLE' | 'CONTRACT_REVERTED'>
 
 export type QueueProposalReturnType = {
   /** Chain time (s) from which the proposal can be executed. */
