@@ -345,6 +345,11 @@ export const DEAI_ERRORS = {
     title: 'An event the protocol always emits was not found.',
     fix: 'Use an RPC endpoint that serves logs from the deployment block on.',
   },
+  LEDGER_JOURNAL_INVALID: {
+    category: 'ledger',
+    title: 'A chain journal file does not have the form `deai run` writes.',
+    fix: 'Pass the <name>.chain.json file `deai run` wrote beside its report.',
+  },
   LEDGER_KEY_DERIVATION: {
     category: 'ledger',
     title: 'A dev account key could not be derived from the dev mnemonic.',

@@ -81,7 +81,7 @@ export type EncodedAggregation = Pick<TrainingConfig, 'aggregation' | 'aggregati
  *
  * @example
  * ```ts
- * import { encodeAggregation } from 'deai'
+ * import { encodeAggregation } from 'deai/actions'
  * encodeAggregation({ rule: 'trimmed-mean', beta: 0.2 }) // { aggregation: 2, aggregationParam: 2000 }
  * ```
  */

@@ -94,7 +94,7 @@ async function start(): Promise<TfModule> {
  * @throws DeaiError `ML_BACKEND_UNAVAILABLE` when tfjs or its wasm binaries cannot be loaded
  * @example
  * ```ts
- * import { initMl } from 'deai'
+ * import { initMl } from 'deai/ml'
  * await initMl()
  * ```
  */

@@ -81,7 +81,7 @@ export function sampleGamma(random: Random, shape: number): number {
  * @throws DeaiError `RANDOM_INVALID_ARGUMENT` when a concentration is not positive
  * @example
  * ```ts
- * import { createRandom, sampleDirichlet } from 'deai'
+ * import { createRandom, sampleDirichlet } from 'deai/ml'
  * const p = sampleDirichlet(createRandom(1), new Array(10).fill(0.5))
  * ```
  */

@@ -69,7 +69,7 @@ function seedWords(seed: number): [number, number] {
  * @throws DeaiError `RANDOM_INVALID_SEED` when `seed` is not a safe integer
  * @example
  * ```ts
- * import { createRandom } from 'deai'
+ * import { createRandom } from 'deai/ml'
  * const random = createRandom(42)
  * const order = random.shuffle([0, 1, 2, 3])
  * ```
@@ -150,7 +150,7 @@ function rotl(x: number, k: number): number {
  * @throws DeaiError `RANDOM_INVALID_SEED` when any part is not a safe integer
  * @example
  * ```ts
- * import { createRandom, deriveSeed } from 'deai'
+ * import { createRandom, deriveSeed } from 'deai/ml'
  * const random = createRandom(deriveSeed(runSeed, round, trainer))
  * ```
  */

@@ -139,6 +139,30 @@ describe('deai CLI', () => {
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ alice: 'lots' }))
     expect((await run('metrics', '--file', 'bad.json')).err).toContain('CLI_BAD_ARGUMENT')
   })
+
+  test('run plays each variant, prints the JSON summary of each and the comparison; audit checks a run', async () => {
+    const run = cli(dir)
+    await writeFile(join(dir, 'pair.yaml'), [
+      'seed: 11',
+      'task: { model: mlp, rounds: 1, examplesPerTrainer: 60, validationExamples: 60, testExamples: 100, budget: 1000 }',
+      'participants: { trainers: [{ count: 3 }], validators: [{ count: 2 }], verifiers: 3 }',
+      'variants:',
+      '  - { name: fedavg, mechanisms: { aggregation: { rule: fedavg } } }',
+      '  - { name: median, mechanisms: { aggregation: { rule: median } } }',
+    ].join('\n'))
+    const played = await run('run', 'pair.yaml', '--json', '--out', 'reports')
+    expect(played.code, played.err).toBe(0)
+    expect(played.err).toContain('variant 2/2: median')
+    const summary = JSON.parse(played.out) as { variants: { name: string; rounds: unknown[]; final: { modelCid: string }; json: string }[]; comparison: string }
+    expect(summary.variants.map((v) => v.name)).toEqual(['fedavg', 'median'])
+    expect(summary.variants.map((v) => v.rounds.length)).toEqual([1, 1])
+    expect(summary.variants[0]?.json).toBe(join(dir, 'reports', 'pair-fedavg.json'))
+    expect(summary.comparison).toBe(join(dir, 'reports', 'pair.comparison.html'))
+    expect(JSON.parse(await readFile(join(dir, 'reports', 'pair.comparison.json'), 'utf8'))).toHaveLength(2)
+    const audited = await run('audit', 'reports/pair-median.json', '--json')
+    expect(audited.code, audited.err).toBe(0)
+    expect(JSON.parse(audited.out)).toMatchObject({ ok: true })
+  }, 300_000)
 })
 
 describe('deai CLI against a served chain', () => {

@@ -73,6 +73,7 @@ const RAISED_BY: Record<DeaiErrorCode, RaisedBy> = {
   LEDGER_BAD_RPC_URL: 'test/ledger/errors.test.ts > an RPC URL that is not http(s) is refused before any request',
   LEDGER_CALL_FAILED: 'test/ledger/errors.test.ts > a failure that is not a contract revert is LEDGER_CALL_FAILED',
   LEDGER_EVENT_MISSING: 'test/tasks/task-vote-errors.test.ts > each step a key may not take is refused with its own code',
+  LEDGER_JOURNAL_INVALID: 'test/ledger/embedded.test.ts > a journal file reads back as written; a file of another form is named with its wrong fields',
   LEDGER_KEY_DERIVATION: { untested: 'guards an HD key derivation that yields no private key, which it does not for the dev paths' },
   LEDGER_NOT_REPLAYABLE: 'test/ledger/errors.test.ts > a wall-clock chain has no journal to replay',
   LEDGER_REPLAY_MISMATCH: 'test/ledger/embedded.test.ts > replaying the journal rebuilds the chain block for block; a tampered journal is refused',

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { parseEther } from 'viem'
 import { createEmbeddedLedger } from '../../src/ledger/embedded/create-embedded-ledger.js'
 import { deriveDevKeys } from '../../src/ledger/dev-accounts.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 describe('embedded ledger', () => {
   test('derives the well-known dev keys', () => {
@@ -62,5 +63,31 @@ describe('chain journal', () => {
     expect(await replayed.client.getBalance({ address: b!.address })).toBe(await ledger.client.getBalance({ address: b!.address }))
     const tampered = { ...journal, entries: journal.entries.filter((e) => e.method !== 'evm_increaseTime') }
     await expect(replayChainJournal(tampered)).rejects.toSatisfy((e: unknown) => (e as { code?: string }).code === 'LEDGER_REPLAY_MISMATCH')
+  })
+})
+
+describe('chain journal files', () => {
+  test('a journal file reads back as written; a file of another form is named with its wrong fields', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { readChainJournal } = await import('../../src/ledger/embedded/chain-journal.js')
+    const ledger = await createEmbeddedLedger({ accounts: 2 })
+    const [a, b] = ledger.accounts
+    await ledger.wallet(a!).sendTransaction({ to: b!.address, value: 7n })
+    const journal = await ledger.journal()
+    const dir = await mkdtemp(join(tmpdir(), 'deai-journal-'))
+    try {
+      await writeFile(join(dir, 'run.chain.json'), JSON.stringify(journal))
+      expect(await readChainJournal(join(dir, 'run.chain.json'))).toEqual(journal)
+      await writeFile(join(dir, 'report.json'), JSON.stringify({ rounds: [] }))
+      expect((await expectDeaiError(readChainJournal(join(dir, 'report.json')), 'LEDGER_JOURNAL_INVALID')).details[0]).toMatch(/^format: /)
+      await writeFile(join(dir, 'edited.chain.json'), JSON.stringify({ ...journal, head: { ...journal.head, number: 'x' } }))
+      expect((await expectDeaiError(readChainJournal(join(dir, 'edited.chain.json')), 'LEDGER_JOURNAL_INVALID')).details).toEqual(['head.number: must be a whole number in decimal'])
+      await expectDeaiError(readChainJournal(join(dir, 'absent.chain.json')), 'FILE_UNREADABLE')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+      await ledger.close()
+    }
   })
 })

@@ -1,7 +1,33 @@
-import { expect, test } from 'vitest'
-import * as sdk from '../../src/index.js'
+import { readFile } from 'node:fs/promises'
+import { describe, expect, test } from 'vitest'
+import * as main from '../../src/index.js'
+import * as actions from '../../src/ledger/actions/index.js'
+import * as mechanisms from '../../src/mechanisms/index.js'
+import * as ml from '../../src/ml/index.js'
+import * as roles from '../../src/roles/index.js'
 
-// The public API is what src/index.ts exports; a change to it should be seen in review.
-test('the SDK export list', () => {
-  expect(Object.keys(sdk).sort()).toMatchSnapshot()
+// The public API is what the entry points export; a change to any of them should be seen in review.
+const ENTRY_POINTS = { deai: main, 'deai/actions': actions, 'deai/mechanisms': mechanisms, 'deai/ml': ml, 'deai/roles': roles }
+
+describe('the SDK entry points', () => {
+  for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
+    test(`${name} exports`, () => {
+      expect(Object.keys(entry).sort()).toMatchSnapshot()
+    })
+  }
+
+  test('each name has one home', () => {
+    const homes = new Map<string, string[]>()
+    for (const [name, entry] of Object.entries(ENTRY_POINTS)) for (const key of Object.keys(entry)) homes.set(key, [...(homes.get(key) ?? []), name])
+    expect([...homes].filter(([, at]) => at.length > 1)).toEqual([])
+  })
+
+  test('package.json maps every entry point to its built module and types', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { exports: Record<string, { types: string; default: string }> }
+    const sources: Record<string, string> = { '.': 'index', './actions': 'ledger/actions/index', './mechanisms': 'mechanisms/index', './ml': 'ml/index', './roles': 'roles/index' }
+    expect(Object.keys(pkg.exports).filter((k) => k !== './package.json').sort()).toEqual(Object.keys(sources).sort())
+    for (const [subpath, source] of Object.entries(sources)) {
+      expect(pkg.exports[subpath], subpath).toEqual({ types: `./dist/${source}.d.ts`, default: `./dist/${source}.js` })
+    }
+  })
 })

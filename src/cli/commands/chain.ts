@@ -10,7 +10,7 @@ import { serveJsonRpc } from '../../ledger/server/serve-json-rpc.js'
 import type { CliContext } from '../shared/context.js'
 import { toJson } from '../../shared/to-json.js'
 import { parseCount, parsePort } from '../shared/parse.js'
-import { readDataFile } from '../shared/read-json-file.js'
+import { readDataFile } from '../../shared/read-data-file.js'
 
 type ChainOptions = {
   host: string

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { formatYumaReplayReport, replayYumaVectors } from '../../mechanisms/consensus/yuma/replay.js'
 import type { CliContext } from '../shared/context.js'
 import { printResult } from '../shared/output.js'
-import { readDataFile } from '../shared/read-json-file.js'
+import { readDataFile } from '../../shared/read-data-file.js'
 
 export function registerConsensusCommand(program: Command, ctx: CliContext): void {
   const consensus = program.command('consensus').description('consensus mechanisms: check implementations against reference vectors')

@@ -8,7 +8,7 @@ import { getToFile, putFile } from '../../content/files.js'
 import type { CliContext } from '../shared/context.js'
 import { printResult } from '../shared/output.js'
 import { toJson } from '../../shared/to-json.js'
-import { readDataFile } from '../shared/read-json-file.js'
+import { readDataFile } from '../../shared/read-data-file.js'
 
 export const DEFAULT_CONTENT_DIR = '.deai/content'
 

@@ -12,7 +12,7 @@ import type { SignerOptions } from '../shared/connect.js'
 import type { CliContext } from '../shared/context.js'
 import { printResult } from '../shared/output.js'
 import { parseAddress } from '../shared/parse.js'
-import { readDataFile } from '../shared/read-json-file.js'
+import { readDataFile } from '../../shared/read-data-file.js'
 
 type DeployOptions = SignerOptions & {
   rpc?: string

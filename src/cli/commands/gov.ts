@@ -21,7 +21,7 @@ import type { ChainOptions, SignerOptions } from '../shared/connect.js'
 import type { CliContext } from '../shared/context.js'
 import { formatDeai, printResult } from '../shared/output.js'
 import { parseAddress, parseProposalId, parseVoteSupport } from '../shared/parse.js'
-import { readDataFile } from '../shared/read-json-file.js'
+import { readDataFile } from '../../shared/read-data-file.js'
 
 type Common = ChainOptions & SignerOptions & { json?: boolean }
 

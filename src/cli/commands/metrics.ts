@@ -11,7 +11,7 @@ import type { ChainOptions } from '../shared/connect.js'
 import type { CliContext } from '../shared/context.js'
 import { printResult } from '../shared/output.js'
 import { parseTaskId } from '../shared/parse.js'
-import { readDataFile } from '../shared/read-json-file.js'
+import { readDataFile } from '../../shared/read-data-file.js'
 
 type MetricsOptions = ChainOptions & { values?: Distribution; file?: string; task?: bigint; json?: boolean }
 

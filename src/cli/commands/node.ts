@@ -17,7 +17,7 @@ import type { ProposerRoleInit } from '../../node/drivers/proposer-driver.js'
 import { resolveKey, rpcUrl, withChainOptions } from '../shared/connect.js'
 import type { CliContext } from '../shared/context.js'
 import { parseAmount, parseCount, parseDuration, parsePort, parseTaskId } from '../shared/parse.js'
-import { readDataFile } from '../shared/read-json-file.js'
+import { readDataFile } from '../../shared/read-data-file.js'
 
 type NodeOptions = {
   role: NodeRole

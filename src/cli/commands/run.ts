@@ -1,34 +1,19 @@
-import { writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import { formatEther } from 'viem'
-import type { ChainJournal } from '../../ledger/embedded/create-embedded-ledger.js'
-import { compareVariants } from '../../scenario/comparison.js'
-import { expandVariants, loadScenario } from '../../scenario/load-scenario.js'
-import { renderComparisonHtml } from '../../scenario/report-html.js'
+import { loadScenario } from '../../scenario/load-scenario.js'
 import type { RunReport } from '../../scenario/run-report.js'
-import { runScenario } from '../../scenario/run-scenario.js'
-import { reportName, writeReport } from '../../scenario/write-report.js'
+import { runSummary } from '../../scenario/run-summary.js'
+import type { ReportPaths } from '../../scenario/run-summary.js'
+import { runScenarioVariants } from '../../scenario/run-variants.js'
+import { reportName } from '../../scenario/write-report.js'
 import { toJson } from '../../shared/to-json.js'
 import type { CliContext } from '../shared/context.js'
 
 type RunOptions = { json?: boolean; quiet?: boolean; out: string; keepContent?: boolean }
 
-/** What `--json` prints for one run (the public contract in the README). */
-function summaryOf(report: RunReport, paths: { html: string; json: string }) {
-  return {
-    rounds: report.rounds.map((r) => ({ round: r.round, accuracy: r.accuracy, accepted: r.accepted, rejected: r.rejected })),
-    final: report.final,
-    participants: report.participants.map(({ id, role, behaviour, rewards, slashed, net }) => ({ id, role, behaviour, rewards, slashed, net })),
-    attacks: report.attacks.map(({ role, behaviour, attempted, defeated, net }) => ({ role, behaviour, attempted, defeated, net })),
-    gas: report.gas,
-    report: paths.html,
-    json: paths.json,
-  }
-}
-
-function describe(report: RunReport, paths: { html: string; json: string }): string {
+function describe(report: RunReport, paths: ReportPaths): string {
   const byBehaviour = new Map<string, { rewards: bigint; slashed: bigint; n: number }>()
   for (const p of report.participants.filter((p) => p.role === 'trainer' || p.role === 'validator')) {
     const key = `${p.role} ${p.behaviour}`
@@ -58,38 +43,27 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nWrites <out>/<name>.json, <name>.html and <name>.chain.json (for `deai audit`). A scenario with\n`variants` is played once per variant, and <name>.comparison.html compares them.')
     .action(async (file: string, options: RunOptions) => {
       const scenario = await loadScenario(resolve(ctx.cwd, file))
-      const out = resolve(ctx.cwd, options.out)
-      const runs = expandVariants(scenario)
-      const results: { name: string; report: RunReport; paths: { html: string; json: string } }[] = []
-      for (const [i, run] of runs.entries()) {
-        const name = run.name === undefined ? reportName(file) : `${reportName(file)}-${run.name}`
-        if (run.name !== undefined && options.quiet !== true) ctx.stderr(`variant ${i + 1}/${runs.length}: ${run.name}\n`)
-        let journal: ChainJournal | undefined
-        const report = await runScenario(run.scenario, {
-          ...(options.quiet === true ? {} : { progress: (line: string) => ctx.stderr(`${line}\n`) }),
-          ...(options.keepContent === true ? { contentDir: join(out, `${name}.content`) } : {}),
-          recordChain: (j) => void (journal = j),
-        })
-        results.push({ name: run.name ?? name, report, paths: await writeReport(report, out, `${name}.yaml`, journal) })
-      }
-      if (results.length === 1) {
-        const [{ report, paths }] = results as [(typeof results)[number]]
-        ctx.stdout(options.json === true ? toJson(summaryOf(report, paths)) + '\n' : describe(report, paths) + '\n')
+      const { runs, comparison } = await runScenarioVariants(scenario, {
+        out: resolve(ctx.cwd, options.out),
+        name: reportName(file),
+        ...(options.quiet === true ? {} : { progress: (line: string) => ctx.stderr(`${line}\n`) }),
+        ...(options.keepContent === true ? { keepContent: true } : {}),
+      })
+      if (comparison === undefined) {
+        const [{ report, paths }] = runs as [(typeof runs)[number]]
+        ctx.stdout(options.json === true ? toJson(runSummary(report, paths)) + '\n' : describe(report, paths) + '\n')
         return
       }
-      const variants = compareVariants(results.map((r) => ({ name: r.name, report: r.report, path: r.paths.html })))
-      const comparison = join(out, `${reportName(file)}.comparison.html`)
-      await writeFile(comparison, renderComparisonHtml(`deai run: ${scenario.name ?? reportName(file)}, ${variants.length} variants`, variants))
-      await writeFile(join(out, `${reportName(file)}.comparison.json`), toJson(variants) + '\n')
+      const variants = comparison.variants
       if (options.json === true) {
-        ctx.stdout(toJson({ variants: results.map((r) => ({ name: r.name, ...summaryOf(r.report, r.paths) })), comparison }) + '\n')
+        ctx.stdout(toJson({ variants: runs.map((r) => ({ name: r.name, ...runSummary(r.report, r.paths) })), comparison: comparison.html }) + '\n')
         return
       }
       ctx.stdout([
         `${'variant'.padEnd(18)}${'aggregation'.padEnd(14)}${'consensus'.padEnd(14)}${'final acc'.padStart(10)}${'defeated'.padStart(10)}${'adv. share'.padStart(12)}`,
         ...variants.map((v) => `${v.variant.padEnd(18)}${`${v.aggregation}${v.aggregateOver === 'all' ? '*' : ''}`.padEnd(14)}${v.consensus.padEnd(14)}${v.finalAccuracy.toFixed(4).padStart(10)}${`${v.attacksCaught}/${v.attacksAttempted}`.padStart(10)}${`${(v.adversaryRewardShare * 100).toFixed(2)}%`.padStart(12)}`),
         variants.some((v) => v.aggregateOver === 'all') ? '(* aggregates every submission, not only those consensus accepted)' : '',
-        `comparison: ${comparison}`,
+        `comparison: ${comparison.html}`,
         '',
       ].filter((l) => l !== '').join('\n') + '\n')
     })

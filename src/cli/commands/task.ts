@@ -11,7 +11,7 @@ import { openProtocol, openWithSigner, withChainOptions, withSignerOptions } fro
 import { verifyAndVote } from '../../roles/verifier/verify-and-vote.js'
 import { openContentStore, withStoreOption } from './content.js'
 import type { StoreOptions } from './content.js'
-import { readDataFile } from '../shared/read-json-file.js'
+import { readDataFile } from '../../shared/read-data-file.js'
 import type { ChainOptions, SignerOptions } from '../shared/connect.js'
 import type { CliContext } from '../shared/context.js'
 import { formatDeai, printResult } from '../shared/output.js'

@@ -151,7 +151,7 @@ function treeOf(contributions: readonly Contribution[]): StandardMerkleTree<Leaf
  *
  * @example
  * ```ts
- * import { buildLineage, lineageRoot } from 'deai'
+ * import { buildLineage, lineageRoot } from 'deai/actions'
  * const root = lineageRoot(await buildLineage(protocol, training))
  * ```
  */

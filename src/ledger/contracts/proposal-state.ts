@@ -11,7 +11,7 @@ export type ProposalStateName = (typeof PROPOSAL_STATES)[number]
  *
  * @example
  * ```ts
- * import { proposalStateName } from 'deai'
+ * import { proposalStateName } from 'deai/actions'
  * proposalStateName(4) // 'succeeded'
  * ```
  */

@@ -22,7 +22,7 @@ export type RoleName = (typeof ROLE_NAMES)[number]
  *
  * @example
  * ```ts
- * import { roleId } from 'deai'
+ * import { roleId } from 'deai/actions'
  * roleId('verifier') // keccak256("VERIFIER")
  * ```
  */

@@ -75,7 +75,7 @@ export interface YumaOnChainResult {
  *
  * @example
  * ```ts
- * import { yumaEpochArgs } from 'deai'
+ * import { yumaEpochArgs } from './yuma-epoch-args.js'
  * const args = yumaEpochArgs({ weights: [[65535]], stakes: [1n], permits: [true], active: [true], emission: 1n }, { yuma3: true })
  * await client.readContract({ address, abi: yumaEpochAbi, functionName: 'epoch', args })
  * ```

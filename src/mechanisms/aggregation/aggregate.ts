@@ -83,7 +83,7 @@ export type AggregationResult = {
  *
  * @example
  * ```ts
- * import { aggregate } from 'deai'
+ * import { aggregate } from 'deai/mechanisms'
  * const updates = [1, 2, 3, 103].map((v) => new Float32Array([v]))
  * aggregate('trimmed-mean', updates, { beta: 0.25 }) // Float32Array [2.5]
  * aggregate('median', updates) // Float32Array [2.5]
@@ -143,7 +143,7 @@ export function aggregateWithSelection(rule: AggregationRule, updates: readonly 
  *
  * @example
  * ```ts
- * import { selectUpdates } from 'deai'
+ * import { selectUpdates } from 'deai/mechanisms'
  * const updates = [[0, 0], [0.1, 0], [0, 0.2], [0.3, 0.1], [5, 5]].map((p) => new Float32Array(p))
  * selectUpdates('multi-krum', updates, { f: 1, k: 3 }) // [0, 1, 2]
  * ```

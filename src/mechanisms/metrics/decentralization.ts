@@ -44,7 +44,7 @@ export type DecentralizationMetrics = {
  *
  * @example
  * ```ts
- * import { decentralization } from 'deai'
+ * import { decentralization } from 'deai/mechanisms'
  * decentralization([100n, 50n, 25n, 25n]).nakamotoOneHalf // 2
  * ```
  */

@@ -17,7 +17,7 @@ import { toShares, type Distribution } from './distribution.js'
  *
  * @example
  * ```ts
- * import { normalizedEntropy } from 'deai'
+ * import { normalizedEntropy } from 'deai/mechanisms'
  * normalizedEntropy([5, 5, 0, 0]) // 0.5: ln 2 / ln 4
  * ```
  */

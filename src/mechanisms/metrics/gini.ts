@@ -17,7 +17,7 @@ import { toShares, type Distribution } from './distribution.js'
  *
  * @example
  * ```ts
- * import { gini } from 'deai'
+ * import { gini } from 'deai/mechanisms'
  * gini([1, 2, 3, 4]) // 0.25
  * gini([0, 0, 0, 7]) // 0.75
  * ```

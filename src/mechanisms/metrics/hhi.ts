@@ -16,7 +16,7 @@ import { toShares, type Distribution } from './distribution.js'
  *
  * @example
  * ```ts
- * import { herfindahlHirschmanIndex } from 'deai'
+ * import { herfindahlHirschmanIndex } from 'deai/mechanisms'
  * herfindahlHirschmanIndex([1, 2, 3, 4]) // 0.3
  * ```
  */

@@ -25,7 +25,7 @@ import { bigints, numbers, ratio, type Distribution } from './distribution.js'
  *
  * @example
  * ```ts
- * import { nakamotoCoefficient } from 'deai'
+ * import { nakamotoCoefficient } from 'deai/mechanisms'
  * nakamotoCoefficient([40, 30, 20, 10]) // 2: 40 + 30 > 50
  * nakamotoCoefficient([1n, 1n, 1n], 1 / 3) // 2
  * ```

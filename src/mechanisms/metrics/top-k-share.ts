@@ -17,7 +17,7 @@ import { bigints, numbers, ratio, type Distribution } from './distribution.js'
  *
  * @example
  * ```ts
- * import { topKShare } from 'deai'
+ * import { topKShare } from 'deai/mechanisms'
  * topKShare([10, 40, 30, 20], 2) // 0.7
  * ```
  */

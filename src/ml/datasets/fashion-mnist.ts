@@ -84,7 +84,7 @@ export function fashionMnistDir(dir?: string): string {
  *   I/O errors
  * @example
  * ```ts
- * import { loadFashionMnist, takeExamples } from 'deai'
+ * import { loadFashionMnist, takeExamples } from 'deai/ml'
  * const train = await loadFashionMnist({ split: 'train' })
  * const small = takeExamples(train, 500)
  * ```

@@ -91,7 +91,7 @@ export function takeExamples(set: ImageSet, n: number): ImageSet {
  * @throws DeaiError `ML_INVALID_SUBSET` when `n` is out of range
  * @example
  * ```ts
- * import { loadFashionMnist, sampleExamples } from 'deai'
+ * import { loadFashionMnist, sampleExamples } from 'deai/ml'
  * const test = sampleExamples(await loadFashionMnist({ split: 'test' }), 500, 1)
  * ```
  */

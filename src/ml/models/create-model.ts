@@ -23,7 +23,7 @@ import { setWeights } from './weights.js'
  * @throws DeaiError `ML_UNKNOWN_MODEL`, `ML_BACKEND_UNAVAILABLE`
  * @example
  * ```ts
- * import { createModel, getWeights } from 'deai'
+ * import { createModel, getWeights } from 'deai/ml'
  * const model = await createModel('cnn', 7)
  * const flat = getWeights(model)
  * model.dispose()

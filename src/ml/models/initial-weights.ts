@@ -21,7 +21,7 @@ export const INITIAL_MODEL_SALT = 0x1417
  * @throws DeaiError `ML_UNKNOWN_MODEL` for an unknown kind, `RANDOM_INVALID_SEED` for a bad seed
  * @example
  * ```ts
- * import { initialWeights } from 'deai'
+ * import { initialWeights } from 'deai/ml'
  * const w0 = initialWeights('mlp', 1) // Float32Array(235146)
  * ```
  */

@@ -28,7 +28,7 @@ function weightCount(model: Tf.LayersModel): number {
  * @returns a new vector holding every weight
  * @example
  * ```ts
- * import { createModel, getWeights } from 'deai'
+ * import { createModel, getWeights } from 'deai/ml'
  * const model = await createModel('mlp', 1)
  * const flat = getWeights(model) // Float32Array(235146)
  * ```

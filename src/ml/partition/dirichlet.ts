@@ -51,7 +51,7 @@ export type PartitionDirichletParameters = {
  *   draw within `maxAttempts` gives every client `minPerClient` examples
  * @example
  * ```ts
- * import { loadFashionMnist, partitionDirichlet } from 'deai'
+ * import { loadFashionMnist, partitionDirichlet } from 'deai/ml'
  * const train = await loadFashionMnist({ split: 'train' })
  * const parts = partitionDirichlet({ labels: train.labels, clients: 10, alpha: 0.5, seed: 1 })
  * ```

@@ -26,7 +26,7 @@ export type PartitionIidParameters = {
  * @throws DeaiError `ML_INVALID_PARTITION` when `clients < 1`, `count < 0` or `clients > count`
  * @example
  * ```ts
- * import { partitionIid } from 'deai'
+ * import { partitionIid } from 'deai/ml'
  * const parts = partitionIid({ count: 60_000, clients: 10, seed: 1 }) // 10 x 6,000 indices
  * ```
  */

@@ -31,7 +31,7 @@ export type PartitionExamplesParameters = {
  * @returns per client, its example indices in ascending order; no index appears twice
  * @example
  * ```ts
- * import { partitionExamples } from 'deai'
+ * import { partitionExamples } from 'deai/ml'
  * const parts = partitionExamples({ kind: 'dirichlet', alpha: 0.5 }, { labels: train.labels, clients: 10, seed: 1 })
  * ```
  */

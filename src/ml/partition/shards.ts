@@ -35,7 +35,7 @@ export type PartitionShardsParameters = {
  *   than shards
  * @example
  * ```ts
- * import { partitionShards } from 'deai'
+ * import { partitionShards } from 'deai/ml'
  * const parts = partitionShards({ labels: train.labels, clients: 100, perTrainer: 2, seed: 1 })
  * ```
  */

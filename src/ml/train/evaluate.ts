@@ -49,7 +49,7 @@ export type EvaluateReturnType = {
  * @throws DeaiError `ML_INVALID_DATA` on bad indices or no examples, `ML_WEIGHTS_MISMATCH`
  * @example
  * ```ts
- * import { evaluate, initialWeights, loadFashionMnist } from 'deai'
+ * import { evaluate, initialWeights, loadFashionMnist } from 'deai/ml'
  * const test = await loadFashionMnist({ split: 'test' })
  * const { accuracy } = await evaluate({ kind: 'mlp', weights: initialWeights('mlp', 1), data: test })
  * ```

@@ -86,7 +86,7 @@ function invalid(message: string, fix: string): DeaiError {
  *   weight vector
  * @example
  * ```ts
- * import { initialWeights, loadFashionMnist, partitionIid, trainLocal } from 'deai'
+ * import { initialWeights, loadFashionMnist, partitionIid, trainLocal } from 'deai/ml'
  * const train = await loadFashionMnist({ split: 'train' })
  * const parts = partitionIid({ count: train.count, clients: 10, seed: 1 })
  * const update = await trainLocal({ kind: 'mlp', weights: initialWeights('mlp', 1), data: train, indices: parts[0], seed: 2 })

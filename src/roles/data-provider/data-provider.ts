@@ -37,7 +37,7 @@ export interface DataProvider {
  *
  * @example
  * ```ts
- * import { createDataProvider } from 'deai'
+ * import { createDataProvider } from 'deai/roles'
  * const provider = createDataProvider({ protocol, content, key })
  * const { cid, shardId } = await provider.provide(taskId, shard, trainer.address)
  * ```

@@ -41,7 +41,7 @@ export function backoff(pollMs: number, failures: number): number {
  *
  * @example
  * ```ts
- * import { startPolling } from 'deai'
+ * import { startPolling } from 'deai/roles'
  * const polling = startPolling({ tick: async () => { ... } }, { pollMs: 500 })
  * // … later
  * await polling.stop()

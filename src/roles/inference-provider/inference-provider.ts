@@ -37,7 +37,7 @@ export interface InferenceProvider {
  *
  * @example
  * ```ts
- * import { createInferenceProvider } from 'deai'
+ * import { createInferenceProvider } from 'deai/roles'
  * const provider = createInferenceProvider({ protocol, content, key, kind: 'mlp' })
  * const { outputClass } = await provider.answer(requestId)
  * ```

@@ -80,7 +80,7 @@ export interface Proposer {
  *
  * @example
  * ```ts
- * import { createProposer } from 'deai'
+ * import { createProposer } from 'deai/roles'
  * const proposer = createProposer({ protocol, content, key, spec, budget, training: plan, seed: 1 })
  * const { taskId } = await proposer.propose()
  * ```

@@ -53,7 +53,7 @@ function describe(error: unknown): string {
  *
  * @example
  * ```ts
- * import { checkTask } from 'deai'
+ * import { checkTask } from 'deai/roles'
  * const report = await checkTask(store, task.specCid)
  * if (!report.approve) console.log(report.findings.filter((f) => !f.ok))
  * ```

@@ -42,7 +42,7 @@ export interface Verifier {
  *
  * @example
  * ```ts
- * import { createVerifier } from 'deai'
+ * import { createVerifier } from 'deai/roles'
  * const verifier = createVerifier({ protocol, content, key })
  * const { approve, reasonsCid } = await verifier.commit(taskId)
  * ```

@@ -6,7 +6,7 @@ import type { Protocol } from '../../protocol.js'
  *
  * @example
  * ```ts
- * import { getGrantedShards } from 'deai'
+ * import { getGrantedShards } from 'deai/actions'
  * const ids = await getGrantedShards(protocol, taskId, trainer.address)
  * ```
  */

@@ -15,7 +15,7 @@ export type GrantShardParameters = {
  *
  * @example
  * ```ts
- * import { grantShard } from 'deai'
+ * import { grantShard } from 'deai/actions'
  * await grantShard(protocol, provider, { taskId, shardId, trainer: trainer.address })
  * ```
  */

@@ -19,7 +19,7 @@ export type DataShard = {
  *
  * @example
  * ```ts
- * import { listShards } from 'deai'
+ * import { listShards } from 'deai/actions'
  * for (const shard of await listShards(protocol, taskId)) console.log(shard.id, shard.cid, shard.provider)
  * ```
  */

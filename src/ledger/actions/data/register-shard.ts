@@ -21,7 +21,7 @@ export type RegisterShardReturnType = { shardId: bigint; receipt: TransactionRec
  *
  * @example
  * ```ts
- * import { registerShard, stake } from 'deai'
+ * import { registerShard, stake } from 'deai/actions'
  * await stake(protocol, provider, { role: 'data-provider', taskId, amount: parseEther('10') })
  * const { shardId } = await registerShard(protocol, provider, { taskId, shardCid, examples: 6000 })
  * ```

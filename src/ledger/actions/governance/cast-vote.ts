@@ -34,7 +34,7 @@ export type CastVoteReturnType = {
  *   would count a vote of weight 0), `CONTRACT_REVERTED` from the governor.
  * @example
  * ```ts
- * import { castVote } from 'deai'
+ * import { castVote } from 'deai/actions'
  * await castVote(protocol, holder, { proposalId: 1n, support: 'for', reason: 'fees are too low' })
  * ```
  */

@@ -35,7 +35,7 @@ export type CreateProposalReturnType = {
  *   `GOV_BELOW_PROPOSAL_THRESHOLD` when the proposer has too few votes.
  * @example
  * ```ts
- * import { createProposal, delegateVotes, encodeProposalActions } from 'deai'
+ * import { createProposal, delegateVotes, encodeProposalActions } from 'deai/actions'
  * await delegateVotes(protocol, holder)
  * const calls = await encodeProposalActions(protocol, [{ kind: 'set-delays', unbondingDelay: 14n * 86400n }])
  * const { proposalId, voteEnd } = await createProposal(protocol, holder, { ...calls, description: 'Two-week unbonding' })

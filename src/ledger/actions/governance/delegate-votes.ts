@@ -16,7 +16,7 @@ export type DelegateVotesReturnType = {
  * @param delegatee - who votes with the tokens. @default account.address
  * @example
  * ```ts
- * import { delegateVotes } from 'deai'
+ * import { delegateVotes } from 'deai/actions'
  * const { votes } = await delegateVotes(protocol, holder)
  * ```
  */

@@ -60,7 +60,7 @@ export function accessRoleId(role: AccessRoleName): Hex {
  * @throws DeaiError `GOV_ACTION_INVALID` for an empty list or a role the contract does not have.
  * @example
  * ```ts
- * import { createProposal, encodeProposalActions } from 'deai'
+ * import { createProposal, encodeProposalActions } from 'deai/actions'
  * const calls = await encodeProposalActions(protocol, [
  *   { kind: 'set-min-stake', role: 'verifier', amount: parseEther('200') },
  *   { kind: 'treasury-payment', to: auditor, amount: parseEther('5000') },

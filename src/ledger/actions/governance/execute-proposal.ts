@@ -19,7 +19,7 @@ export type ExecuteProposalErrorCode = DeaiErrorCodes<'GOV_PROPOSAL_NOT_FOUND' |
  *   error of the called contract).
  * @example
  * ```ts
- * import { executeProposal } from 'deai'
+ * import { executeProposal } from 'deai/actions'
  * await executeProposal(protocol, anyone, 1n)
  * ```
  */

@@ -28,7 +28,7 @@ export type GovernanceInfo = {
  *
  * @example
  * ```ts
- * import { getGovernance } from 'deai'
+ * import { getGovernance } from 'deai/actions'
  * const { votingPeriod, quorumBps, proposalCount } = await getGovernance(protocol)
  * ```
  */

@@ -48,7 +48,7 @@ export type GetProposalErrorCode = DeaiErrorCodes<'GOV_PROPOSAL_NOT_FOUND' | 'LE
  * @throws DeaiError `GOV_PROPOSAL_NOT_FOUND` for an id no proposal has.
  * @example
  * ```ts
- * import { getProposal } from 'deai'
+ * import { getProposal } from 'deai/actions'
  * const { state, votes, quorum, voteEnd } = await getProposal(protocol, 1n)
  * ```
  */

@@ -62,7 +62,7 @@ const actionsSchema = z.array(actionSchema).min(1, 'give at least one action')
  * @throws DeaiError `GOV_ACTION_INVALID` naming the path of the first bad field.
  * @example
  * ```ts
- * import { parseProposalActions } from 'deai'
+ * import { parseProposalActions } from 'deai/actions'
  * const actions = parseProposalActions([{ kind: 'treasury-payment', to: '0x…', amount: '5000 DEAI' }])
  * ```
  */

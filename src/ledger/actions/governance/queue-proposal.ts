@@ -48,7 +48,7 @@ function notQueueable(p: ProposalRecord): DeaiError {
  *   while the vote is open), `CONTRACT_REVERTED`.
  * @example
  * ```ts
- * import { queueProposal } from 'deai'
+ * import { queueProposal } from 'deai/actions'
  * const { eta } = await queueProposal(protocol, anyone, 1n)
  * ```
  */

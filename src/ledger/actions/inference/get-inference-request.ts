@@ -35,7 +35,7 @@ export type InferenceRequest = {
  * @throws DeaiError `INFERENCE_REQUEST_NOT_FOUND` for an id never issued.
  * @example
  * ```ts
- * import { getInferenceRequest } from 'deai'
+ * import { getInferenceRequest } from 'deai/actions'
  * const { status, resultCid } = await getInferenceRequest(protocol, requestId)
  * ```
  */

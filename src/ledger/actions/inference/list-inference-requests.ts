@@ -15,7 +15,7 @@ export type ListInferenceRequestsParameters = {
  *
  * @example
  * ```ts
- * import { listInferenceRequests } from 'deai'
+ * import { listInferenceRequests } from 'deai/actions'
  * const waiting = await listInferenceRequests(protocol, { provider: key.address, status: 'pending' })
  * ```
  */

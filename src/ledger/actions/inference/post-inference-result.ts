@@ -21,7 +21,7 @@ export type PostInferenceResultParameters = {
  *
  * @example
  * ```ts
- * import { postInferenceResult } from 'deai'
+ * import { postInferenceResult } from 'deai/actions'
  * await postInferenceResult(protocol, provider, { requestId, resultCid, outputClass: 7 })
  * ```
  */

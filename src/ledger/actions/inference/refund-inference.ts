@@ -8,7 +8,7 @@ import { writeContract } from '../../write-contract.js'
  *
  * @example
  * ```ts
- * import { refundInference } from 'deai'
+ * import { refundInference } from 'deai/actions'
  * await refundInference(protocol, anyone, requestId)
  * ```
  */

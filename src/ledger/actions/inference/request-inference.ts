@@ -30,7 +30,7 @@ export type RequestInferenceReturnType = {
  *
  * @example
  * ```ts
- * import { requestInference } from 'deai'
+ * import { requestInference } from 'deai/actions'
  * const { requestId } = await requestInference(protocol, requester, { taskId, inputCid, provider, fee: parseEther('1') })
  * ```
  */

@@ -35,7 +35,7 @@ function positionOf(log: { blockNumber: bigint | null; logIndex: number | null }
  *   found wrong or under dispute).
  * @example
  * ```ts
- * import { buildLineage, lineageCid, lineageRoot } from 'deai'
+ * import { buildLineage, lineageCid, lineageRoot } from 'deai/actions'
  * const lineage = await buildLineage(protocol, training)
  * console.log(await lineageCid(lineage), lineageRoot(lineage))
  * ```

@@ -30,7 +30,7 @@ export type ModelRecord = {
  * @returns the record, or `undefined` while the task has none.
  * @example
  * ```ts
- * import { getModelRecord } from 'deai'
+ * import { getModelRecord } from 'deai/actions'
  * const record = await getModelRecord(protocol, taskId)
  * if (record !== undefined) console.log(record.modelCid, record.lineageCid)
  * ```

@@ -24,7 +24,7 @@ export type PublishModelReturnType = { receipt: TransactionReceipt; lineageCid: 
  *
  * @example
  * ```ts
- * import { buildLineage, publishModel } from 'deai'
+ * import { buildLineage, publishModel } from 'deai/actions'
  * const lineage = await buildLineage(protocol, training)
  * await publishModel(protocol, proposer, { taskId, lineage, store })
  * ```

@@ -35,7 +35,7 @@ export type VerifyModelRecordReturnType = {
  * @throws DeaiError `MODEL_RECORD_NOT_FOUND` when the task has no record.
  * @example
  * ```ts
- * import { verifyModelRecord } from 'deai'
+ * import { verifyModelRecord } from 'deai/actions'
  * const { valid, mismatches } = await verifyModelRecord(protocol, taskId)
  * ```
  */

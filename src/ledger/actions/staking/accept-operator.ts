@@ -13,7 +13,7 @@ export type AcceptOperatorParameters = { role: RoleName; owner: Address; taskId?
  *
  * @example
  * ```ts
- * import { acceptOperator } from 'deai'
+ * import { acceptOperator } from 'deai/actions'
  * await acceptOperator(protocol, operatorKey, { role: 'validator', taskId: 1n, owner })
  * ```
  */

@@ -15,7 +15,7 @@ export type GetActiveStakeParameters = {
  *
  * @example
  * ```ts
- * import { getActiveStake } from 'deai'
+ * import { getActiveStake } from 'deai/actions'
  * const stake = await getActiveStake(protocol, { role: 'verifier', owner })
  * ```
  */

@@ -17,7 +17,7 @@ export type GetOperatorOwnerParameters = {
  *
  * @example
  * ```ts
- * import { getOperatorOwner } from 'deai'
+ * import { getOperatorOwner } from 'deai/actions'
  * const owner = await getOperatorOwner(protocol, { role: 'verifier', operator: account.address })
  * ```
  */

@@ -29,7 +29,7 @@ export type GetPositionParameters = {
  *
  * @example
  * ```ts
- * import { getPosition } from 'deai'
+ * import { getPosition } from 'deai/actions'
  * const { active, lockedUntil } = await getPosition(protocol, owner, { role: 'trainer', taskId: 1n })
  * ```
  */

@@ -15,7 +15,7 @@ export type GetRewardsAndSlashesParameters = {
  *
  * @example
  * ```ts
- * import { getRewardsAndSlashes } from 'deai'
+ * import { getRewardsAndSlashes } from 'deai/actions'
  * const { rewards } = await getRewardsAndSlashes(protocol)
  * console.log(rewards.get(owner.toLowerCase()) ?? 0n)
  * ```

@@ -8,7 +8,7 @@ export type GetUnclaimedRewardsParameters = { owner: Address }
  *
  * @example
  * ```ts
- * import { getUnclaimedRewards } from 'deai'
+ * import { getUnclaimedRewards } from 'deai/actions'
  * if ((await getUnclaimedRewards(protocol, { owner })) > 0n) await claimRewards(protocol, account)
  * ```
  */

@@ -16,7 +16,7 @@ export type ListStakersParameters = {
  *
  * @example
  * ```ts
- * import { listStakers } from 'deai'
+ * import { listStakers } from 'deai/actions'
  * const verifiers = await listStakers(protocol, { role: 'verifier' })
  * ```
  */

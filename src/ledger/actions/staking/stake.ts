@@ -18,7 +18,7 @@ export type StakeParameters = {
  *
  * @example
  * ```ts
- * import { stake } from 'deai'
+ * import { stake } from 'deai/actions'
  * await stake(protocol, owner, { role: 'verifier', amount: parseEther('500') })
  * ```
  */

@@ -19,7 +19,7 @@ export type TaskVote = {
  *
  * @example
  * ```ts
- * import { commitTaskVote } from 'deai'
+ * import { commitTaskVote } from 'deai/actions'
  * await commitTaskVote(protocol, account, { taskId: 1n, approve: true, reasonsCid })
  * ```
  */

@@ -8,7 +8,7 @@ import { writeContract } from '../../write-contract.js'
  *
  * @example
  * ```ts
- * import { finalizeTask } from 'deai'
+ * import { finalizeTask } from 'deai/actions'
  * await finalizeTask(protocol, account, 1n)
  * ```
  */

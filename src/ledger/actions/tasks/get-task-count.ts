@@ -5,7 +5,7 @@ import type { Protocol } from '../../protocol.js'
  *
  * @example
  * ```ts
- * import { getTaskCount } from 'deai'
+ * import { getTaskCount } from 'deai/actions'
  * const count = await getTaskCount(protocol)
  * ```
  */

@@ -11,7 +11,7 @@ export type GetTaskRulesParameters = {
  *
  * @example
  * ```ts
- * import { getTaskRules } from 'deai'
+ * import { getTaskRules } from 'deai/actions'
  * const { committeeSize } = await getTaskRules(protocol)
  * const { fee } = await getTaskRules(protocol, { taskId: 1n })
  * ```

@@ -27,7 +27,7 @@ export type GetTaskVoteReturnType = {
  *
  * @example
  * ```ts
- * import { getTaskVote } from 'deai'
+ * import { getTaskVote } from 'deai/actions'
  * const { committed, revealed } = await getTaskVote(protocol, { taskId: 1n, member })
  * ```
  */

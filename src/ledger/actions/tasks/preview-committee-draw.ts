@@ -14,7 +14,7 @@ export type PreviewCommitteeDrawParameters = {
  *
  * @example
  * ```ts
- * import { previewCommitteeDraw } from 'deai'
+ * import { previewCommitteeDraw } from 'deai/actions'
  * const committee = await previewCommitteeDraw(protocol, { taskId: 1n, seed })
  * ```
  */

@@ -24,7 +24,7 @@ export type ProposeTaskReturnType = { taskId: bigint; seedBlock: bigint }
  *
  * @example
  * ```ts
- * import { proposeTask, drawCommittee } from 'deai'
+ * import { proposeTask, drawCommittee } from 'deai/actions'
  * const { taskId } = await proposeTask(protocol, proposer, { specCid, budget: parseEther('1000') })
  * await drawCommittee(protocol, proposer, taskId)
  * ```

@@ -10,7 +10,7 @@ import type { TaskVote } from './commit-task-vote.js'
  *
  * @example
  * ```ts
- * import { revealTaskVote } from 'deai'
+ * import { revealTaskVote } from 'deai/actions'
  * await revealTaskVote(protocol, account, { taskId: 1n, approve: true, reasonsCid })
  * ```
  */

@@ -46,7 +46,8 @@ const REWARD_ROLES: ReadonlyMap<Hex, RoleName> = new Map([
  * @throws DeaiError `CONTRACT_REVERTED` (UnknownTask) when there is no such task.
  * @example
  * ```ts
- * import { decentralization, getTaskDistributions } from 'deai'
+ * import { decentralization } from 'deai/mechanisms'
+ * import { getTaskDistributions } from 'deai/actions'
  * const { distributions } = await getTaskDistributions(protocol, 1n)
  * for (const d of distributions) console.log(d.kind, d.of, decentralization(d.entries.map((e) => e.amount)))
  * ```

@@ -17,7 +17,7 @@ export type CommitScoresParameters = {
  *
  * @example
  * ```ts
- * import { commitScores } from 'deai'
+ * import { commitScores } from 'deai/actions'
  * await commitScores(training, account, { round: 1n, owner, scores: [8100, 7900] })
  * ```
  */

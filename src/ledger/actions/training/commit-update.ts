@@ -16,7 +16,7 @@ export type CommitUpdateParameters =
  *
  * @example
  * ```ts
- * import { commitUpdate } from 'deai'
+ * import { commitUpdate } from 'deai/actions'
  * await commitUpdate(training, account, { round: 1n, owner, updateCid, examples: 3000 })
  * ```
  */

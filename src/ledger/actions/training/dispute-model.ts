@@ -11,7 +11,7 @@ export type DisputeModelParameters = {
  *
  * @example
  * ```ts
- * import { disputeModel } from 'deai'
+ * import { disputeModel } from 'deai/actions'
  * await disputeModel(training, account, { round: 1n })
  * ```
  */

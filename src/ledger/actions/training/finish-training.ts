@@ -7,7 +7,7 @@ import { writeContract } from '../../write-contract.js'
  *
  * @example
  * ```ts
- * import { finishTraining } from 'deai'
+ * import { finishTraining } from 'deai/actions'
  * await finishTraining(training, account)
  * ```
  */

@@ -11,7 +11,7 @@ export type ModelInfo = ContractFunctionReturnType<typeof trainingRoundsAbi, 'vi
  *
  * @example
  * ```ts
- * import { getModelInfo } from 'deai'
+ * import { getModelInfo } from 'deai/actions'
  * const { postedAt } = await getModelInfo(training, 3n)
  * ```
  */

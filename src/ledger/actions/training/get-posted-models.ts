@@ -16,7 +16,7 @@ export type PostedModel = {
  *
  * @example
  * ```ts
- * import { getPostedModels } from 'deai'
+ * import { getPostedModels } from 'deai/actions'
  * const last = (await getPostedModels(training)).filter((p) => p.round === 3n).at(-1)
  * ```
  */

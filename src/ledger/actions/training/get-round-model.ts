@@ -15,7 +15,7 @@ const POSTED = CONTRACT_ENUMS.ITrainingRounds.ModelStatus.Posted
  *
  * @example
  * ```ts
- * import { getRoundModel } from 'deai'
+ * import { getRoundModel } from 'deai/actions'
  * const model = await getRoundModel(training, 3n)
  * if (model !== undefined) console.log(model.cid, model.postedAt)
  * ```

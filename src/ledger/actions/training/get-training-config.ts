@@ -6,7 +6,7 @@ import type { TrainingConfig } from '../../training-config.js'
  *
  * @example
  * ```ts
- * import { getTrainingConfig } from 'deai'
+ * import { getTrainingConfig } from 'deai/actions'
  * const { rounds, aggregation, aggregationParam } = await getTrainingConfig(training)
  * ```
  */

@@ -14,7 +14,7 @@ export type PostModelParameters = {
  *
  * @example
  * ```ts
- * import { postModel } from 'deai'
+ * import { postModel } from 'deai/actions'
  * await postModel(training, account, { round: 1n, modelCid })
  * ```
  */

@@ -11,7 +11,7 @@ export type ResolveDisputeParameters = {
  *
  * @example
  * ```ts
- * import { resolveDispute } from 'deai'
+ * import { resolveDispute } from 'deai/actions'
  * await resolveDispute(training, account, { round: 1n })
  * ```
  */

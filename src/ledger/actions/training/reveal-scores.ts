@@ -14,7 +14,7 @@ export type RevealScoresParameters = {
  *
  * @example
  * ```ts
- * import { revealScores } from 'deai'
+ * import { revealScores } from 'deai/actions'
  * await revealScores(training, account, { round: 1n, scores: [8100, 7900] })
  * ```
  */

@@ -15,7 +15,7 @@ export type RevealUpdateParameters = UpdateReveal & {
  *
  * @example
  * ```ts
- * import { revealUpdate } from 'deai'
+ * import { revealUpdate } from 'deai/actions'
  * await revealUpdate(training, account, { round: 1n, updateCid, examples: 3000 })
  * ```
  */

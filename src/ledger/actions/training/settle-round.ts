@@ -11,7 +11,7 @@ export type SettleRoundParameters = {
  *
  * @example
  * ```ts
- * import { settleRound } from 'deai'
+ * import { settleRound } from 'deai/actions'
  * await settleRound(training, account, { round: 1n })
  * ```
  */

@@ -13,7 +13,7 @@ export type VoteDisputeParameters = {
  *
  * @example
  * ```ts
- * import { voteDispute } from 'deai'
+ * import { voteDispute } from 'deai/actions'
  * await voteDispute(training, account, { round: 1n, modelIsWrong: true })
  * ```
  */

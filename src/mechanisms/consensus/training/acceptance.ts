@@ -12,7 +12,7 @@
  * @returns the lower median.
  * @example
  * ```ts
- * import { lowerMedian } from 'deai'
+ * import { lowerMedian } from 'deai/mechanisms'
  * lowerMedian([4, 1, 3, 2]) // 2
  * ```
  */

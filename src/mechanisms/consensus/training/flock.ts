@@ -19,7 +19,7 @@ const BPS = 10_000n
  * @returns the judgement.
  * @example
  * ```ts
- * import { flockJudgement } from 'deai'
+ * import { flockJudgement } from 'deai/mechanisms'
  * flockJudgement({ scores: [[9000, 1000], [8000, 7000]], stakes: [2n, 1n], acceptFloorBps: 5000, acceptRelativeBps: 0 }).accepted // [true, false]
  * ```
  */

@@ -18,7 +18,7 @@ const BPS = 10_000n
  * @returns the judgement.
  * @example
  * ```ts
- * import { medianScoreJudgement } from 'deai'
+ * import { medianScoreJudgement } from 'deai/mechanisms'
  * medianScoreJudgement({ scores: [[9000, 1000], [8000, 7000]], stakes: [2n, 1n], acceptFloorBps: 5000, acceptRelativeBps: 0 }).consensus // [9000, 1000]
  * ```
  */

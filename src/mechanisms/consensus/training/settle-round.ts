@@ -82,7 +82,7 @@ export interface SettleTrainingRoundOptions {
  * @returns what is paid and slashed, and Yuma's state after the round.
  * @example
  * ```ts
- * import { settleTrainingRound } from 'deai'
+ * import { settleTrainingRound } from 'deai/mechanisms'
  * const outcome = settleTrainingRound({
  *   rule: 'median-score', acceptFloorBps: 5000, acceptRelativeBps: 0, deviationBoundBps: 3000, trainerShareBps: 7000,
  *   emission: 1000n, modelDigest: '0x00',

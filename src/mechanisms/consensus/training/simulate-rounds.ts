@@ -61,7 +61,7 @@ export interface SimulationResult {
  * @returns every round's outcome and the totals.
  * @example
  * ```ts
- * import { simulateTrainingRounds } from 'deai'
+ * import { simulateTrainingRounds } from 'deai/mechanisms'
  * const result = simulateTrainingRounds(
  *   { rule: 'yuma', acceptFloorBps: 5000, acceptRelativeBps: 8000, deviationBoundBps: 2500, trainerShareBps: 7000, emission: 1000n },
  *   10,

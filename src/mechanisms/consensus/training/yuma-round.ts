@@ -161,7 +161,7 @@ export interface YumaRoundResult {
  * @returns the judgement, the next state and the epoch.
  * @example
  * ```ts
- * import { EMPTY_YUMA_BOND_STATE, yumaJudgement } from 'deai'
+ * import { EMPTY_YUMA_BOND_STATE, yumaJudgement } from 'deai/mechanisms'
  * const { judgement, state } = yumaJudgement({
  *   scores: [[9000, 3000], [8000, 2000]], stakes: [2n, 1n], acceptFloorBps: 1000, acceptRelativeBps: 5000,
  *   validators: ['v1', 'v2'], trainers: ['t1', 't2'],

@@ -39,7 +39,7 @@ export interface YumaDenseClaim {
  * @returns the aggregates, bit for bit what `YumaConsensus.claimOf` computes on chain.
  * @example
  * ```ts
- * import { yumaDenseClaim } from 'deai'
+ * import { yumaDenseClaim } from 'deai/mechanisms'
  * const claim = yumaDenseClaim({ weights: [[65535, 0]], stakes: [1n], permits: [true], active: [true], emission: 1n })
  * claim.consensus // [4294967296, 0]
  * ```

@@ -74,7 +74,7 @@ const ACTIVITY_CUTOFF = 5_000
  * @throws DeaiError `YUMA_INPUT_INVALID` for inconsistent shapes (and whatever {@link yumaEpoch} throws).
  * @example
  * ```ts
- * import { yumaDenseEpoch } from 'deai'
+ * import { yumaDenseEpoch } from 'deai/mechanisms'
  * const result = yumaDenseEpoch({
  *   weights: [[65535, 0], [65535, 65535]],
  *   stakes: [1_000_000_000n, 1_000_000_000n],

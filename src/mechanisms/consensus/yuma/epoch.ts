@@ -230,7 +230,7 @@ const U64_MAX = (1n << 64n) - 1n
  *   the chain's fixed-point range.
  * @example
  * ```ts
- * import { EMPTY_YUMA_ROW, resolveYumaParams, yumaEpoch } from 'deai'
+ * import { EMPTY_YUMA_ROW, resolveYumaParams, yumaEpoch } from 'deai/mechanisms'
  * const result = yumaEpoch(
  *   {
  *     currentBlock: 1,

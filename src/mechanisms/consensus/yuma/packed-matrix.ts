@@ -15,7 +15,7 @@ import { DeaiError } from '../../../errors/base.js'
  * @throws DeaiError `YUMA_INPUT_INVALID` for ragged rows or values outside u16.
  * @example
  * ```ts
- * import { packU16Matrix } from 'deai'
+ * import { packU16Matrix } from './packed-matrix.js'
  * packU16Matrix([[1, 65535]]) // Uint8Array [0, 1, 255, 255]
  * ```
  */

@@ -136,7 +136,7 @@ export const YUMA_DEFAULT_PARAMS: YumaParams = Object.freeze({
  * @throws DeaiError `YUMA_PARAMS_INVALID` naming the bad field.
  * @example
  * ```ts
- * import { resolveYumaParams } from 'deai'
+ * import { resolveYumaParams } from 'deai/mechanisms'
  * const params = resolveYumaParams({ yuma3: true, liquidAlpha: true })
  * ```
  */

@@ -63,7 +63,7 @@ export interface YumaPruneInput {
  *
  * @example
  * ```ts
- * import { yumaIsImmune } from 'deai'
+ * import { yumaIsImmune } from 'deai/mechanisms'
  * yumaIsImmune(1_000, 901, 100) // true (99 blocks)
  * yumaIsImmune(1_000, 900, 100) // false (100 blocks: the comparison is strict)
  * ```
@@ -81,7 +81,7 @@ export function yumaIsImmune(currentBlock: number, blockAtRegistration: number, 
  * @throws DeaiError `YUMA_INPUT_INVALID` for blocks or parameters out of range.
  * @example
  * ```ts
- * import { yumaNeuronToPrune } from 'deai'
+ * import { yumaNeuronToPrune } from 'deai/mechanisms'
  * yumaNeuronToPrune({
  *   currentBlock: 1_000,
  *   emission: [10n, 10n, 1n],
@@ -135,7 +135,7 @@ export interface YumaOwnerImmunityInit {
  * @returns the immortal uids, in the chain's order.
  * @example
  * ```ts
- * import { yumaImmuneOwnerUids } from 'deai'
+ * import { yumaImmuneOwnerUids } from 'deai/mechanisms'
  * yumaImmuneOwnerUids({ ownedUids: [0, 1], blockAtRegistration: [1, 1, 1], ownerHotkeyUid: 1, limit: 1 }) // [1]
  * ```
  */

@@ -74,7 +74,7 @@ export interface YumaReplayReport {
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs'
- * import { formatYumaReplayReport, replayYumaVectors } from 'deai'
+ * import { formatYumaReplayReport, replayYumaVectors } from 'deai/mechanisms'
  * const report = replayYumaVectors(JSON.parse(readFileSync('yuma-vectors.json', 'utf8')))
  * console.log(formatYumaReplayReport(report))
  * process.exitCode = report.ok ? 0 : 1

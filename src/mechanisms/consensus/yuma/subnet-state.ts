@@ -145,7 +145,7 @@ export interface YumaRegistration {
  * @param stake - the new hotkey's stake on the subnet (rao).
  * @example
  * ```ts
- * import { createYumaSubnetState, resolveYumaRegistrationParams, yumaRegister } from 'deai'
+ * import { createYumaSubnetState, resolveYumaRegistrationParams, yumaRegister } from 'deai/mechanisms'
  * const state = createYumaSubnetState({ stake: [1n, 1n], emission: [5n, 3n] })
  * const params = resolveYumaRegistrationParams({ maxAllowedUids: 2, immunityPeriod: 0, minNonImmuneUids: 0 })
  * yumaRegister(state, params, 100).uid // 1: the lower emission

@@ -17,7 +17,7 @@ export interface YumaSparseRow {
  *
  * @example
  * ```ts
- * import { yumaRowFromPairs } from 'deai'
+ * import { yumaRowFromPairs } from 'deai/mechanisms'
  * yumaRowFromPairs([[3, 65535], [4, 0]]) // { uids: [3, 4], values: [65535, 0] }
  * ```
  */

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { DeaiError } from '../../errors/base.js'
+import { DeaiError } from '../errors/base.js'
 
-/** Reads a JSON (or YAML, by extension) file given on the command line. */
+/** Reads a JSON (or YAML, by extension) file; `what` names it in errors ("report", "distribution"). */
 export async function readDataFile(cwd: string, path: string, what: string): Promise<unknown> {
   let text: string
   try {
