@@ -18,7 +18,7 @@ const U16_MAX = 65_535n
  * @returns the stored u16 values, in the same order.
  * @example
  * ```ts
- * import { maxUpscaleWeights } from 'deai/mechanisms'
+ * import { maxUpscaleWeights } from './weights-upscale.js'
  * maxUpscaleWeights([43690, 21845]) // [65535, 32768]
  * ```
  */
