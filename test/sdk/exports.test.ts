@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import * as main from '../../src/index.js'
 import * as actions from '../../src/ledger/actions/index.js'
@@ -20,6 +21,19 @@ describe('the SDK entry points', () => {
     const homes = new Map<string, string[]>()
     for (const [name, entry] of Object.entries(ENTRY_POINTS)) for (const key of Object.keys(entry)) homes.set(key, [...(homes.get(key) ?? []), name])
     expect([...homes].filter(([, at]) => at.length > 1)).toEqual([])
+  })
+
+  test('every doc example imports each name from the entry point that exports it', async () => {
+    const root = new URL('../..', import.meta.url).pathname
+    const files = (await readdir(join(root, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts')).map((f) => join('src', f))
+    const wrong: string[] = []
+    for (const file of [...files, 'README.md']) {
+      for (const [, names = '', entry = ''] of (await readFile(join(root, file), 'utf8')).matchAll(/import \{([^}]*)\} from '(deai[^']*)'/g)) {
+        const exported = Object.keys(ENTRY_POINTS[entry as keyof typeof ENTRY_POINTS] ?? {})
+        for (const name of names.split(',').map((n) => n.trim()).filter((n) => n !== '')) if (!exported.includes(name)) wrong.push(`${file}: ${name} from '${entry}'`)
+      }
+    }
+    expect(wrong).toEqual([])
   })
 
   test('package.json maps every entry point to its built module and types', async () => {
