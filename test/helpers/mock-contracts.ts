@@ -81,7 +81,7 @@ async function compile(name: MockName): Promise<CompiledContract> {
 
 /** Deploys a contract and waits for it; returns its address. */
 export async function deployContract(ledger: Ledger, account: PrivateKeyAccount, contract: CompiledContract, args: readonly unknown[] = []): Promise<Address> {
-  const hash = await ledger.wallet(account).deployContract({ abi: contract.abi, bytecode: contract.bytecode, args } as never)
+  const hash = await ledger.wallet(account).deployContract({ abi: contract.abi, bytecode: contract.bytecode, args })
   const receipt = await ledger.client.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success' || receipt.contractAddress == null) throw new Error(`deploying failed (tx ${hash})`)
   return receipt.contractAddress

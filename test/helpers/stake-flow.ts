@@ -1,5 +1,5 @@
-import { getAddress, keccak256, toHex } from 'viem'
-import type { Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
+import { encodeFunctionData, getAddress, keccak256, toHex } from 'viem'
+import type { Abi, Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { writeContract } from '../../src/ledger/write-contract.js'
 import type { ProtocolFixture } from './protocol-fixture.js'
 
@@ -45,7 +45,7 @@ export type PendingSend = () => Promise<Hex>
  * against a block that is still open); for use inside `inOneBlock`.
  */
 export function pendingWrite(fx: ProtocolFixture, account: PrivateKeyAccount, call: { address: Address; abi: readonly unknown[]; functionName: string; args: readonly unknown[] }): PendingSend {
-  return () => fx.ledger.wallet(account).writeContract({ ...call, gas: 1_000_000n } as never)
+  return () => fx.ledger.wallet(account).sendTransaction({ to: call.address, data: encodeFunctionData({ abi: call.abi as Abi, functionName: call.functionName, args: call.args }), gas: 1_000_000n })
 }
 
 /**
@@ -53,13 +53,13 @@ export function pendingWrite(fx: ProtocolFixture, account: PrivateKeyAccount, ca
  * (a transaction may revert: check `status`). Automining is restored afterwards.
  */
 export async function inOneBlock(fx: ProtocolFixture, sends: readonly PendingSend[]): Promise<TransactionReceipt[]> {
-  await fx.ledger.request({ method: 'evm_setAutomine', params: [false] } as never)
+  await fx.ledger.request({ method: 'evm_setAutomine', params: [false] })
   const hashes: Hex[] = []
   try {
     for (const send of sends) hashes.push(await send())
-    await fx.ledger.request({ method: 'evm_mine', params: [] } as never)
+    await fx.ledger.request({ method: 'evm_mine', params: [] })
   } finally {
-    await fx.ledger.request({ method: 'evm_setAutomine', params: [true] } as never)
+    await fx.ledger.request({ method: 'evm_setAutomine', params: [true] })
   }
   const receipts: TransactionReceipt[] = []
   for (const hash of hashes) receipts.push(await fx.ledger.client.waitForTransactionReceipt({ hash }))

@@ -47,7 +47,7 @@ export async function deployWith(
   contract: { abi: Abi; bytecode: Hex },
   gas?: bigint,
 ): Promise<Address> {
-  const hash = await wallet.deployContract({ abi: contract.abi, bytecode: contract.bytecode, ...(gas === undefined ? {} : { gas }) } as never)
+  const hash = await wallet.deployContract({ abi: contract.abi, bytecode: contract.bytecode, ...(gas === undefined ? {} : { gas }) })
   const receipt = await client.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success' || receipt.contractAddress == null) throw new Error(`deploying failed (tx ${hash})`)
   return receipt.contractAddress

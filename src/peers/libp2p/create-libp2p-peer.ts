@@ -24,6 +24,7 @@ import { tcp } from '@libp2p/tcp'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import type { Libp2pOptions } from 'libp2p'
 import type { GossipsubEvents } from '@chainsafe/libp2p-gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { Libp2p, Message, PeerId, PubSub } from '@libp2p/interface'
@@ -133,7 +134,7 @@ export async function createLibp2pPeer(init: Libp2pPeerInit = {}): Promise<Libp2
   try {
     libp2p = await createLibp2p({
       // The key's type comes from @libp2p/crypto, whose declarations resolve another copy of @libp2p/interface.
-      ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey as never }),
+      ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey as NonNullable<Libp2pOptions<PeerServices>['privateKey']> }),
       addresses: { listen },
       // Many peers of a test or a small network share one host; the default (5 inbound
       // connections per second per host) would refuse them.
