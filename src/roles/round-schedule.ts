@@ -15,7 +15,11 @@
  */
 import type { Address } from 'viem'
 import type { RoundInfo } from '../ledger/actions/training/get-round.js'
-import { getRoundProgress, hasCommitted, hasRevealed, hasRevealedUpdate, hasSubmitted } from '../ledger/actions/training/round-progress.js'
+import { getRoundProgress } from '../ledger/actions/training/get-round-progress.js'
+import { hasCommitted } from '../ledger/actions/training/has-committed.js'
+import { hasRevealed } from '../ledger/actions/training/has-revealed.js'
+import { hasRevealedUpdate } from '../ledger/actions/training/has-revealed-update.js'
+import { hasSubmitted } from '../ledger/actions/training/has-submitted.js'
 import type { Training } from '../ledger/training.js'
 import type { Aggregator } from './aggregator/aggregator.js'
 import type { Trainer } from './trainer/trainer.js'

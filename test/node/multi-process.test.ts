@@ -22,7 +22,7 @@ import { findTraining } from '../../src/ledger/actions/training/find-training.js
 import { getJudgements } from '../../src/ledger/actions/training/get-judgements.js'
 import { getRound } from '../../src/ledger/actions/training/get-round.js'
 import { getSubmissions } from '../../src/ledger/actions/training/get-submissions.js'
-import { hasCommitted } from '../../src/ledger/actions/training/round-progress.js'
+import { hasCommitted } from '../../src/ledger/actions/training/has-committed.js'
 import type { Training } from '../../src/ledger/training.js'
 import { getTrainingConfig } from '../../src/ledger/actions/training/get-training-config.js'
 import { SMALL_NETWORK, spawnDeai, startProcessNetwork, watchRounds } from '../../bench/node-rounds.js'

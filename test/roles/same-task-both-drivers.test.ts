@@ -14,7 +14,7 @@ import { getRoundModel } from '../../src/ledger/actions/training/get-round-model
 import { isTrainingFinished } from '../../src/ledger/actions/training/is-training-finished.js'
 import { getJudgements } from '../../src/ledger/actions/training/get-judgements.js'
 import { getRound } from '../../src/ledger/actions/training/get-round.js'
-import { getRoundProgress } from '../../src/ledger/actions/training/round-progress.js'
+import { getRoundProgress } from '../../src/ledger/actions/training/get-round-progress.js'
 import { getTask } from '../../src/ledger/actions/tasks/get-task.js'
 import { getTaskCount } from '../../src/ledger/actions/tasks/get-task-count.js'
 import { getModelRecord } from '../../src/ledger/actions/market/get-model-record.js'

@@ -7,12 +7,13 @@
  *
  * @packageDocumentation
  */
-import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
+import { getTask } from '../../ledger/actions/tasks/get-task.js'
+import { listTasks } from '../../ledger/actions/tasks/list-tasks.js'
 import { getTaskCount } from '../../ledger/actions/tasks/get-task-count.js'
 import { findTraining } from '../../ledger/actions/training/find-training.js'
 import { getTrainingConfig } from '../../ledger/actions/training/get-training-config.js'
 import { getRound } from '../../ledger/actions/training/get-round.js'
-import { getRoundProgress } from '../../ledger/actions/training/round-progress.js'
+import { getRoundProgress } from '../../ledger/actions/training/get-round-progress.js'
 import type { Training } from '../../ledger/training.js'
 import { decodeAggregation } from '../../ledger/training-config.js'
 import { initMl } from '../../ml/backend.js'

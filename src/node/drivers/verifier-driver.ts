@@ -7,7 +7,8 @@
  *
  * @packageDocumentation
  */
-import { getTask, listTasks } from '../../ledger/actions/tasks/get-task.js'
+import { getTask } from '../../ledger/actions/tasks/get-task.js'
+import { listTasks } from '../../ledger/actions/tasks/list-tasks.js'
 import type { TaskRecord } from '../../ledger/actions/tasks/get-task.js'
 import { initMl } from '../../ml/backend.js'
 import { dueStepOf } from '../../roles/stage-table.js'

@@ -1,7 +1,7 @@
 import { keccak256, toHex } from 'viem'
 import type { Address, PrivateKeyAccount } from 'viem'
 import { revertName } from '../../ledger/contracts/contract-errors.js'
-import { hasSubmitted } from '../../ledger/actions/training/round-progress.js'
+import { hasSubmitted } from '../../ledger/actions/training/has-submitted.js'
 import { commitUpdate } from '../../ledger/actions/training/commit-update.js'
 import { revealUpdate } from '../../ledger/actions/training/reveal-update.js'
 import type { Training } from '../../ledger/training.js'

@@ -40,13 +40,3 @@ export async function getTask(protocol: Protocol, taskId: bigint): Promise<TaskR
     committee,
   }
 }
-
-/** Reads every task, oldest first. */
-export async function listTasks(protocol: Protocol): Promise<TaskRecord[]> {
-  const count = await protocol.ledger.client.readContract({ ...protocol.taskRegistry, functionName: 'taskCount' })
-  // One at a time: the embedded chain serves requests serially, and floods of concurrent
-  // calls are much slower there than a plain loop.
-  const tasks: TaskRecord[] = []
-  for (let id = 1n; id <= count; id++) tasks.push(await getTask(protocol, id))
-  return tasks
-}

@@ -1,4 +1,3 @@
-import type { Address } from 'viem'
 import { CONTRACT_ENUMS } from '../../contracts/generated/protocol-constants.js'
 import { fromOnChainDigest } from '../../contracts/on-chain-digest.js'
 import type { Training } from '../../training.js'
@@ -36,24 +35,4 @@ export async function getRoundProgress(training: Training, round: bigint): Promi
     committers: Number(info.committers),
     postedModelCid: model.status === ModelStatus.Posted ? fromOnChainDigest(model.digest, model.codec) : undefined,
   }
-}
-
-/** Whether `trainer` (an owner) has committed to an update in the latest opening of `round`. */
-export async function hasSubmitted(training: Training, round: bigint, trainer: Address): Promise<boolean> {
-  return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'hasSubmitted', args: [round, trainer] })
-}
-
-/** Whether `trainer` (an owner) has revealed its update in the latest opening of `round`. */
-export async function hasRevealedUpdate(training: Training, round: bigint, trainer: Address): Promise<boolean> {
-  return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'hasRevealedUpdate', args: [round, trainer] })
-}
-
-/** Whether `validator` (an owner) has committed scores in the latest opening of `round`. */
-export async function hasCommitted(training: Training, round: bigint, validator: Address): Promise<boolean> {
-  return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'hasCommitted', args: [round, validator] })
-}
-
-/** Whether `validator` (an owner) has revealed its scores in the latest opening of `round`. */
-export async function hasRevealed(training: Training, round: bigint, validator: Address): Promise<boolean> {
-  return training.protocol.ledger.client.readContract({ address: training.address, abi: training.abi, functionName: 'hasRevealed', args: [round, validator] })
 }
