@@ -12,6 +12,7 @@ import type { ContentStore } from '../content/content-store.js'
 import { DeaiError } from '../errors/base.js'
 import { claimRewards } from '../ledger/actions/staking/claim-rewards.js'
 import { getTask } from '../ledger/actions/tasks/get-task.js'
+import { getTaskRules } from '../ledger/actions/tasks/get-task-rules.js'
 import { getUnclaimedRewards } from '../ledger/actions/staking/get-unclaimed-rewards.js'
 import { verifyModelRecord } from '../ledger/actions/market/verify-model-record.js'
 import { stake } from '../ledger/actions/staking/stake.js'
@@ -224,6 +225,14 @@ async function proposeAndApprove(world: ScenarioWorld, proposer: Proposer, stake
   await stakeVerifiers()
   const { taskId, specCid } = await proposer.propose()
   const committee = await proposer.drawCommittee(taskId)
+  const drawn = await getTask(protocol, taskId)
+  if (drawn.status !== 'voting') {
+    // The registry refunds a task it cannot seat a committee for; there is nothing to vote on.
+    const { committeeSize } = await getTaskRules(protocol, { taskId })
+    throw new DeaiError('RUN_TASK_NOT_APPROVED', `no committee could be drawn for the task (status ${drawn.status}): ${cast.verifiers.length} verifiers staked, the committee takes ${committeeSize}`, {
+      fixes: [`set participants.verifiers to at least ${committeeSize}`],
+    })
+  }
   const byAddress = new Map([...cast.verifiers, ...cast.sybilVerifiers].map((m) => [m.account.address.toLowerCase(), m]))
   const members = committee.map((address) => {
     const member = byAddress.get(address.toLowerCase())

@@ -5,9 +5,10 @@ import { createEmbeddedLedger } from '../../src/ledger/embedded/create-embedded-
 import { connectProtocol } from '../../src/ledger/protocol.js'
 import { loadDataPart } from '../../src/node/node-data.js'
 import { dataTopic } from '../../src/node/drivers/data-provider-driver.js'
-import { startNode } from '../../src/node/start-node.js'
+import { createNodeDriver, startNode } from '../../src/node/start-node.js'
 import { readJsonMessage } from '../../src/peers/json-messages.js'
 import { createMemoryPeerHub } from '../../src/peers/memory-peer-hub.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 describe('the data-provider node', () => {
   test('stores its part of the dataset by CID and announces it on the task\'s data topic', async () => {
@@ -30,6 +31,25 @@ describe('the data-provider node', () => {
       expect(node.status()).toMatchObject({ role: 'data-provider', task: '7', lastError: null })
     } finally {
       await node.stop()
+      await hub.close()
+      await content.close()
+      await ledger.close()
+    }
+  })
+
+  test('a data provider given neither a part of the dataset nor shards says so on its first step', async () => {
+    const ledger = await createEmbeddedLedger({ accounts: 2 })
+    const protocol = await connectProtocol(ledger, await deployProtocol(ledger))
+    const content = await createContentStore({ kind: 'memory' })
+    const hub = createMemoryPeerHub()
+    const [, key] = ledger.accounts
+    if (key === undefined) throw new Error('the ledger has two accounts')
+    const driver = createNodeDriver({ protocol, key, content, peers: hub.connect({ peerId: 'provider' }), role: { role: 'data-provider', taskId: 7n } })
+    try {
+      const error = await expectDeaiError(driver.tick(), 'NODE_NO_DATA')
+      expect(error.fixes.join(' ')).toContain('--partition')
+    } finally {
+      await driver.close?.()
       await hub.close()
       await content.close()
       await ledger.close()

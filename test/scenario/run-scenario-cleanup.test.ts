@@ -5,6 +5,7 @@ import { createMemoryPeerHub } from '../../src/peers/memory-peer-hub.js'
 import { parseScenario } from '../../src/scenario/load-scenario.js'
 import { runScenario } from '../../src/scenario/run-scenario.js'
 import type { ScenarioComponents } from '../../src/scenario/run-scenario.js'
+import { expectDeaiError } from '../helpers/expect-deai-error.js'
 
 const tiny = parseScenario({
   seed: 3,
@@ -39,6 +40,15 @@ describe('runScenario and its resources', () => {
       if (line.startsWith('data:')) throw failure
     }
     await expect(runScenario(tiny, { progress, components: watchedComponents(closed) })).rejects.toBe(failure)
+    expect(closed).toEqual(['hub', 'content', 'ledger'])
+  })
+
+  test('a scenario with fewer verifiers than a committee stops at the draw with RUN_TASK_NOT_APPROVED, and closes everything', async () => {
+    const closed: string[] = []
+    const few = parseScenario({ ...tiny, participants: { ...tiny.participants, verifiers: 2 } })
+    const error = await expectDeaiError(runScenario(few, { components: watchedComponents(closed) }), 'RUN_TASK_NOT_APPROVED')
+    expect(error.shortMessage).toContain('2 verifiers staked, the committee takes 5')
+    expect(error.fixes).toEqual(['set participants.verifiers to at least 5'])
     expect(closed).toEqual(['hub', 'content', 'ledger'])
   })
 })
