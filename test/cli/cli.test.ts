@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildProgram, main } from '../../src/cli/main.js'
+import { buildProgram } from '../../src/cli/main.js'
 import type { CliContext } from '../../src/cli/shared/context.js'
 import { createContentStore } from '../../src/content/create-content-store.js'
 import { deployProtocol } from '../../src/ledger/deploy/deploy-protocol.js'
@@ -26,23 +26,7 @@ import { connectProtocol } from '../../src/ledger/protocol.js'
 import type { Deployment } from '../../src/ledger/deploy/deployment.js'
 import { decentralization } from '../../src/mechanisms/metrics/decentralization.js'
 import { parseEther } from 'viem'
-
-type Run = { code: number; out: string; err: string }
-
-function cli(cwd: string, env: Record<string, string> = {}) {
-  return async (...argv: string[]): Promise<Run> => {
-    let out = ''
-    let err = ''
-    const code = await main(argv, {
-      cwd,
-      env,
-      stdout: (t) => void (out += t),
-      stderr: (t) => void (err += t),
-      stdoutBytes: (b) => void (out += Buffer.from(b).toString('latin1')),
-    })
-    return { code, out, err }
-  }
-}
+import { cli } from '../helpers/cli-runner.js'
 
 function allCommands(command: Command, path: string[] = []): string[][] {
   return command.commands.flatMap((c) => [[...path, c.name()], ...allCommands(c, [...path, c.name()])])

@@ -2,8 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { main } from '../../src/cli/main.js'
-import type { CliContext } from '../../src/cli/shared/context.js'
 import { deployProtocol } from '../../src/ledger/deploy/deploy-protocol.js'
 import { writeDeployment } from '../../src/ledger/deploy/deployment.js'
 import { DEV_CHAIN_PARAMS } from '../../src/ledger/deploy/protocol-params.js'
@@ -11,25 +9,8 @@ import { createEmbeddedLedger } from '../../src/ledger/embedded/create-embedded-
 import { serveJsonRpc } from '../../src/ledger/server/serve-json-rpc.js'
 import type { JsonRpcServer } from '../../src/ledger/server/serve-json-rpc.js'
 import { auditRun } from '../../src/scenario/audit-run.js'
+import { cli } from '../helpers/cli-runner.js'
 import { expectDeaiError } from '../helpers/expect-deai-error.js'
-
-type Run = { code: number; out: string; err: string }
-
-function cli(cwd: string, env: Record<string, string> = {}, extra: Partial<CliContext> = {}) {
-  return async (...argv: string[]): Promise<Run> => {
-    let out = ''
-    let err = ''
-    const code = await main(argv, {
-      cwd,
-      env,
-      stdout: (t) => void (out += t),
-      stderr: (t) => void (err += t),
-      stdoutBytes: (b) => void (out += Buffer.from(b).toString('latin1')),
-      ...extra,
-    })
-    return { code, out, err }
-  }
-}
 
 describe('deai CLI errors before any chain', () => {
   let dir: string

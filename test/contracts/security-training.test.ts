@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import type { Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
-import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
+import { reverted } from '../helpers/reverts.js'
 import {
   CODEC,
   CONSENSUS,
@@ -17,6 +17,7 @@ import {
   revealUpdate,
   scoreRound,
   settleRound,
+  setUpTraining,
   stakeAs,
   stakeEvents,
   stakeVerifiers,
@@ -48,15 +49,6 @@ import {
  */
 
 const E = 10n ** 18n
-
-async function reverted(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-    return undefined
-  } catch (error) {
-    return revertName(error)
-  }
-}
 
 /** Slashed events of a receipt as [owner, amount, reason]. */
 function slashes(fx: ProtocolFixture, receipt: TransactionReceipt): [Address, bigint, Hex][] {
@@ -143,11 +135,8 @@ describe('H-3: a front-run update commitment is worthless to the copier', () => 
     const copier = accountAt(fx, 6)
     const validators = [7, 8].map((i) => accountAt(fx, i))
     await stakeVerifiers(fx, verifiers)
-    const taskId = await openTask(fx, proposer, verifiers)
-    await stakeAs(fx, author, taskId, 'trainer', 100n * E)
-    await stakeAs(fx, copier, taskId, 'trainer', 100n * E)
-    for (const v of validators) await stakeAs(fx, v, taskId, 'validator', 200n * E)
-    const { training } = await createTraining(fx, proposer, taskId, trainingConfig({ rounds: 1 }))
+    const cast = { fx, proposer, verifiers, trainers: [author, copier], validators, aggregators: [] }
+    const { training } = await setUpTraining(cast, { config: trainingConfig({ rounds: 1 }), trainerStake: 100n * E, validatorStakes: validators.map(() => 200n * E) })
 
     // The author's commitment, as its pending transaction shows it; the copier lands it first.
     const work = digestOf('the honest trainer\'s real update')

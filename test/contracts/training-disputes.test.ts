@@ -12,7 +12,6 @@ import {
   MODEL_STATUS,
   ROUND_STATUS,
   VALIDATOR,
-  createTraining,
   createTrainingCast,
   digestOf,
   factoryOf,
@@ -24,6 +23,7 @@ import {
   roundInfo,
   scoreRound,
   settleRound,
+  setUpTraining,
   stakeAs,
   stakeEvents,
   submitUpdate,
@@ -54,13 +54,8 @@ beforeAll(async () => {
 })
 
 /** Validators stake 500, 300, 200 and 100; trainers and aggregators 100 each; then the training starts. */
-async function setUp(config: TrainingConfig, expiresAt?: bigint): Promise<{ taskId: bigint; training: Training }> {
-  const taskId = await openTask(fx, proposer, verifiers, { label: `disputes ${tasks++}`, ...(expiresAt === undefined ? {} : { expiresAt }) })
-  for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
-  for (const [i, v] of validators.entries()) await stakeAs(fx, v, taskId, 'validator', [500n, 300n, 200n, 100n][i]! * E)
-  for (const a of aggregators) await stakeAs(fx, a, taskId, 'aggregator', 100n * E)
-  const { training } = await createTraining(fx, proposer, taskId, config)
-  return { taskId, training }
+function setUp(config: TrainingConfig, expiresAt?: bigint): Promise<{ taskId: bigint; training: Training }> {
+  return setUpTraining({ fx, proposer, verifiers, trainers, validators, aggregators }, { config, label: `disputes ${tasks++}`, expiresAt })
 }
 
 /** Two good updates. */

@@ -34,6 +34,7 @@ import {
   saltOf,
   scoreCommitment,
   settleRound,
+  setUpTraining,
   stakeAs,
   stakeVerifiers,
   submitUpdate,
@@ -83,13 +84,9 @@ beforeAll(async () => {
  * A fresh open task where trainers stake 100, validators 500, 300, 200, then 100 each, and
  * aggregators 100, then its training (so every stake counts from round 1).
  */
-async function setUp(config: TrainingConfig = trainingConfig(), validatorCount = 3): Promise<{ taskId: bigint; training: Training }> {
-  const taskId = await openTask(fx, proposer, verifiers, { label: `errors ${tasks++}` })
-  for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
-  for (const [i, v] of validators.slice(0, validatorCount).entries()) await stakeAs(fx, v, taskId, 'validator', ([500n, 300n, 200n][i] ?? 100n) * E)
-  for (const a of aggregators) await stakeAs(fx, a, taskId, 'aggregator', 100n * E)
-  const { training } = await createTraining(fx, proposer, taskId, config)
-  return { taskId, training }
+function setUp(config: TrainingConfig = trainingConfig(), validatorCount = 3): Promise<{ taskId: bigint; training: Training }> {
+  const cast = { fx, proposer, verifiers, trainers, validators: validators.slice(0, validatorCount), aggregators }
+  return setUpTraining(cast, { config, label: `errors ${tasks++}` })
 }
 
 /** The round's current opening. */

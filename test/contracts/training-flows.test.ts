@@ -10,15 +10,14 @@ import {
   CONSENSUS,
   ROUND_STATUS,
   VALIDATOR,
-  createTraining,
   createTrainingCast,
   digestOf,
-  openTask,
   postModel,
   reasonOf,
   roundInfo,
   scoreRound,
   settleRound,
+  setUpTraining,
   stakeAs,
   stakeEvents,
   submitUpdate,
@@ -49,17 +48,9 @@ beforeAll(async () => {
   aggregator = aggregators[0]!
 })
 
-const VALIDATOR_STAKES = [500n * E, 300n * E, 200n * E, 100n * E]
-const TRAINER_STAKE = 100n * E
-
 /** A fresh open task, everyone staked (trainers 100 each, validators 500/300/200/100), then its training. */
-async function setUp(config: TrainingConfig): Promise<{ taskId: bigint; training: Training }> {
-  const taskId = await openTask(fx, proposer, verifiers, { label: `flows ${tasks++}` })
-  for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', TRAINER_STAKE)
-  for (const [i, v] of validators.entries()) await stakeAs(fx, v, taskId, 'validator', VALIDATOR_STAKES[i]!)
-  await stakeAs(fx, aggregator, taskId, 'aggregator', 100n * E)
-  const { training } = await createTraining(fx, proposer, taskId, config)
-  return { taskId, training }
+function setUp(config: TrainingConfig): Promise<{ taskId: bigint; training: Training }> {
+  return setUpTraining({ fx, proposer, verifiers, trainers, validators, aggregators: [aggregator] }, { config, label: `flows ${tasks++}` })
 }
 
 async function books(training: Training) {

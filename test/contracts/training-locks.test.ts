@@ -10,17 +10,15 @@ import { advancePast } from '../helpers/task-flow.js'
 import {
   commitScores,
   commitUpdate,
-  createTraining,
   digestOf,
   modelInfo,
-  openTask,
   positionOf,
   postModel,
   reasonOf,
   roundInfo,
   scoreRound,
   settleRound,
-  stakeAs,
+  setUpTraining,
   stakeEvents,
   stakeVerifiers,
   submitUpdate,
@@ -61,13 +59,8 @@ beforeAll(async () => {
 })
 
 /** Trainers stake 100, validators 500, 300 and 200, the aggregator 100; then the training starts. */
-async function setUp(): Promise<{ taskId: bigint; training: Training }> {
-  const taskId = await openTask(fx, proposer, verifiers, { label: `locks ${tasks++}` })
-  for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
-  for (const [i, v] of validators.entries()) await stakeAs(fx, v, taskId, 'validator', [500n, 300n, 200n][i]! * E)
-  await stakeAs(fx, aggregator, taskId, 'aggregator', 100n * E)
-  const { training } = await createTraining(fx, proposer, taskId, config)
-  return { taskId, training }
+function setUp(): Promise<{ taskId: bigint; training: Training }> {
+  return setUpTraining({ fx, proposer, verifiers, trainers, validators, aggregators: [aggregator] }, { config, label: `locks ${tasks++}` })
 }
 
 function requestUnstake(taskId: bigint, owner: PrivateKeyAccount, role: RoleName, amount: bigint) {

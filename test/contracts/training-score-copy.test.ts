@@ -2,19 +2,17 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { parseEventLogs } from 'viem'
 import type { PrivateKeyAccount } from 'viem'
 import { writeContract } from '../../src/ledger/write-contract.js'
-import { revertName } from '../../src/ledger/contracts/contract-errors.js'
 import { accountAt, createProtocolFixture } from '../helpers/protocol-fixture.js'
 import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
+import { reverted } from '../helpers/reverts.js'
 import {
   commitScores,
-  createTraining,
   digestOf,
-  openTask,
   revealScores,
   saltOf,
   scoreCommitment,
   settleRound,
-  stakeAs,
+  setUpTraining,
   stakeVerifiers,
   submitUpdate,
   toReveal,
@@ -26,15 +24,6 @@ import {
 import type { Training } from '../helpers/training-flow.js'
 
 const E = 10n ** 18n
-
-async function reverted(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-    return undefined
-  } catch (error) {
-    return revertName(error)
-  }
-}
 
 /**
  * Commit–reveal makes copying another validator's scores impossible: while commitments are
@@ -56,10 +45,9 @@ describe('a validator cannot copy revealed scores', () => {
     const trainers = [5, 6].map((i) => accountAt(fx, i))
     ;[honest, copycat, late] = [7, 8, 9].map((i) => accountAt(fx, i)) as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
     await stakeVerifiers(fx, verifiers)
-    const taskId = await openTask(fx, proposer, verifiers)
-    for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
-    for (const v of [honest, copycat, late]) await stakeAs(fx, v, taskId, 'validator', 500n * E)
-    ;({ training } = await createTraining(fx, proposer, taskId, trainingConfig()))
+    const validators = [honest, copycat, late]
+    const cast = { fx, proposer, verifiers, trainers, validators, aggregators: [] }
+    ;({ training } = await setUpTraining(cast, { config: trainingConfig(), validatorStakes: validators.map(() => 500n * E) }))
     await submitUpdate(fx, training, trainers[0]!, 1n, digestOf('update a'))
     await submitUpdate(fx, training, trainers[1]!, 1n, digestOf('update b'))
     await toScoring(fx, training, 1n)

@@ -9,11 +9,9 @@ import {
   CODEC,
   commitScores,
   commitUpdate,
-  createTraining,
   createTrainingCast,
   digestOf,
   modelInfo,
-  openTask,
   postModel,
   reasonOf,
   revealScores,
@@ -23,7 +21,7 @@ import {
   scoreCommitment,
   scoreRound,
   settleRound,
-  stakeAs,
+  setUpTraining,
   stakeEvents,
   submitUpdate,
   toReveal,
@@ -59,13 +57,8 @@ beforeAll(async () => {
 })
 
 /** Trainers stake 100, validators 500, 300 and 200, aggregators 100; then the training starts. */
-async function setUp(config: TrainingConfig = trainingConfig()): Promise<{ taskId: bigint; training: Training }> {
-  const taskId = await openTask(fx, proposer, verifiers, { label: `updates ${tasks++}` })
-  for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
-  for (const [i, v] of validators.entries()) await stakeAs(fx, v, taskId, 'validator', [500n, 300n, 200n][i]! * E)
-  for (const a of aggregators) await stakeAs(fx, a, taskId, 'aggregator', 100n * E)
-  const { training } = await createTraining(fx, proposer, taskId, config)
-  return { taskId, training }
+function setUp(config: TrainingConfig = trainingConfig()): Promise<{ taskId: bigint; training: Training }> {
+  return setUpTraining({ fx, proposer, verifiers, trainers, validators, aggregators }, { config, label: `updates ${tasks++}` })
 }
 
 /** `trainer`'s commitment to `digest` (100 examples, raw) for the round's current opening, with its usual salt. */

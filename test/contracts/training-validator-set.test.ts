@@ -6,14 +6,13 @@ import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import {
   VALIDATOR,
   commitScores,
-  createTraining,
   createTrainingCast,
   digestOf,
-  openTask,
   postModel,
   revealScores,
   roundInfo,
   settleRound,
+  setUpTraining,
   stakeAs,
   stakeEvents,
   submitUpdate,
@@ -42,8 +41,6 @@ let validators: PrivateKeyAccount[]
 let aggregator: PrivateKeyAccount
 let tasks = 0
 
-const STAKES = [500n * E, 300n * E, 200n * E, 100n * E]
-
 beforeAll(async () => {
   let aggregators: PrivateKeyAccount[]
   ;({ fx, proposer, verifiers, trainers, validators, aggregators } = await createTrainingCast({ trainers: 2, validators: 4, aggregators: 1 }))
@@ -51,13 +48,8 @@ beforeAll(async () => {
 })
 
 /** Trainers stake 100, validators 500, 300, 200 and 100, the aggregator 100; then the training starts. */
-async function setUp(config: TrainingConfig): Promise<{ taskId: bigint; training: Training }> {
-  const taskId = await openTask(fx, proposer, verifiers, { label: `validator set ${tasks++}` })
-  for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
-  for (const [i, v] of validators.entries()) await stakeAs(fx, v, taskId, 'validator', STAKES[i]!)
-  await stakeAs(fx, aggregator, taskId, 'aggregator', 100n * E)
-  const { training } = await createTraining(fx, proposer, taskId, config)
-  return { taskId, training }
+function setUp(config: TrainingConfig): Promise<{ taskId: bigint; training: Training }> {
+  return setUpTraining({ fx, proposer, verifiers, trainers, validators, aggregators: [aggregator] }, { config, label: `validator set ${tasks++}` })
 }
 
 /** The ScoresCommitted and ValidatorEvicted events of a receipt. */

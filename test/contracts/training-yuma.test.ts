@@ -9,10 +9,8 @@ import type { ProtocolFixture } from '../helpers/protocol-fixture.js'
 import {
   CONSENSUS,
   commitUpdate,
-  createTraining,
   createTrainingCast,
   digestOf,
-  openTask,
   postModel,
   readSubmissions,
   reasonOf,
@@ -20,7 +18,7 @@ import {
   roundInfo,
   scoreRound,
   settleRound,
-  stakeAs,
+  setUpTraining,
   stakeEvents,
   submitUpdate,
   toUpdateReveal,
@@ -61,12 +59,8 @@ function yumaConfig(overrides: Partial<TrainingConfig> = {}): TrainingConfig {
 
 /** Everyone staked (validators 500/300/200/100) before the training starts. */
 async function setUp(config: TrainingConfig): Promise<Training> {
-  const taskId = await openTask(fx, proposer, verifiers, { label: `yuma ${tasks++}` })
-  for (const t of trainers) await stakeAs(fx, t, taskId, 'trainer', 100n * E)
-  for (const [i, v] of validators.entries()) await stakeAs(fx, v, taskId, 'validator', VALIDATOR_STAKES[i]!)
-  await stakeAs(fx, aggregator, taskId, 'aggregator', 100n * E)
-  const { training } = await createTraining(fx, proposer, taskId, config)
-  return training
+  const cast = { fx, proposer, verifiers, trainers, validators, aggregators: [aggregator] }
+  return (await setUpTraining(cast, { config, label: `yuma ${tasks++}`, validatorStakes: VALIDATOR_STAKES })).training
 }
 
 function judged(receipt: TransactionReceipt) {

@@ -41,6 +41,16 @@ export function createRevertLog(): RevertLog {
   }
 }
 
+/** The custom error `call` reverted with (read with `revertName`), or undefined if it did not revert with one. */
+export async function reverted(call: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await call
+    return undefined
+  } catch (error) {
+    return revertName(error)
+  }
+}
+
 /** The names of the custom errors an ABI declares. */
 export function declaredErrors(abi: Abi): string[] {
   return [...new Set(abi.flatMap((item) => (item.type === 'error' ? [item.name] : [])))].sort()

@@ -81,9 +81,9 @@ export type OpenTaskInit = {
   /** @default 10,000 DEAI */
   budget?: bigint
   /** @default 30 days from now */
-  expiresAt?: bigint
+  expiresAt?: bigint | undefined
   /** A distinct secret per task. @default 'training task' */
-  label?: string
+  label?: string | undefined
 }
 
 /**
@@ -130,6 +130,40 @@ export async function createTrainingCast(counts: { trainers: number; validators:
   const cast = { fx, proposer: accountAt(fx, 1), verifiers: take(3), trainers: take(counts.trainers), validators: take(counts.validators), aggregators: take(counts.aggregators) }
   await stakeVerifiers(fx, cast.verifiers)
   return cast
+}
+
+/** What `setUpTraining` opens, stakes and creates; the task's budget, expiry and label are `openTask`'s. */
+export type TrainingSetUp = OpenTaskInit & {
+  config: TrainingConfig
+  /** Each trainer's stake. @default 100 DEAI */
+  trainerStake?: bigint
+  /**
+   * The i-th validator's stake, one per validator. @default 500, 300 and 200 DEAI for the first
+   * three, 100 for the rest (unequal, so weights and the validator set are easy to check by hand)
+   */
+  validatorStakes?: readonly bigint[]
+  /** Each aggregator's stake. @default 100 DEAI */
+  aggregatorStake?: bigint
+}
+
+const DEFAULT_VALIDATOR_STAKES = [parseEther('500'), parseEther('300'), parseEther('200')]
+
+/**
+ * Opens a task for the cast, stakes its trainers, validators and aggregators in that order, and
+ * only then creates the training, so every stake counts from round 1.
+ */
+export async function setUpTraining(cast: TrainingCast, init: TrainingSetUp): Promise<{ taskId: bigint; training: Training }> {
+  const { fx, proposer } = cast
+  const taskId = await openTask(fx, proposer, cast.verifiers, init)
+  for (const t of cast.trainers) await stakeAs(fx, t, taskId, 'trainer', init.trainerStake ?? parseEther('100'))
+  for (const [i, v] of cast.validators.entries()) {
+    const stake = init.validatorStakes === undefined ? (DEFAULT_VALIDATOR_STAKES[i] ?? parseEther('100')) : init.validatorStakes[i]
+    if (stake === undefined) throw new Error(`no stake given for validator ${i}`)
+    await stakeAs(fx, v, taskId, 'validator', stake)
+  }
+  for (const a of cast.aggregators) await stakeAs(fx, a, taskId, 'aggregator', init.aggregatorStake ?? parseEther('100'))
+  const { training } = await createTraining(fx, proposer, taskId, init.config)
+  return { taskId, training }
 }
 
 /** A slashing reason as the contracts record it: the hash of its name. */
