@@ -52,7 +52,7 @@ export interface Grinder {
   /** Stakes each sybil verifier `amount` (before the proposal, so the snapshot includes them). */
   stakeSybils(amount: bigint): Promise<void>
   /** Mines to the seed block, grinds, tops up and draws. Returns the committee drawn. */
-  drawCommittee(taskId: bigint): Promise<readonly Address[]>
+  drawCommittee: (taskId: bigint) => Promise<readonly Address[]>
 }
 
 /**
