@@ -17,7 +17,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import solc from 'solc'
+import solcJs from 'solc'
 import { collectErrorFixes, errorFixesModule } from './contract-error-fixes.js'
 import type { CompiledContract } from './contract-error-fixes.js'
 
@@ -27,6 +27,8 @@ const artifactsDir = join(root, 'artifacts')
 const generatedDir = join(root, 'src', 'ledger', 'contracts', 'generated')
 const constantsFile = join(generatedDir, 'protocol-constants.ts')
 const require = createRequire(import.meta.url)
+// solc-js types its standard-JSON interface as `any`; this is the part used here.
+const solc = solcJs as { version(): string; compile(input: string, callbacks: { import(path: string): { contents: string } | { error: string } }): string }
 
 const settings = {
   optimizer: { enabled: true, runs: 200 },
