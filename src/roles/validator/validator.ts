@@ -70,7 +70,7 @@ export function createValidator(init: ValidatorInit): Validator {
     const earlier = new Set(round > 1n ? (await getRevealedUpdates(training, round - 1n)).map((s) => s.cid) : [])
     // An update whose content cannot be had (its trainer went away before anyone fetched it)
     // cannot be checked, so it scores 0; in one process every update is always there.
-    const fetched = await Promise.all(submissions.map((s) => (s.revealed && !earlier.has(s.cid) ? content.getTensor(s.cid).catch(() => undefined) : undefined)))
+    const fetched = await Promise.all(submissions.map((s) => (s.revealed && !earlier.has(s.cid) ? content.getTensor(s.cid).catch(() => undefined) : Promise.resolve(undefined))))
     const available = fetched.flatMap((u) => (u === undefined ? [] : [u]))
     const scoredAvailable = await scoreUpdates({ kind: init.kind, global, updates: available, data: init.data, indices: init.indices })
     let next = 0
