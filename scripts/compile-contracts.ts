@@ -104,9 +104,11 @@ async function listSolidity(dir: string): Promise<string[]> {
 /** Resolves `@openzeppelin/...` and other package imports from node_modules. */
 function resolveImport(importPath: string): { contents: string } | { error: string } {
   try {
-    const [scope, name, ...rest] = importPath.split('/')
-    const pkg = importPath.startsWith('@') ? `${scope}/${name}` : scope!
-    const tail = importPath.startsWith('@') ? rest : [name!, ...rest]
+    // A package name is one path segment, or two when scoped (@scope/name).
+    const parts = importPath.split('/')
+    const nameLength = importPath.startsWith('@') ? 2 : 1
+    const pkg = parts.slice(0, nameLength).join('/')
+    const tail = parts.slice(nameLength)
     const pkgRoot = dirname(require.resolve(`${pkg}/package.json`))
     // solc-js calls the import callback synchronously.
     return { contents: readFileSync(join(pkgRoot, ...tail), 'utf8') }

@@ -67,8 +67,7 @@ export async function computeUpdate(p: ComputeUpdateParameters): Promise<{ weigh
     case 'gaussian-noise': {
       const random = createRandom(deriveSeed(p.seed, 0x6e))
       const sigma = c.sigma ?? 0.5
-      const out = new Float32Array(p.global.length)
-      for (let i = 0; i < out.length; i++) out[i] = p.global[i]! + sigma * sampleNormal(random)
+      const out = p.global.map((g) => g + sigma * sampleNormal(random))
       return { weights: out, examples: p.indices.length }
     }
     case 'free-rider':

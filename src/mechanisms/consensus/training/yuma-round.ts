@@ -96,7 +96,7 @@ export function registerTrainerUids(state: YumaBondState, trainers: readonly str
   const registeredRound = [...state.registeredRound]
   const score = [...state.score]
   const uidOf = new Map(holders.map((id, uid) => [id, uid]))
-  const busy = new Set(trainers.flatMap((t) => (uidOf.has(t) ? [uidOf.get(t)!] : [])))
+  const busy = new Set(trainers.flatMap((t) => uidOf.get(t) ?? []))
   let changed = false
   for (const t of trainers) {
     if (uidOf.has(t)) continue
