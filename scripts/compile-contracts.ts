@@ -82,6 +82,7 @@ function integerValue(value: AstExpression | undefined): bigint | undefined {
   if (value?.nodeType !== 'MemberAccess' || call?.nodeType !== 'FunctionCall' || call.expression?.name !== 'type' || typeName === undefined) return undefined
   const bits = /^(u?)int(\d+)$/.exec(typeName)
   if (bits === null) return undefined
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the pattern's second group always takes part in a match
   const width = BigInt(bits[2]!)
   const unsigned = bits[1] === 'u'
   if (value.memberName === 'max') return unsigned ? (1n << width) - 1n : (1n << (width - 1n)) - 1n

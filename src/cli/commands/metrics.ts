@@ -92,6 +92,7 @@ export function registerMetricsCommand(program: Command, ctx: CliContext): void 
       })
     }
     if (options.task === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- exactly one source was given, and it is not --task: without --values it is --file
       const values = options.values ?? (await readDistributionFile(ctx, options.file!))
       const metrics = decentralization(values)
       printResult(ctx, options.json, { values, metrics }, () => formatMetricsTable([{ name: options.file ?? 'values', metrics }]))

@@ -60,8 +60,8 @@ export async function computeUpdate(p: ComputeUpdateParameters): Promise<{ weigh
     case 'sign-flip': {
       const honest = await trainLocal(base)
       const scale = c.scale ?? 10
-      const out = new Float32Array(p.global.length)
-      for (let i = 0; i < out.length; i++) out[i] = p.global[i]! - scale * (honest.weights[i]! - p.global[i]!)
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- local training returns as many weights as the global model has
+      const out = p.global.map((g, i) => g - scale * (honest.weights[i]! - g))
       return { weights: out, examples: honest.examples }
     }
     case 'gaussian-noise': {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- moves is parallel to p.updates, and every update is as long as the global model */
 import type { ImageSet } from '../../ml/datasets/image-set.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
 import { evaluate } from '../../ml/train/evaluate.js'

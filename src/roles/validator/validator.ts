@@ -74,8 +74,10 @@ export function createValidator(init: ValidatorInit): Validator {
     const available = fetched.flatMap((u) => (u === undefined ? [] : [u]))
     const scoredAvailable = await scoreUpdates({ kind: init.kind, global, updates: available, data: init.data, indices: init.indices })
     let next = 0
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- scoreUpdates returns one score per available update
     const honest = fetched.map((u) => (u === undefined ? 0 : scoredAvailable[next++]!))
     if (init.behaviour === 'colluding') {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- honest has one score per submission
       return honest.map((score, i) => (init.colluders?.has(submissions[i]!.trainer) === true ? 10_000 : score))
     }
     return honest

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- uids index the per-uid arrays, per-validator arrays are parallel, and registerTrainerUids gives every judged trainer a uid */
 import { CONTRACT_CONSTANTS } from '../../../ledger/contracts/generated/protocol-constants.js'
 import { yumaDenseEpoch } from '../yuma/dense-epoch.js'
 import type { YumaDenseParams, YumaDenseResult } from '../yuma/dense-epoch.js'
