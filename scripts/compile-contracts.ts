@@ -17,7 +17,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import solc from 'solc'
+import solcJs from 'solc'
 import { collectErrorFixes, errorFixesModule } from './contract-error-fixes.js'
 import type { CompiledContract } from './contract-error-fixes.js'
 
@@ -27,6 +27,8 @@ const artifactsDir = join(root, 'artifacts')
 const generatedDir = join(root, 'src', 'ledger', 'contracts', 'generated')
 const constantsFile = join(generatedDir, 'protocol-constants.ts')
 const require = createRequire(import.meta.url)
+// solc-js types its standard-JSON interface as `any`; this is the part used here.
+const solc = solcJs as { version(): string; compile(input: string, callbacks: { import(path: string): { contents: string } | { error: string } }): string }
 
 const settings = {
   optimizer: { enabled: true, runs: 200 },
@@ -80,6 +82,7 @@ function integerValue(value: AstExpression | undefined): bigint | undefined {
   if (value?.nodeType !== 'MemberAccess' || call?.nodeType !== 'FunctionCall' || call.expression?.name !== 'type' || typeName === undefined) return undefined
   const bits = /^(u?)int(\d+)$/.exec(typeName)
   if (bits === null) return undefined
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the pattern's second group always takes part in a match
   const width = BigInt(bits[2]!)
   const unsigned = bits[1] === 'u'
   if (value.memberName === 'max') return unsigned ? (1n << width) - 1n : (1n << (width - 1n)) - 1n
@@ -102,9 +105,11 @@ async function listSolidity(dir: string): Promise<string[]> {
 /** Resolves `@openzeppelin/...` and other package imports from node_modules. */
 function resolveImport(importPath: string): { contents: string } | { error: string } {
   try {
-    const [scope, name, ...rest] = importPath.split('/')
-    const pkg = importPath.startsWith('@') ? `${scope}/${name}` : scope!
-    const tail = importPath.startsWith('@') ? rest : [name!, ...rest]
+    // A package name is one path segment, or two when scoped (@scope/name).
+    const parts = importPath.split('/')
+    const nameLength = importPath.startsWith('@') ? 2 : 1
+    const pkg = parts.slice(0, nameLength).join('/')
+    const tail = parts.slice(nameLength)
     const pkgRoot = dirname(require.resolve(`${pkg}/package.json`))
     // solc-js calls the import callback synchronously.
     return { contents: readFileSync(join(pkgRoot, ...tail), 'utf8') }

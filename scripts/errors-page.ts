@@ -84,11 +84,11 @@ export async function errorsPage(): Promise<string> {
     '| error | fix |',
     '| --- | --- |',
   )
-  for (const name of Object.keys(OPENZEPPELIN_HINTS).sort()) {
+  for (const [name, hint] of Object.entries(OPENZEPPELIN_HINTS).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const names = [...(parameters.get(name)?.values() ?? [])][0] ?? []
     let fix: string
     try {
-      fix = OPENZEPPELIN_HINTS[name]!(names.map((n) => `{${n}}`))
+      fix = hint(names.map((n) => `{${n}}`))
     } catch {
       fix = '(depends on the arguments)'
     }

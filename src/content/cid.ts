@@ -25,7 +25,7 @@ const VALID_CID_HELP = [
  * @throws DeaiError `CONTENT_INVALID_CID` if it is not a CID, `CONTENT_UNSUPPORTED_HASH` if it is
  *   not a sha2-256 CID
  */
-export function toCid(input: CidLike | unknown): CID {
+export function toCid(input: unknown): CID {
   const cid = parse(input)
   if (cid.multihash.code !== sha256.code || cid.multihash.size !== 32) {
     throw new DeaiError('CONTENT_UNSUPPORTED_HASH', `CID ${cid.toString()} is not a sha2-256 CID, so its content cannot be verified.`, {

@@ -156,8 +156,8 @@ function rotl(x: number, k: number): number {
  */
 export function deriveSeed(seed: number, ...path: number[]): number {
   assertSeed(seed)
-  let [h, hi] = seedWords(seed)
-  h = mix32((h ^ mix32(hi ^ 0x3c6ef372)) >>> 0)
+  const [lo, hi] = seedWords(seed)
+  let h = mix32((lo ^ mix32(hi ^ 0x3c6ef372)) >>> 0)
   for (const part of path) {
     assertSeed(part)
     const [plo, phi] = seedWords(part)

@@ -91,8 +91,9 @@ export async function openNetworkNode(init: NetworkNodeInit): Promise<NetworkNod
     opened.push(() => node.stop())
     let status: StatusServer | undefined
     if (init.statusPort !== undefined) {
-      status = await serveStatus(init.statusPort, () => node.status())
-      opened.push(() => status!.close())
+      const server = await serveStatus(init.statusPort, () => node.status())
+      status = server
+      opened.push(() => server.close())
     }
     return {
       peerId: peer.peerId,

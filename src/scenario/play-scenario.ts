@@ -262,8 +262,10 @@ async function provideData(world: ScenarioWorld, taskId: bigint): Promise<RunRep
   const providers = cast.dataProviders.map((m) => ({ member: m, provider: createDataProvider({ protocol, content, key: m.account }) }))
   const shards: RunReport['data']['shards'] = []
   for (const [t, trainer] of cast.trainers.entries()) {
+    /* eslint-disable @typescript-eslint/no-non-null-assertion -- providers take trainers in turn (a scenario has at least one), and the data holds one index list per trainer */
     const { member, provider } = providers[t % providers.length]!
     const { cid, shardId } = await provider.provide(taskId, selectExamples(data.trainPool, data.trainerIndices[t]!), trainer.account.address)
+    /* eslint-enable @typescript-eslint/no-non-null-assertion */
     shards.push({ cid, shardId, provider: member.id })
   }
   return shards
@@ -293,6 +295,7 @@ async function playRounds(world: ScenarioWorld, training: Training, shards: RunR
       continue
     }
     // Each trainer reads its data back by the CID its provider registered.
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- provideData registered one shard per trainer, in cast order
     const shard = shards[i]!
     const shardData = decodeImageSet(await content.getBytes(shard.cid), `shard ${shard.shardId}`)
     const attack = g.behaviour === 'slash-escaper' ? 'sign-flip' : g.behaviour
@@ -313,6 +316,7 @@ async function playRounds(world: ScenarioWorld, training: Training, shards: RunR
   const validatorOrder = cast.validators.map((m, i) => ({ m, i })).sort((a, b) => Number(b.m.group.behaviour === 'sybil-swarm') - Number(a.m.group.behaviour === 'sybil-swarm'))
   const validators = validatorOrder.map(({ m, i }) => createValidator({
     training, content, key: m.account, owner: m.account.address, kind: scenario.task.model, data: data.validation,
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the data holds one index list per validator, in cast order
     indices: data.validatorIndices[i]!, behaviour: m.group.behaviour as ValidatorBehaviour, seed: deriveSeed(scenario.seed, 0x7b, i), colluders: attackers,
   }))
   const { spec: aggregation } = aggregationSpec(scenario)
@@ -333,6 +337,7 @@ async function playRounds(world: ScenarioWorld, training: Training, shards: RunR
       // Front-runners take their own turn last: by then they have copied whoever committed first.
       ...frontRunners.map((f) => frontRunnerParticipant(f, training)),
       ...validators.map((v) => validatorParticipant(v, training)),
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- aggregators take rounds in turn; a scenario has at least one
       aggregatorParticipant(aggregators[(r - 1) % aggregators.length]!, training),
     ]
     const info = await getRound(training, round)

@@ -29,8 +29,10 @@ export async function serveInference(protocol: Protocol, content: ContentStore, 
   const order = Array.from({ length: init.test.count }, (_, i) => i)
   createRandom(deriveSeed(init.seed, 0x1f)).shuffle(order)
   for (let k = 0; k < init.requests; k++) {
+    /* eslint-disable @typescript-eslint/no-non-null-assertion -- turn by turn over lists that are not empty */
     const image = selectExamples(init.test, [order[k % order.length]!])
     const provider = init.providers[k % init.providers.length]!
+    /* eslint-enable @typescript-eslint/no-non-null-assertion */
     // The label stays with the requester: the provider sees the image only.
     const inputCid = await content.putBytes(encodeImageSet({ ...image, labels: new Uint8Array(1) }))
     const { requestId } = await requestInference(protocol, init.requester, { taskId: init.taskId, inputCid, provider: provider.address, fee: parseEther('1') })

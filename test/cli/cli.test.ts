@@ -114,8 +114,9 @@ describe('deai CLI', () => {
     await writeFile(join(dir, 'stake.json'), JSON.stringify({ alice: 70, bob: '20', carol: 10, dave: 0 }))
     const json = await run('metrics', '--file', 'stake.json', '--json')
     expect(json.code).toBe(0)
-    expect(JSON.parse(json.out).metrics).toEqual(JSON.parse(JSON.stringify(decentralization([70n, 20n, 10n, 0n]))))
-    expect(JSON.parse(json.out).metrics).toMatchObject({ entities: 4, holders: 3, nakamotoOneHalf: 1, top1Share: 0.7 })
+    const { metrics } = JSON.parse(json.out) as { metrics: unknown }
+    expect(metrics).toEqual(JSON.parse(JSON.stringify(decentralization([70n, 20n, 10n, 0n]))))
+    expect(metrics).toMatchObject({ entities: 4, holders: 3, nakamotoOneHalf: 1, top1Share: 0.7 })
     const none = await run('metrics')
     expect(none.code).toBe(1)
     expect(none.err).toContain('CLI_USAGE')

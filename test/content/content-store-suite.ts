@@ -161,7 +161,7 @@ export function contentStoreSuite(name: string, harness: ContentStoreHarness): v
           }
           const cid = await store.putJson(value)
           const back = await store.getJson(cid)
-          expect(back).toEqual({ ...value, update: expect.anything() })
+          expect(back).toEqual({ ...value, update: expect.anything() as unknown })
           const update = (back as { update: unknown }).update
           expect(CID.asCID(update)?.toString()).toBe(CIDS.hello)
         }))

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import solc from 'solc'
+import solcJs from 'solc'
 import type { Abi, Address, Hex, PrivateKeyAccount } from 'viem'
 import { z } from 'zod'
 import type { Ledger } from '../../src/ledger/ledger.js'
@@ -45,6 +45,8 @@ export function compileMock(name: MockName): Promise<CompiledContract> {
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const require = createRequire(import.meta.url)
+// solc-js types its standard-JSON interface as `any`; this is the part used here.
+const solc = solcJs as { compile(input: string, callbacks: { import(path: string): { contents: string } | { error: string } }): string }
 
 /**
  * Resolves a mock's imports, which solc names from the repository root (a mock imports

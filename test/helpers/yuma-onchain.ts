@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import solc from 'solc'
+import solcJs from 'solc'
 import { createPublicClient, createWalletClient, custom } from 'viem'
 import type { Abi, Address, Chain, Hex, PrivateKeyAccount, PublicClient, Transport, WalletClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -52,6 +52,9 @@ export async function deployWith(
   if (receipt.status !== 'success' || receipt.contractAddress == null) throw new Error(`deploying failed (tx ${hash})`)
   return receipt.contractAddress
 }
+
+// solc-js types its standard-JSON interface as `any`; this is the part used here.
+const solc = solcJs as { compile(input: string): string }
 
 const outputSchema = z.object({
   errors: z.array(z.object({ severity: z.string(), formattedMessage: z.string() })).optional(),

@@ -59,7 +59,7 @@ describe('chain journal', () => {
     await ledger.clock.mine(2)
     const journal = await ledger.journal()
     expect(journal.entries.map((e) => e.method)).toEqual(['eth_sendRawTransaction', 'evm_increaseTime', 'evm_mine', 'eth_sendRawTransaction', 'evm_mine', 'evm_mine'])
-    const replayed = await replayChainJournal(JSON.parse(JSON.stringify(journal)))
+    const replayed = await replayChainJournal(JSON.parse(JSON.stringify(journal)) as typeof journal)
     expect(await replayed.client.getBalance({ address: b!.address })).toBe(await ledger.client.getBalance({ address: b!.address }))
     const tampered = { ...journal, entries: journal.entries.filter((e) => e.method !== 'evm_increaseTime') }
     await expect(replayChainJournal(tampered)).rejects.toSatisfy((e: unknown) => (e as { code?: string }).code === 'LEDGER_REPLAY_MISMATCH')

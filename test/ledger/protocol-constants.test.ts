@@ -31,7 +31,7 @@ describe('protocol constants generated from the contracts', () => {
     for (const [contract, enums] of Object.entries(CONTRACT_ENUMS)) {
       for (const [name, values] of Object.entries(enums)) {
         const members = (CONTRACT_ENUM_MEMBERS as Record<string, Record<string, readonly string[]>>)[contract]?.[name]
-        expect(members?.map((member, i) => [member, i]), `${contract}.${name}`).toEqual(Object.entries(values))
+        expect(members?.map((member, i) => [member, i]), `${contract}.${name}`).toEqual(Object.entries(values as Record<string, number>))
       }
     }
   })

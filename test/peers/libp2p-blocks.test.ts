@@ -76,7 +76,7 @@ describe('content over libp2p', () => {
 
     const error = await reader.store.getTensor(cid).catch((e: unknown) => e)
     expect(isDeaiError(error, 'CONTENT_NOT_FOUND')).toBe(true)
-    expect(String((error as { details?: unknown }).details ?? (error as Error).message)).toMatch(/do not match the CID/)
+    expect((error as { details?: readonly string[] }).details?.join(',') ?? (error as Error).message).toMatch(/do not match the CID/)
     expect(await reader.store.has(cid)).toBe(false)
 
     await reader.peer.dial(honest.peer.multiaddrs()[0]!)

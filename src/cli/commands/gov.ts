@@ -103,7 +103,7 @@ async function readActions(ctx: CliContext, options: { actions?: string; action:
   })
   const fromFile = options.actions === undefined ? [] : await readDataFile(ctx.cwd, options.actions, 'actions')
   if (!Array.isArray(fromFile)) throw new DeaiError('GOV_ACTION_INVALID', `${options.actions}: must be a list of actions`)
-  return [...fromFile, ...inline]
+  return [...(fromFile as unknown[]), ...inline]
 }
 
 async function showProposal(ctx: CliContext, protocol: Protocol, id: bigint, json: boolean | undefined): Promise<void> {

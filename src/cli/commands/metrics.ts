@@ -72,8 +72,8 @@ export function formatMetricsTable(rows: readonly Row[]): string {
     fixed(m.top1Share),
     fixed(m.top5Share),
   ])
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
-  const render = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)))
+  const render = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')
   return [render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n')
 }
 
@@ -92,6 +92,7 @@ export function registerMetricsCommand(program: Command, ctx: CliContext): void 
       })
     }
     if (options.task === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- exactly one source was given, and it is not --task: without --values it is --file
       const values = options.values ?? (await readDistributionFile(ctx, options.file!))
       const metrics = decentralization(values)
       printResult(ctx, options.json, { values, metrics }, () => formatMetricsTable([{ name: options.file ?? 'values', metrics }]))

@@ -39,6 +39,7 @@ async function resolveSpecCid(ctx: CliContext, options: StoreOptions & { spec?: 
   if (options.specCid !== undefined) return options.specCid
   const store = await openContentStore(ctx, options)
   try {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- exactly one of --spec and --spec-cid was given, and it is not --spec-cid
     const cid = await store.putJson(await readDataFile(ctx.cwd, options.spec!, 'task spec'))
     ctx.stderr(`spec stored as ${cid}\n`)
     return cid

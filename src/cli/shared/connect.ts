@@ -73,6 +73,7 @@ function asKey(text: string, source: string): Hex {
 
 /** Reads the signing key named by the options, env or dev account index. */
 export async function resolveKey(ctx: CliContext, options: SignerOptions): Promise<Hex> {
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- deriveDevKeys(i + 1) returns i + 1 keys
   if (options.devAccount !== undefined) return deriveDevKeys(options.devAccount + 1)[options.devAccount]!
   if (options.keystore !== undefined) {
     const file = resolve(ctx.cwd, options.keystore)

@@ -1,11 +1,11 @@
 /** What a command may touch of the outside world; tests pass their own. */
 export type CliContext = {
   /** Results (text, or JSON with --json). */
-  stdout(text: string): void
+  stdout: (text: string) => void
   /** Raw bytes to standard output (content get). */
   stdoutBytes(bytes: Uint8Array): void
   /** Progress, logs and errors. */
-  stderr(text: string): void
+  stderr: (text: string) => void
   env: Readonly<Record<string, string | undefined>>
   cwd: string
   /** Makes the command end with this exit code although it printed its result (e.g. a failed check). */
@@ -16,5 +16,5 @@ export type CliContext = {
    * Asks the user for a secret (a password) without echoing it.
    * @throws DeaiError `KEYSTORE_PASSWORD_MISSING` when there is no terminal to ask on
    */
-  readSecret?(prompt: string): Promise<string>
+  readSecret?: (prompt: string) => Promise<string>
 }

@@ -24,6 +24,7 @@ export function parseDuration(value: string): bigint {
   const match = /^(\d+)([smhd]?)$/.exec(value)
   if (match === null) throw bad(`"${value}" is not a duration; write e.g. 90, 30s, 15m, 2h or 7d`)
   const unit = { '': 1n, s: 1n, m: 60n, h: 3600n, d: 86400n }[match[2] as '' | 's' | 'm' | 'h' | 'd']
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the pattern's first group always takes part in a match
   return BigInt(match[1]!) * unit
 }
 

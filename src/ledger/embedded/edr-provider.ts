@@ -40,7 +40,7 @@ export type EdrRequest = { method: string; params?: readonly unknown[] | undefin
 export type EdrProvider = {
   request: EIP1193RequestFn
   /** Raw JSON-RPC: takes and returns JSON-RPC envelopes, for the HTTP server. */
-  handle(body: unknown): Promise<unknown>
+  handle: (body: unknown) => Promise<unknown>
 }
 
 let context: Promise<EdrContext> | undefined

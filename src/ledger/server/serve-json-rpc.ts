@@ -5,7 +5,7 @@ import { DeaiError } from '../../errors/base.js'
 
 export type JsonRpcServerInit = {
   /** Handles one JSON-RPC envelope or a batch, returning the reply envelope(s). */
-  handle(body: unknown): Promise<unknown>
+  handle: (body: unknown) => Promise<unknown>
   /** @default '127.0.0.1' */
   host?: string
   /** 0 picks a free port. @default 8545 */

@@ -119,6 +119,7 @@ export function aggregateWithSelection(rule: AggregationRule, updates: readonly 
       return { aggregate: trimmedMean(updates, options.beta ?? DEFAULT_TRIM_BETA), kept: all, rejected: [] }
     case 'krum': {
       const kept = [krumSelect(updates, options.f)]
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- kept holds the one index krumSelect chose from updates
       return { aggregate: Float32Array.from(updates[kept[0]!]!), kept, rejected: complement(kept, n) }
     }
     case 'multi-krum': {

@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- numeric kernel: every index is bounded by a length checked on entry, which noUncheckedIndexedAccess cannot see */
 
 /** Coordinates per block: with n = 50 the buffer is 400 KB, small enough to stay in L2. */
 export const BLOCK = 1024

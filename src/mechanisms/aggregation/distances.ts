@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- numeric kernel: every index is bounded by a length checked on entry, which noUncheckedIndexedAccess cannot see */
 import { BLOCK } from './columns.js'
 import { assertFinite } from './validate.js'
 

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- numeric kernel: every index is bounded by a length checked on entry, which noUncheckedIndexedAccess cannot see */
 import { BLOCK, gatherBlock } from './columns.js'
 import { minOf, selectInPlace } from './select.js'
 import { assertFinite, assertUpdates } from './validate.js'

@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- numeric kernel: every index is bounded by a length checked on entry, which noUncheckedIndexedAccess cannot see */
 
 /** Slices shorter than this are finished by insertion sort. */
 const SMALL = 6

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- numeric kernel: every index is bounded by a length checked on entry, which noUncheckedIndexedAccess cannot see */
 import { DeaiError } from '../../errors/base.js'
 import { BLOCK, gatherBlock } from './columns.js'
 import { selectInPlace } from './select.js'

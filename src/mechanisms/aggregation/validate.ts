@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- numeric kernel: every index is bounded by a length checked on entry, which noUncheckedIndexedAccess cannot see */
 import { DeaiError } from '../../errors/base.js'
 
 /**
@@ -16,7 +17,8 @@ import { DeaiError } from '../../errors/base.js'
  *   `AGGREGATION_LENGTH_MISMATCH`.
  */
 export function assertUpdates(updates: readonly Float32Array[]): number {
-  if (!Array.isArray(updates) || updates.length === 0) {
+  // Plain-JS callers may pass anything; `as unknown` keeps the guard from widening the type to any[].
+  if (!Array.isArray(updates as unknown) || updates.length === 0) {
     throw new DeaiError('AGGREGATION_NO_UPDATES', 'There are no updates to aggregate.', {
       fixes: ['Pass at least one update (a Float32Array) to the aggregation rule.'],
     })
@@ -101,8 +103,8 @@ export function assertFinite(updates: readonly Float32Array[], indices?: readonl
  */
 export function resolveWeights(weights: readonly number[] | undefined, n: number): readonly number[] {
   if (weights === undefined) return new Array<number>(n).fill(1)
-  if (!Array.isArray(weights) || weights.length !== n) {
-    const got = Array.isArray(weights) ? `${weights.length} weights` : typeof weights
+  if (!Array.isArray(weights as unknown) || weights.length !== n) {
+    const got = Array.isArray(weights as unknown) ? `${weights.length} weights` : typeof weights
     throw new DeaiError('AGGREGATION_INVALID_WEIGHTS', `Expected ${n} weights (one per update), got ${got}.`, {
       fixes: ['Pass one example count per update, in the same order as the updates, or omit weights.'],
     })

@@ -42,14 +42,14 @@ export function toShares(values: Distribution): Shares {
     const amounts = bigints(values)
     const total = amounts.reduce((s, v) => s + v, 0n)
     if (total === 0n) return { shares, positive: false }
-    for (let i = 0; i < n; i++) shares[i] = ratio(amounts[i]!, total)
+    for (const [i, v] of amounts.entries()) shares[i] = ratio(v, total)
     return { shares, positive: true }
   }
   const amounts = numbers(values)
   let total = 0
   for (const v of amounts) total += v
   if (total === 0) return { shares, positive: false }
-  for (let i = 0; i < n; i++) shares[i] = amounts[i]! / total
+  for (const [i, v] of amounts.entries()) shares[i] = v / total
   return { shares, positive: true }
 }
 

@@ -29,8 +29,7 @@ export function gini(values: Distribution): number {
   const sorted = Float64Array.from(shares).sort()
   let weighted = 0
   let total = 0
-  for (let i = 0; i < n; i++) {
-    const s = sorted[i]!
+  for (const [i, s] of sorted.entries()) {
     weighted += (2 * (i + 1) - n - 1) * s
     total += s
   }

@@ -42,8 +42,8 @@ export function nakamotoCoefficient(values: Distribution, threshold = 0.5): numb
     if (total === 0n) return 0
     const [p, q] = simplestFraction(threshold)
     let cumulative = 0n
-    for (let i = 0; i < sorted.length; i++) {
-      cumulative += sorted[i]!
+    for (const [i, v] of sorted.entries()) {
+      cumulative += v
       if (cumulative * q > total * p) return i + 1
     }
     return sorted.length
@@ -54,8 +54,8 @@ export function nakamotoCoefficient(values: Distribution, threshold = 0.5): numb
   for (const v of sorted) total += v
   if (total === 0) return 0
   let cumulative = 0
-  for (let i = 0; i < sorted.length; i++) {
-    cumulative += sorted[i]!
+  for (const [i, v] of sorted.entries()) {
+    cumulative += v
     if (cumulative / total > threshold) return i + 1
   }
   return sorted.length

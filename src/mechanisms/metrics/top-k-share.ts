@@ -41,6 +41,6 @@ export function topKShare(values: Distribution, k: number): number {
   for (const v of sorted) total += v
   if (total === 0) return 0
   let top = 0
-  for (let i = 0; i < Math.min(k, sorted.length); i++) top += sorted[i]!
+  for (const v of sorted.slice(0, k)) top += v
   return Math.min(1, top / total)
 }

@@ -35,7 +35,8 @@ export function cachedModel(tf: TfModule, kind: ModelKind): CachedModel {
   const variables = model.trainableWeights.map((weight) => {
     const value = weight.read()
     if (!(value instanceof tf.Variable)) throw new DeaiError('ML_INTERNAL', `Weight ${weight.name} is not a variable.`)
-    return value
+    // `instanceof` on the generic class narrows to Variable<any>.
+    return value as Tf.Variable
   })
   const shape = [...ARCHITECTURES[kind].inputShape]
   const last = ARCHITECTURES[kind].layers.at(-1)

@@ -84,7 +84,7 @@ async function readAll(blockstore: Blockstore, cid: CID): Promise<Uint8Array> {
     chunks.push(chunk)
     length += chunk.byteLength
   }
-  if (chunks.length === 1) return chunks[0]!
+  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0]
   const bytes = new Uint8Array(length)
   let offset = 0
   for (const chunk of chunks) {

@@ -27,8 +27,9 @@ export function deliveryQueue(topic: string, handler: PeerMessageHandler, onErro
   let active = true
 
   const drain = async (): Promise<void> => {
-    while (active && queue.length > 0) {
-      const message = queue.shift()!
+    while (active) {
+      const message = queue.shift()
+      if (message === undefined) break
       try {
         await handler(message)
       } catch (error) {

@@ -32,9 +32,11 @@ export function liveStakeDraw(pool: readonly { owner: Address; stake: bigint }[]
   for (let k = 0; k < count && total > 0n; k++) {
     let r = BigInt(keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint256' }], [seed, BigInt(k)]))) % total
     let j = 0
+    /* eslint-disable @typescript-eslint/no-non-null-assertion -- r < total, the sum of the weights, so the walk stops inside the pool */
     while (r >= weights[j]!) r -= weights[j++]!
     chosen.push(pool[j]!.owner)
     total -= weights[j]!
+    /* eslint-enable @typescript-eslint/no-non-null-assertion */
     weights[j] = 0n
   }
   return chosen
@@ -52,7 +54,7 @@ export interface Grinder {
   /** Stakes each sybil verifier `amount` (before the proposal, so the snapshot includes them). */
   stakeSybils(amount: bigint): Promise<void>
   /** Mines to the seed block, grinds, tops up and draws. Returns the committee drawn. */
-  drawCommittee(taskId: bigint): Promise<readonly Address[]>
+  drawCommittee: (taskId: bigint) => Promise<readonly Address[]>
 }
 
 /**

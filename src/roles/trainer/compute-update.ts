@@ -60,15 +60,14 @@ export async function computeUpdate(p: ComputeUpdateParameters): Promise<{ weigh
     case 'sign-flip': {
       const honest = await trainLocal(base)
       const scale = c.scale ?? 10
-      const out = new Float32Array(p.global.length)
-      for (let i = 0; i < out.length; i++) out[i] = p.global[i]! - scale * (honest.weights[i]! - p.global[i]!)
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- local training returns as many weights as the global model has
+      const out = p.global.map((g, i) => g - scale * (honest.weights[i]! - g))
       return { weights: out, examples: honest.examples }
     }
     case 'gaussian-noise': {
       const random = createRandom(deriveSeed(p.seed, 0x6e))
       const sigma = c.sigma ?? 0.5
-      const out = new Float32Array(p.global.length)
-      for (let i = 0; i < out.length; i++) out[i] = p.global[i]! + sigma * sampleNormal(random)
+      const out = p.global.map((g) => g + sigma * sampleNormal(random))
       return { weights: out, examples: p.indices.length }
     }
     case 'free-rider':

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- moves is parallel to p.updates, and every update is as long as the global model */
 import type { ImageSet } from '../../ml/datasets/image-set.js'
 import type { ModelKind } from '../../ml/models/architecture.js'
 import { evaluate } from '../../ml/train/evaluate.js'
@@ -35,11 +36,10 @@ function distance(a: Float32Array, b: Float32Array): number {
 export async function scoreUpdates(p: ScoreUpdatesParameters): Promise<number[]> {
   const moves = p.updates.map((u) => distance(u, p.global))
   const sorted = [...moves].sort((a, b) => a - b)
-  const median = sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)]!
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? 0
   const scores: number[] = []
   const copyRadius = COPY_DISTANCE * median
-  for (let i = 0; i < p.updates.length; i++) {
-    const update = p.updates[i]!
+  for (const [i, update] of p.updates.entries()) {
     const idle = moves[i]! <= MIN_PROGRESS * median
     // Two updates within copyRadius of each other moved by amounts within copyRadius of each
     // other (triangle inequality), so only those pairs need the full distance.

@@ -70,12 +70,14 @@ export function createValidator(init: ValidatorInit): Validator {
     const earlier = new Set(round > 1n ? (await getRevealedUpdates(training, round - 1n)).map((s) => s.cid) : [])
     // An update whose content cannot be had (its trainer went away before anyone fetched it)
     // cannot be checked, so it scores 0; in one process every update is always there.
-    const fetched = await Promise.all(submissions.map((s) => (s.revealed && !earlier.has(s.cid) ? content.getTensor(s.cid).catch(() => undefined) : undefined)))
+    const fetched = await Promise.all(submissions.map((s) => (s.revealed && !earlier.has(s.cid) ? content.getTensor(s.cid).catch(() => undefined) : Promise.resolve(undefined))))
     const available = fetched.flatMap((u) => (u === undefined ? [] : [u]))
     const scoredAvailable = await scoreUpdates({ kind: init.kind, global, updates: available, data: init.data, indices: init.indices })
     let next = 0
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- scoreUpdates returns one score per available update
     const honest = fetched.map((u) => (u === undefined ? 0 : scoredAvailable[next++]!))
     if (init.behaviour === 'colluding') {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- honest has one score per submission
       return honest.map((score, i) => (init.colluders?.has(submissions[i]!.trainer) === true ? 10_000 : score))
     }
     return honest

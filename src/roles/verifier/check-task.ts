@@ -110,6 +110,7 @@ export async function checkTask(content: ContentStore, specCid: string, options:
   if (badLayers.length > 0) return fail('layers-allowed', `not allowed: ${[...new Set(badLayers)].join(', ')}`)
   pass('layers-allowed', [...new Set(layers.map((l) => String(l.class_name)))].join(', '))
 
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a non-string activation fails the allow-list below, whatever its text
   const activations = layers.flatMap((l) => (l.config?.['activation'] === undefined ? [] : [String(l.config['activation'])]))
   const badActivations = activations.filter((a) => !ALLOWED_ACTIVATIONS.has(a))
   if (badActivations.length > 0) return fail('activations-allowed', `not allowed: ${[...new Set(badActivations)].join(', ')}`)

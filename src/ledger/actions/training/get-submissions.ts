@@ -23,7 +23,8 @@ function after(a: LogPosition, b: LogPosition): boolean {
  */
 export async function getSubmissions(training: Training, round: bigint): Promise<Submission[]> {
   const client = training.protocol.ledger.client
-  const common = { address: training.address, abi: training.abi, args: { round }, fromBlock: BigInt(training.protocol.deployment.blockNumber) } as const
+  // strict: our own contract's events always decode, and then every argument is there.
+  const common = { address: training.address, abi: training.abi, args: { round }, fromBlock: BigInt(training.protocol.deployment.blockNumber), strict: true } as const
   const openings = await client.getContractEvents({ ...common, eventName: 'RoundOpened' })
   const opening = openings.at(-1)
   if (opening === undefined) return []
@@ -31,21 +32,21 @@ export async function getSubmissions(training: Training, round: bigint): Promise
     client.getContractEvents({ ...common, eventName: 'UpdateCommitted' }),
     client.getContractEvents({ ...common, eventName: 'UpdateRevealed' }),
   ])
-  const revealedAt = new Map(reveals.filter((log) => after(log, opening)).map((log) => [Number(log.args.index!), log]))
+  const revealedAt = new Map(reveals.filter((log) => after(log, opening)).map((log) => [Number(log.args.index), log]))
   return commits
     .filter((log) => after(log, opening))
     .map((log): Submission => {
-      const index = Number(log.args.index!)
+      const index = Number(log.args.index)
       const reveal = revealedAt.get(index)
-      if (reveal === undefined) return { index, trainer: log.args.trainer!, revealed: false }
+      if (reveal === undefined) return { index, trainer: log.args.trainer, revealed: false }
       return {
         index,
-        trainer: log.args.trainer!,
+        trainer: log.args.trainer,
         revealed: true,
-        digest: reveal.args.digest!,
-        codec: reveal.args.codec!,
-        examples: reveal.args.examples!,
-        cid: fromOnChainDigest(reveal.args.digest!, reveal.args.codec!),
+        digest: reveal.args.digest,
+        codec: reveal.args.codec,
+        examples: reveal.args.examples,
+        cid: fromOnChainDigest(reveal.args.digest, reveal.args.codec),
       }
     })
     .sort((a, b) => a.index - b.index)

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- scores, stakes and the per-validator arrays built from them are parallel, one entry per validator */
 import { acceptanceBar, lowerMedian } from './acceptance.js'
 import type { RoundJudgement, RoundScores } from './judgement.js'
 

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the per-update and per-validator arrays are parallel to the submissions and validators they are built from */
 import { flockJudgement } from './flock.js'
 import type { RoundJudgement } from './judgement.js'
 import { medianScoreJudgement } from './median-score.js'

@@ -97,8 +97,10 @@ export function simulateTrainingRounds(
       rewards.set(id, (rewards.get(id) ?? 0n) + amount)
       if (wasSlashed) slashed.set(id, (slashed.get(id) ?? 0) + 1)
     }
+    /* eslint-disable @typescript-eslint/no-non-null-assertion -- the outcome lists updates and validators in the order they went in */
     outcome.updates.forEach((u, j) => credit(p.trainers[j]!, u.reward, u.slashed))
     outcome.validators.forEach((v, i) => credit(p.validators[i]!.id, v.reward, v.slashed))
+    /* eslint-enable @typescript-eslint/no-non-null-assertion */
     history.push({ round, play: p, outcome })
   }
   return { rounds: history, rewards, slashed, yuma }

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- uids index the per-uid arrays, per-validator arrays are parallel, and registerTrainerUids gives every judged trainer a uid */
 import { CONTRACT_CONSTANTS } from '../../../ledger/contracts/generated/protocol-constants.js'
 import { yumaDenseEpoch } from '../yuma/dense-epoch.js'
 import type { YumaDenseParams, YumaDenseResult } from '../yuma/dense-epoch.js'
@@ -96,7 +97,7 @@ export function registerTrainerUids(state: YumaBondState, trainers: readonly str
   const registeredRound = [...state.registeredRound]
   const score = [...state.score]
   const uidOf = new Map(holders.map((id, uid) => [id, uid]))
-  const busy = new Set(trainers.flatMap((t) => (uidOf.has(t) ? [uidOf.get(t)!] : [])))
+  const busy = new Set(trainers.flatMap((t) => uidOf.get(t) ?? []))
   let changed = false
   for (const t of trainers) {
     if (uidOf.has(t)) continue

@@ -283,7 +283,7 @@ function checkRow(
   columns: readonly number[],
 ): void {
   for (const j of columns) {
-    const exp = Array.isArray(expected) ? expected[j] : expected
+    const exp: unknown = Array.isArray(expected) ? expected[j] : expected
     checkExact(checker, site, `${rowIndex}[${j}]`, exp, row[j] ?? 0)
   }
 }
