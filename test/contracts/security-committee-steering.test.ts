@@ -1,3 +1,4 @@
+import { sendByName } from '../helpers/call-by-name.js'
 import { listStakers } from '../../src/ledger/actions/staking/list-stakers.js'
 import { describe, expect, test } from 'vitest'
 import { encodeAbiParameters, keccak256, maxUint256, parseEther, parseEventLogs, toHex } from 'viem'
@@ -164,10 +165,8 @@ describe('M-2: drawCommittee gas grows with the logarithm of the verifier pool',
           const owners = Array.from({ length: batch }, (_, k) => addressOf(`verifier ${staked + k}`))
           const amounts = owners.map(() => parseEther(String(100 + random.nextInt(901))))
           // A fixed gas limit: estimating a transaction this large would run it many times.
-          const hash = await fx.ledger.wallet(funder).writeContract({
-            address: batcherAddress, abi: batcher.abi, functionName: 'stakeForMany',
-            args: [fx.stakeManager.address, fx.token.address, 0n, VERIFIER, owners, amounts], gas: 16_000_000n,
-          } as never)
+          const hash = await sendByName(fx.ledger, funder, { address: batcherAddress, abi: batcher.abi }, 'stakeForMany',
+            [fx.stakeManager.address, fx.token.address, 0n, VERIFIER, owners, amounts], { gas: 16_000_000n })
           expect((await fx.ledger.client.waitForTransactionReceipt({ hash })).status).toBe('success')
           staked += batch
         }

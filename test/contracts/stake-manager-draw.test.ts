@@ -1,3 +1,4 @@
+import { sendByName } from '../helpers/call-by-name.js'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { maxUint256, parseEther, zeroAddress } from 'viem'
 import type { Address, PrivateKeyAccount } from 'viem'
@@ -139,10 +140,8 @@ describe('StakeManager.drawByStake with many stakers below the minimum', () => {
       await writeContract(local.ledger, local.deployer, { ...local.token, functionName: 'approve', args: [batcherAddress, maxUint256] })
       for (let b = 0; b < 5; b++) {
         const owners = Array.from({ length: 40 }, (_, k) => addressOf(`small verifier ${b * 40 + k}`))
-        const hash = await local.ledger.wallet(local.deployer).writeContract({
-          address: batcherAddress, abi: batcher.abi, functionName: 'stakeForMany',
-          args: [local.stakeManager.address, local.token.address, 0n, VERIFIER, owners, owners.map(() => parseEther('110'))], gas: 16_000_000n,
-        } as never)
+        const hash = await sendByName(local.ledger, local.deployer, { address: batcherAddress, abi: batcher.abi }, 'stakeForMany',
+          [local.stakeManager.address, local.token.address, 0n, VERIFIER, owners, owners.map(() => parseEther('110'))], { gas: 16_000_000n })
         expect((await local.ledger.client.waitForTransactionReceipt({ hash })).status).toBe('success')
       }
       const at = await mineToNextEpoch(local)

@@ -1,3 +1,4 @@
+import { writeByName } from '../helpers/call-by-name.js'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { getAddress, keccak256, maxUint256, parseEther, stringToBytes, zeroAddress } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
@@ -146,7 +147,7 @@ async function outcome(call: Promise<unknown>): Promise<string> {
 }
 
 function send(account: PrivateKeyAccount, functionName: string, args: readonly unknown[]): Promise<unknown> {
-  return writeContract(fx.ledger, account, { ...fx.stakeManager, functionName, args } as never)
+  return writeByName(fx.ledger, account, fx.stakeManager, functionName, args)
 }
 
 /** A random amount: mostly modest, sometimes zero, sometimes tiny, sometimes large. */

@@ -1,3 +1,4 @@
+import { writeByName } from '../helpers/call-by-name.js'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { listStakers } from '../../src/ledger/actions/staking/list-stakers.js'
 import { encodeFunctionData, getAddress, keccak256, parseEther, parseEventLogs, stringToBytes, zeroAddress } from 'viem'
@@ -37,7 +38,7 @@ let roles: { slasher: Hex; rewarder: Hex; pauser: Hex; admin: Hex; registrar: He
 
 /** Sends a StakeManager transaction. */
 function send<fn extends Writable>(account: PrivateKeyAccount, functionName: fn, args: ContractFunctionArgs<typeof stakeManagerTestAbi, 'nonpayable' | 'payable', fn>) {
-  return writeContract(fx.ledger, account, { ...fx.stakeManager, functionName, args } as never)
+  return writeByName(fx.ledger, account, fx.stakeManager, functionName, args as readonly unknown[])
 }
 
 async function approve(owner: PrivateKeyAccount, spender: Address, amount: bigint): Promise<void> {

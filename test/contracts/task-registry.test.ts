@@ -1,3 +1,4 @@
+import { writeByName } from '../helpers/call-by-name.js'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { encodeFunctionData, getAddress, parseEther, zeroAddress } from 'viem'
 import type { Address, ContractFunctionArgs, ContractFunctionName, Hex, PrivateKeyAccount } from 'viem'
@@ -72,7 +73,7 @@ let outsider: PrivateKeyAccount
 let stageRole: Hex
 
 function send<fn extends Writable>(account: PrivateKeyAccount, functionName: fn, args: ContractFunctionArgs<typeof taskRegistryTestAbi, 'nonpayable' | 'payable', fn>) {
-  return writeContract(fx.ledger, account, { ...fx.taskRegistry, functionName, args } as never)
+  return writeByName(fx.ledger, account, fx.taskRegistry, functionName, args as readonly unknown[])
 }
 
 function keyOf(member: Address): PrivateKeyAccount {

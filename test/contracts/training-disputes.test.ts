@@ -1,3 +1,4 @@
+import { writeByName } from '../helpers/call-by-name.js'
 import { beforeAll, describe, expect, test } from 'vitest'
 import type { PrivateKeyAccount, TransactionReceipt } from 'viem'
 import { revertName } from '../../src/ledger/contracts/contract-errors.js'
@@ -76,7 +77,7 @@ async function playRound(training: Training, round: bigint): Promise<Transaction
 }
 
 function call(training: Training, who: PrivateKeyAccount, functionName: 'disputeModel' | 'resolveDispute' | 'finish', args: readonly unknown[]) {
-  return writeContract(fx.ledger, who, { ...training, functionName, args } as never)
+  return writeByName(fx.ledger, who, training, functionName, args)
 }
 
 function vote(training: Training, who: PrivateKeyAccount, round: bigint, modelIsWrong: boolean) {

@@ -1,3 +1,4 @@
+import { writeByName, readByName } from '../helpers/call-by-name.js'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { zeroAddress, zeroHash } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
@@ -96,7 +97,7 @@ async function attemptOf(training: Training, round: bigint): Promise<number> {
 
 /** Sends a training transaction as `account`. */
 function send(training: Training, account: PrivateKeyAccount, functionName: string, args: readonly unknown[]) {
-  return writeContract(fx.ledger, account, { ...training, functionName, args } as never)
+  return writeByName(fx.ledger, account, training, functionName, args)
 }
 
 /** One settled round 1 with two accepted updates, ready for postModel. */
@@ -400,7 +401,7 @@ describe('scores', () => {
   test('Yuma: judged trainers take uids at settlement, and a newcomer takes the uid of a holder not judged in its round', async () => {
     const { training } = await setUp(trainingConfig({ consensus: CONSENSUS.yuma, maxUpdates: 2, rounds: 2 }))
     const read = <T>(functionName: string, args: readonly unknown[] = []) =>
-      fx.ledger.client.readContract({ ...training, functionName, args } as never) as Promise<T>
+      readByName<T>(fx.ledger, training, functionName, args)
     const [t1, t2, t3] = trainers as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
     const play = async (round: bigint, keys: readonly PrivateKeyAccount[]) => {
       for (const [i, k] of keys.entries()) await submitUpdate(fx, training, k, round, digestOf(`yuma ${round} ${i}`))

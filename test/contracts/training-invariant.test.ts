@@ -1,3 +1,4 @@
+import { writeByName, readByName } from '../helpers/call-by-name.js'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { getAddress, keccak256, parseEventLogs, stringToBytes, zeroHash } from 'viem'
 import type { Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
@@ -192,7 +193,7 @@ async function check(run: Run, label: string): Promise<void> {
 
 /** Sends a clone transaction, books its events and checks the invariant. */
 async function step(run: Run, who: PrivateKeyAccount, functionName: string, args: readonly unknown[]): Promise<TransactionReceipt> {
-  const receipt = await writeContract(fx.ledger, who, { ...run.training, functionName, args } as never)
+  const receipt = await writeByName(fx.ledger, who, run.training, functionName, args)
   absorb(run, receipt)
   await check(run, `${functionName} ${JSON.stringify(args, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`)
   return receipt
@@ -555,7 +556,7 @@ function yumaPaths(run: Run, list: readonly Entry[], members: readonly Seat[], e
 /** The clone's trainer uids and stored bonds are what the restatement predicts. */
 async function checkBonds(run: Run): Promise<void> {
   const read = (functionName: 'yumaUids' | 'trainerUid' | 'uidInfo' | 'bondsOf', args: readonly unknown[]) =>
-    fx.ledger.client.readContract({ ...run.training, functionName, args } as never) as Promise<unknown>
+    readByName<unknown>(fx.ledger, run.training, functionName, args)
   expect(await read('yumaUids', [])).toBe(BigInt(run.yuma.trainers.length))
   for (const [uid, trainer] of run.yuma.trainers.entries()) {
     expect(await read('trainerUid', [trainer])).toEqual([true, BigInt(uid)])

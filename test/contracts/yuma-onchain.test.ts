@@ -1,3 +1,4 @@
+import { readByName } from '../helpers/call-by-name.js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { decodeFunctionResult, encodeFunctionData } from 'viem'
 import type { Address, PrivateKeyAccount } from 'viem'
@@ -174,7 +175,7 @@ describe('YumaConsensus fixed-point helpers equal the TypeScript ones', () => {
   })
 
   const read = async (functionName: string, args: readonly unknown[]): Promise<unknown> =>
-    ledger.client.readContract({ address: lens.address, abi: lens.abi, functionName, args } as never)
+    readByName(ledger, lens, functionName, args)
   const random = createPrng(SEED + 3)
   /** A signed integer of up to `bits` bits, biased towards small and round values. */
   const signed = (bits: number): number => {

@@ -1,3 +1,4 @@
+import { sendByName } from '../helpers/call-by-name.js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { encodeDeployData, encodeFunctionData, encodeFunctionResult, keccak256, parseEther, parseEventLogs } from 'viem'
 import type { Address, Hex, PrivateKeyAccount, TransactionReceipt } from 'viem'
@@ -222,7 +223,7 @@ describe('YumaSettlement: optimistic settlement with column and row challenges',
     const { input, params } = randomYumaCase(createPrng(SEED + 4), { validators: 2, miners: 3 })
     const round = honestRound(input, params)
     const data = encodeFunctionData({ abi: yumaSettlementAbi, functionName: 'propose', args: argsOf(round) })
-    await mined(await ledger.wallet(proposer).writeContract({ address: refuser, abi: refuserAbi, functionName: 'forward', args: [settlement, data], value: BOND } as never))
+    await mined(await sendByName(ledger, proposer, { address: refuser, abi: refuserAbi }, 'forward', [settlement, data], { value: BOND }))
     const id = await ledger.client.readContract({ address: settlement, abi: yumaSettlementAbi, functionName: 'proposalCount' })
     await ledger.clock.advance(PERIOD + 1n)
     await log.expectRevert(ledger.client.simulateContract({ address: settlement, abi: yumaSettlementAbi, functionName: 'settle', args: [id, ...argsOf(round)], account: challenger }), 'TransferFailed')

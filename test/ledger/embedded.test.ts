@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parseEther } from 'viem'
+import { readChainJournal } from '../../src/ledger/embedded/chain-journal.js'
 import { createEmbeddedLedger } from '../../src/ledger/embedded/create-embedded-ledger.js'
 import { deriveDevKeys } from '../../src/ledger/dev-accounts.js'
 import { expectDeaiError } from '../helpers/expect-deai-error.js'
@@ -68,10 +72,6 @@ describe('chain journal', () => {
 
 describe('chain journal files', () => {
   test('a journal file reads back as written; a file of another form is named with its wrong fields', async () => {
-    const { mkdtemp, rm, writeFile } = await import('node:fs/promises')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
-    const { readChainJournal } = await import('../../src/ledger/embedded/chain-journal.js')
     const ledger = await createEmbeddedLedger({ accounts: 2 })
     const [a, b] = ledger.accounts
     await ledger.wallet(a!).sendTransaction({ to: b!.address, value: 7n })
