@@ -933,9 +933,9 @@ describe('protocol money invariant', () => {
       })
     }
 
-    async function setOperator(owner: PrivateKeyAccount, taskId: bigint, role: Hex): Promise<void> {
+    async function setOperator(owner: PrivateKeyAccount, taskId: bigint, role: Hex, named?: Address): Promise<void> {
       const pool = poolOf(taskId, role)
-      const operator = random.nextFloat() < 0.15 ? owner.address : random.pick(operatorKeys).address
+      const operator = named ?? (random.nextFloat() < 0.15 ? owner.address : random.pick(operatorKeys).address)
       const expected = model.paused ? 'EnforcedPause' : rotated(owner.address) ? 'OwnerRotated' : 'ok'
       await act('setOperator', expected, sm(owner, 'setOperator', [taskId, role, operator]), (t) => {
         const s = settleOperator(model.operators, pool, owner.address, t)
@@ -947,10 +947,10 @@ describe('protocol money invariant', () => {
       })
     }
 
-    async function acceptOperator(): Promise<void> {
+    async function acceptOperator(slot?: string): Promise<void> {
       const t = model.now + 1n
-      // A change still waiting for its key, so that acceptances happen; now and then a key that was not asked.
-      const waiting = [...model.operators.slots.entries()].filter(([, s]) => s.pending !== undefined && !s.accepted && s.pending !== zeroAddress)
+      // A change still waiting for its key (or the one asked for), so that acceptances happen; now and then a key that was not asked.
+      const waiting = [...model.operators.slots.entries()].filter(([k, s]) => (slot === undefined || k === slot) && s.pending !== undefined && !s.accepted && s.pending !== zeroAddress)
       if (waiting.length === 0) return
       const [k, s] = random.pick(waiting)
       const [taskIdText, role, ownerText] = k.split('/') as [string, Hex, Address]
@@ -1989,6 +1989,51 @@ describe('protocol money invariant', () => {
       return false
     }
 
+    /**
+     * A trainer whose operator works for it sends its update with its own key, and the clone
+     * refuses it. By chance this is rare: an operator must be named, accept and come into effect
+     * within the train phase of a training in that very pool. Until it has happened the run brings
+     * it about on a live training: a trainer without an operator there names a free operator key,
+     * the key accepts, time passes to the change's effect, and the trainer's own key commits.
+     * Returns whether it took a step (sent or let time pass).
+     */
+    async function ownerKeyStep(t: bigint): Promise<boolean> {
+      const live = liveTrainings().filter((c) => {
+        const o = c.openings.get(c.current)!
+        return o.status === ROUND.open && t <= o.trainDeadline
+      })
+      const slots = live.flatMap((c) => trainers.map((a) => {
+        const pool = poolOf(c.task.id, TRAINER)
+        return { c, a, pool, s: operatorSlot(model.operators, pool, a.address), deadline: c.openings.get(c.current)!.trainDeadline }
+      }))
+      // In effect: the own key commits.
+      const working = slots.find(({ a, pool, s }) => effectiveOperator(s, a.address, t) !== a.address && ownerOf(pool, a.address, t) === undefined)
+      if (working !== undefined) {
+        await commitUpdate(working.c, working.a.address, working.a)
+        return true
+      }
+      // The key can accept (or has), and the change takes effect within the train phase.
+      const free = (pool: string, owner: Address, key: Address, taskId: bigint) =>
+        operatorTakenBy(model.operators, pool, key, owner, t) === undefined && active(taskId, TRAINER, key) === 0n
+      const coming = slots.find(({ c, a, pool, s, deadline }) => s.pending !== undefined && s.pending !== a.address && s.pending !== zeroAddress &&
+        s.effectiveAt <= deadline && (s.accepted ? t < s.effectiveAt : free(pool, a.address, s.pending, c.task.id)))
+      if (coming !== undefined) {
+        const { a, pool, s } = coming
+        if (!s.accepted) await acceptOperator(operatorKey(pool, a.address))
+        else await advance(s.effectiveAt - 1n - model.now)
+        return true
+      }
+      if (model.paused) return false
+      const fresh = slots.filter(({ s, deadline }) => s.current === undefined && s.pending === undefined && t + OPERATOR_DELAY <= deadline)
+      for (const { c, a, pool } of fresh) {
+        const keys = operatorKeys.filter((k) => free(pool, a.address, k.address, c.task.id))
+        if (keys.length === 0) continue
+        await setOperator(a, c.task.id, TRAINER, random.pick(keys).address)
+        return true
+      }
+      return false
+    }
+
     // ------------------------------------------------------------ time
 
     /** The next moment anything live changes: a deadline, a seed block, a lock or unbonding release. */
@@ -2026,6 +2071,8 @@ describe('protocol money invariant', () => {
       const roll = random.nextFloat()
       if (!paths.has('rotated seat voted') && (await rotatedSeatStep(t))) {
         // A step of the rotated seat's vote, which chance alone rarely brings.
+      } else if (!paths.has('owner key refused for its operator') && (await ownerKeyStep(t))) {
+        // A step towards an owner key refused while its operator works, as rare by chance.
       } else if (roll < 0.3) {
         await stakingOp()
       } else if (roll < 0.33) {
