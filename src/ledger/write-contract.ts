@@ -2,6 +2,7 @@ import type { Abi, Chain, ContractFunctionArgs, ContractFunctionName, PrivateKey
 import { DeaiError } from '../errors/base.js'
 import { toContractError } from './contracts/contract-errors.js'
 import type { GasMeter } from './gas-meter.js'
+import { TRANSACTION_GAS_CAP } from './gas-limits.js'
 import type { Ledger } from './ledger.js'
 
 /**
@@ -18,6 +19,36 @@ export type WriteOptions = {
   gasMeter?: GasMeter | undefined
   /** Names the transaction in gas reports and errors. @default the function name */
   label?: string | undefined
+}
+
+/** Gas sent beyond the estimate: a fifth more, and this. */
+const GAS_MARGIN = 25_000n
+
+/** Each chain's block gas limit, read once. */
+const blockGasLimits = new WeakMap<Ledger['client'], bigint>()
+
+async function blockGasLimit(ledger: Ledger): Promise<bigint> {
+  let limit = blockGasLimits.get(ledger.client)
+  if (limit === undefined) {
+    limit = (await ledger.client.getBlock()).gasLimit
+    blockGasLimits.set(ledger.client, limit)
+  }
+  return limit
+}
+
+/**
+ * The gas to send a write with. The estimate holds for the state it ran on, and other
+ * transactions may land before this one (a stake moves the verifiers' sortition tree, which
+ * changes what the next stake costs), so the write gets a margin: never above the block's gas
+ * limit, nor above EIP-7825's cap per transaction unless the estimate already is (a chain
+ * without that cap). A revert here is the one `writeContract` would have hit.
+ */
+async function gasWithMargin(ledger: Ledger, account: PrivateKeyAccount, parameters: object): Promise<bigint> {
+  const estimate = await ledger.client.estimateContractGas({ ...parameters, account } as Parameters<Ledger['client']['estimateContractGas']>[0])
+  let cap = await blockGasLimit(ledger)
+  if (estimate <= TRANSACTION_GAS_CAP && TRANSACTION_GAS_CAP < cap) cap = TRANSACTION_GAS_CAP
+  const gas = (estimate * 6n) / 5n + GAS_MARGIN
+  return gas < cap ? gas : cap > estimate ? cap : estimate
 }
 
 /**
@@ -37,7 +68,8 @@ export async function writeContract<
   const what = options.label ?? parameters.functionName
   let hash: `0x${string}`
   try {
-    hash = await ledger.wallet(account).writeContract<abi, functionName, args, undefined>(parameters)
+    const gas = parameters.gas ?? (await gasWithMargin(ledger, account, parameters))
+    hash = await ledger.wallet(account).writeContract<abi, functionName, args, undefined>({ ...parameters, gas })
   } catch (error) {
     // The nonce was taken but nothing was sent: let the next call ask the chain again.
     account.nonceManager?.reset({ address: account.address, chainId: ledger.chain.id })

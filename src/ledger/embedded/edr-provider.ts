@@ -10,6 +10,7 @@ import {
 } from '@nomicfoundation/edr'
 import type { EIP1193RequestFn } from 'viem'
 import { DeaiError } from '../../errors/base.js'
+import { TRANSACTION_GAS_CAP } from '../gas-limits.js'
 
 /** What the embedded chain is configured with. */
 export type EdrProviderInit = {
@@ -55,8 +56,7 @@ function edrContext(): Promise<EdrContext> {
   return context
 }
 
-/** The largest gas a transaction may use under Osaka (EIP-7825). */
-export const TRANSACTION_GAS_CAP = 16_777_216n
+export { TRANSACTION_GAS_CAP } from '../gas-limits.js'
 
 type RpcError = { code: number; message: string; data?: unknown }
 
