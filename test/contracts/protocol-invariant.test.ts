@@ -12,6 +12,7 @@ import { settleTrainingRound } from '../../src/mechanisms/consensus/training/set
 import type { TrainingConsensusRule } from '../../src/mechanisms/consensus/training/settle-round.js'
 import { EMPTY_YUMA_BOND_STATE } from '../../src/mechanisms/consensus/training/yuma-round.js'
 import type { YumaBondState } from '../../src/mechanisms/consensus/training/yuma-round.js'
+import { writeByName } from '../helpers/call-by-name.js'
 import { compileMock, deployContract } from '../helpers/mock-contracts.js'
 import {
   createOperatorBook,
@@ -537,7 +538,7 @@ describe('protocol money invariant', () => {
     }
 
     const call = (who: PrivateKeyAccount, target: { address: Address; abi: readonly unknown[] }, functionName: string, args: readonly unknown[]) =>
-      () => writeContract(fx.ledger, who, { ...target, functionName, args } as never)
+      () => writeByName(fx.ledger, who, target, functionName, args)
     const sm = (who: PrivateKeyAccount, functionName: string, args: readonly unknown[]) => call(who, fx.stakeManager, functionName, args)
     const tr = (who: PrivateKeyAccount, functionName: string, args: readonly unknown[]) => call(who, fx.taskRegistry, functionName, args)
     const clone = (training: Training, who: PrivateKeyAccount, functionName: string, args: readonly unknown[]) =>
