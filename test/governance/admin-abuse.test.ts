@@ -70,7 +70,9 @@ describe('audit H-4: the deployer key has no custody of stake or budgets', () =>
     const timelock = { address: fx.protocol.timelock.address, abi: deaiTimelockAbi }
     await denied(writeContract(fx.ledger, admin, { ...timelock, functionName: 'grantRole', args: [await read({ ...timelock, functionName: 'PROPOSER_ROLE' }), admin.address] }), roles.admin)
     const grant = encodeFunctionData({ abi: fx.stakeManager.abi, functionName: 'grantRole', args: [roles.slasher, admin.address] })
-    await denied(writeContract(fx.ledger, admin, { ...timelock, functionName: 'schedule', args: [fx.stakeManager.address, 0n, grant, zeroHash, zeroHash, 0n] }), await read({ ...timelock, functionName: 'PROPOSER_ROLE' }))
+    // The role is read first: a write that fails while another await runs would reject unobserved.
+    const proposerRole = await read({ ...timelock, functionName: 'PROPOSER_ROLE' })
+    await denied(writeContract(fx.ledger, admin, { ...timelock, functionName: 'schedule', args: [fx.stakeManager.address, 0n, grant, zeroHash, zeroHash, 0n] }), proposerRole)
     await log.expectRevert(writeContract(fx.ledger, admin, { ...governorOf(fx), functionName: 'relay', args: [fx.stakeManager.address, 0n, grant] }), 'GovernorOnlyExecutor')
 
     expect((await read({ ...fx.stakeManager, functionName: 'positionOf', args: [0n, VERIFIER, victim.address] })).active).toBe(stakeBefore)
