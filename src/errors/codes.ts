@@ -212,12 +212,12 @@ export const DEAI_ERRORS = {
   },
   FILE_NOT_PARSEABLE: {
     category: 'cli',
-    title: 'A JSON or YAML file does not parse.',
+    title: 'A JSON or YAML data file does not parse.',
     fix: 'Check the file\'s syntax.',
   },
   FILE_UNREADABLE: {
     category: 'cli',
-    title: 'A file given on the command line could not be read.',
+    title: 'A data file (report, journal, distribution, proposal) could not be read.',
     fix: 'Check the path.',
   },
   GOV_ACTION_INVALID: {
